@@ -1,0 +1,296 @@
+// Lifecycle of one client call, from route lookup to exactly one settle.
+// The machine decides; the core executes its named actions and feeds back facts as events.
+// Time enters only through events (`nowMs`); every timed state derives its delay from context.
+import { assign, setup } from 'xstate';
+
+/** How a reply error may be retried (decided by the core's error classification table). */
+export type RetryClass = 'never' | 'always' | 'idempotent-only';
+export type RefreshScope = 'none' | 'partition' | 'table';
+
+export interface RequestInput {
+  /** get, set, del, multi_*, ttl, exist, sortkey_count are idempotent; incr and check_and_* are not */
+  idempotent: boolean;
+  nowMs: number;
+  /** absolute deadline on the core's monotonic clock */
+  deadlineMs: number;
+  /** upper bound of one attempt; the attempt also never outlives the deadline */
+  attemptTimeoutMs: number;
+  /** first retry back-off; doubles per attempt, capped by retryBackoffCapMs and the deadline */
+  retryBackoffMs: number;
+  retryBackoffCapMs: number;
+}
+
+export interface RequestContext extends RequestInput {
+  attempts: number;
+  /** node of the current or last attempt */
+  node: string | null;
+  /** true while an attempt was written and not answered: its outcome is unknown */
+  unanswered: boolean;
+  /** error code the call settles with if it fails now */
+  error: string | null;
+  /** the error before the final one (e.g. what the call was retrying when its deadline passed) */
+  cause: string | null;
+  /** routing refresh the last rejection asked for */
+  refresh: RefreshScope;
+}
+
+export type RequestEvent =
+  /** the partition's primary is connected: the attempt can be written now */
+  | { type: 'ROUTE_READY'; nowMs: number; node: string }
+  /** the primary is known but its connection is being opened */
+  | { type: 'ROUTE_CONNECTING'; node: string }
+  /** no usable primary (none in the table, route invalidated, or the primary is known down) */
+  | { type: 'ROUTE_MISSING' }
+  /** routing or node availability changed for this call's partition: look again */
+  | { type: 'ROUTE_CHANGED'; nowMs: number; primary: string | null }
+  /** the connection this call depends on closed, reset, was refused or broke the protocol */
+  | { type: 'NODE_DOWN'; nowMs: number; node: string; reason: string }
+  | { type: 'REPLY_OK' }
+  | { type: 'REPLY_ERROR'; nowMs: number; error: string; refresh: RefreshScope; retry: RetryClass }
+  | { type: 'ABORT'; error: string };
+
+const remainingMs = (c: RequestContext) => Math.max(0, c.deadlineMs - c.nowMs);
+
+export const requestMachine = setup({
+  types: {
+    input: {} as RequestInput,
+    context: {} as RequestContext,
+    events: {} as RequestEvent,
+  },
+  actions: {
+    // Implementations are empty on purpose: the core reads these as commands.
+    lookupRoute: () => {},
+    sendAttempt: (_, _p: { node: string; timeoutMs: number }) => {},
+    /** the pending attempt is abandoned: a late reply must be dropped */
+    forgetAttempt: () => {},
+    requestRefresh: () => {},
+    invalidateRoute: (_, _p: { scope: RefreshScope }) => {},
+    markSuspect: (_, _p: { node: string }) => {},
+    settleOk: () => {},
+    settleError: (
+      _,
+      _p: { error: string; cause: string | null; outcomeUnknown: boolean; attempts: number },
+    ) => {},
+  },
+  guards: {
+    isIdempotent: ({ context }) => context.idempotent,
+    /** a reply error may be retried for this op, and there is budget left to do it */
+    mayRetry: ({ context }, p: { retry: RetryClass; nowMs: number }) =>
+      (p.retry === 'always' || (p.retry === 'idempotent-only' && context.idempotent)) &&
+      p.nowMs < context.deadlineMs,
+    needsRefresh: (_, p: { refresh: RefreshScope }) => p.refresh !== 'none',
+    /** an idempotent attempt waits on a node that is no longer the partition's primary */
+    movedAway: ({ context }, p: { primary: string | null }) =>
+      context.idempotent && p.primary !== null && p.primary !== context.node,
+  },
+  delays: {
+    deadline: ({ context }) => remainingMs(context),
+    attemptTimeout: ({ context }) => Math.max(1, Math.min(context.attemptTimeoutMs, remainingMs(context))),
+    retryBackoff: ({ context }) =>
+      Math.min(
+        context.retryBackoffMs * 2 ** Math.max(0, context.attempts - 1),
+        context.retryBackoffCapMs,
+        remainingMs(context),
+      ),
+  },
+}).createMachine({
+  id: 'request',
+  initial: 'active',
+  context: ({ input }) => ({
+    ...input,
+    attempts: 0,
+    node: null,
+    unanswered: false,
+    error: null,
+    cause: null,
+    refresh: 'none',
+  }),
+  states: {
+    active: {
+      initial: 'resolving',
+      // The deadline is in force in every non-final state.
+      after: {
+        deadline: {
+          target: 'failed',
+          actions: ['forgetAttempt', assign({ cause: ({ context }) => context.error, error: 'ERR_TIMEOUT' })],
+        },
+      },
+      on: {
+        ABORT: {
+          target: 'failed',
+          actions: [
+            'forgetAttempt',
+            assign({ cause: ({ context }) => context.error, error: ({ event }) => event.error }),
+          ],
+        },
+      },
+      states: {
+        resolving: {
+          entry: 'lookupRoute',
+          on: {
+            ROUTE_READY: {
+              target: 'awaiting',
+              actions: [
+                assign({
+                  node: ({ event }) => event.node,
+                  nowMs: ({ event }) => event.nowMs,
+                  attempts: ({ context }) => context.attempts + 1,
+                  unanswered: true,
+                }),
+                {
+                  type: 'sendAttempt',
+                  params: ({ context, event }) => ({
+                    node: event.node,
+                    timeoutMs: Math.max(1, context.deadlineMs - event.nowMs),
+                  }),
+                },
+              ],
+            },
+            ROUTE_CONNECTING: { target: 'connecting', actions: assign({ node: ({ event }) => event.node }) },
+            ROUTE_MISSING: { target: 'waitingRoute' },
+          },
+        },
+        waitingRoute: {
+          entry: 'requestRefresh',
+          on: { ROUTE_CHANGED: { target: 'resolving' } },
+        },
+        connecting: {
+          on: {
+            ROUTE_CHANGED: { target: 'resolving' },
+            // Nothing was written yet, so even a non-idempotent call may look for another route.
+            NODE_DOWN: { target: 'resolving', actions: assign({ error: 'ERR_SESSION_RESET' }) },
+          },
+        },
+        awaiting: {
+          after: {
+            attemptTimeout: [
+              {
+                guard: 'isIdempotent',
+                target: 'resolving',
+                actions: [
+                  { type: 'markSuspect', params: ({ context }) => ({ node: context.node ?? '' }) },
+                  'forgetAttempt',
+                  'requestRefresh',
+                  assign({ error: 'ERR_TIMEOUT', unanswered: false }),
+                ],
+              },
+              {
+                // The write may have been applied: keep waiting for its reply, never resend it.
+                target: 'awaitingLate',
+                actions: [
+                  { type: 'markSuspect', params: ({ context }) => ({ node: context.node ?? '' }) },
+                  'requestRefresh',
+                  assign({ error: 'ERR_TIMEOUT' }),
+                ],
+              },
+            ],
+          },
+          on: {
+            REPLY_OK: { target: '#request.succeeded' },
+            REPLY_ERROR: [
+              {
+                guard: {
+                  type: 'mayRetry',
+                  params: ({ event }) => ({ retry: event.retry, nowMs: event.nowMs }),
+                },
+                target: 'retrying',
+                actions: assign({
+                  error: ({ event }) => event.error,
+                  refresh: ({ event }) => event.refresh,
+                  unanswered: false,
+                  nowMs: ({ event }) => event.nowMs,
+                }),
+              },
+              {
+                target: '#request.failed',
+                actions: assign({
+                  cause: ({ context }) => context.error,
+                  error: ({ event }) => event.error,
+                  unanswered: false,
+                }),
+              },
+            ],
+            NODE_DOWN: [
+              {
+                guard: 'isIdempotent',
+                target: 'resolving',
+                actions: ['forgetAttempt', assign({ error: 'ERR_SESSION_RESET', unanswered: false })],
+              },
+              {
+                target: '#request.failed',
+                actions: assign({ cause: ({ context }) => context.error, error: 'ERR_SESSION_RESET' }),
+              },
+            ],
+            ROUTE_CHANGED: {
+              guard: { type: 'movedAway', params: ({ event }) => ({ primary: event.primary }) },
+              target: 'resolving',
+              actions: ['forgetAttempt', assign({ unanswered: false })],
+            },
+          },
+        },
+        awaitingLate: {
+          on: {
+            REPLY_OK: { target: '#request.succeeded' },
+            REPLY_ERROR: [
+              {
+                guard: {
+                  type: 'mayRetry',
+                  params: ({ event }) => ({ retry: event.retry, nowMs: event.nowMs }),
+                },
+                target: 'retrying',
+                actions: assign({
+                  error: ({ event }) => event.error,
+                  refresh: ({ event }) => event.refresh,
+                  unanswered: false,
+                  nowMs: ({ event }) => event.nowMs,
+                }),
+              },
+              {
+                target: '#request.failed',
+                actions: assign({
+                  cause: ({ context }) => context.error,
+                  error: ({ event }) => event.error,
+                  unanswered: false,
+                }),
+              },
+            ],
+            NODE_DOWN: {
+              target: '#request.failed',
+              actions: assign({ cause: ({ context }) => context.error, error: 'ERR_SESSION_RESET' }),
+            },
+          },
+        },
+        // A definite rejection: route again after a refresh, or after a back-off on the same primary.
+        retrying: {
+          always: [
+            {
+              guard: { type: 'needsRefresh', params: ({ context }) => ({ refresh: context.refresh }) },
+              target: 'waitingRoute',
+              actions: [
+                'forgetAttempt',
+                { type: 'invalidateRoute', params: ({ context }) => ({ scope: context.refresh }) },
+              ],
+            },
+            { target: 'backoff', actions: 'forgetAttempt' },
+          ],
+        },
+        backoff: {
+          after: { retryBackoff: { target: 'resolving' } },
+        },
+      },
+    },
+    succeeded: { type: 'final', entry: 'settleOk' },
+    failed: {
+      type: 'final',
+      entry: {
+        type: 'settleError',
+        params: ({ context }) => ({
+          error: context.error ?? 'ERR_UNKNOWN',
+          cause: context.cause,
+          outcomeUnknown: context.unanswered,
+          attempts: context.attempts,
+        }),
+      },
+    },
+  },
+});

@@ -81,7 +81,7 @@ export const requestMachine = setup({
     needsRefresh: (_, p: { refresh: RefreshScope }) => p.refresh !== 'none',
     /** an idempotent attempt waits on a node that is no longer the partition's primary */
     movedAway: ({ context }, p: { primary: string | null }) =>
-      context.idempotent && p.primary !== null && p.primary !== context.node,
+      context.idempotent && p.primary !== context.node,
   },
   delays: {
     deadline: ({ context }) => remainingMs(context),

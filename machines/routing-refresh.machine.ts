@@ -1,7 +1,9 @@
 // Routing refresh for one table, and the meta-leader following that each query needs.
-// Single flight: at most one query_cfg in flight per table. While calls wait for a partition that has
-// no usable primary, meta is polled on a jittered schedule that starts within tens of ms and never
-// exceeds the poll cap; with nobody waiting, refreshes are spaced further apart.
+// Single flight: at most one query_cfg in flight per table. The first refresh after a quiet period
+// goes out at once; while calls keep needing one (waiting for a primary, or timing out), meta is
+// polled on a jittered schedule that starts within tens of ms and grows to the poll cap, so a
+// promotion is seen within the cap and the rate stays near 1000 / pollCapMs per second. Once an
+// answer leaves nobody waiting, the schedule only resets after a full quiet period.
 import { assign, setup } from 'xstate';
 
 export interface RoutingRefreshInput {
@@ -19,17 +21,16 @@ export interface RoutingRefreshInput {
 }
 
 export interface RoutingRefreshContext extends RoutingRefreshInput {
+  /** refreshes since the last quiet period ended: drives the growing poll delay */
   polls: number;
   failures: number;
   hops: number;
-  /** a refresh was asked for while a query was in flight or during the quiet period */
-  again: boolean;
   jitter: number;
 }
 
 export type RoutingRefreshEvent =
-  /** `waiting`: a call is blocked until this refresh brings a usable primary */
-  | { type: 'REFRESH'; waiting: boolean }
+  /** a call needs fresher routing (it is blocked, or its attempt timed out or was rejected) */
+  | { type: 'REFRESH' }
   /** meta answered; `waiting`: calls are still blocked after applying the answer */
   | { type: 'QUERY_OK'; waiting: boolean; jitter: number }
   /** a follower named the leader (the core has switched to it) */
@@ -56,7 +57,6 @@ export const routingRefreshMachine = setup({
   },
   guards: {
     stillWaiting: (_, p: { waiting: boolean }) => p.waiting,
-    askedAgain: ({ context }) => context.again,
     mayFollow: ({ context }) => context.hops < context.maxForwardHops,
   },
   delays: {
@@ -76,7 +76,7 @@ export const routingRefreshMachine = setup({
 }).createMachine({
   id: 'routing',
   initial: 'idle',
-  context: ({ input }) => ({ ...input, polls: 0, failures: 0, hops: 0, again: false, jitter: 0 }),
+  context: ({ input }) => ({ ...input, polls: 0, failures: 0, hops: 0, jitter: 0 }),
   on: { SHUTDOWN: { target: '.closed', actions: 'abandonQuery' } },
   states: {
     idle: {
@@ -95,7 +95,7 @@ export const routingRefreshMachine = setup({
         },
       },
       on: {
-        REFRESH: { actions: assign({ again: true }) },
+        // REFRESH while querying is absorbed: the answer in flight is judged by QUERY_OK.waiting.
         QUERY_OK: [
           {
             guard: { type: 'stillWaiting', params: ({ event }) => ({ waiting: event.waiting }) },
@@ -104,11 +104,10 @@ export const routingRefreshMachine = setup({
               polls: ({ context }) => context.polls + 1,
               failures: 0,
               hops: 0,
-              again: false,
               jitter: ({ event }) => event.jitter,
             }),
           },
-          { target: 'quiet', actions: assign({ polls: 0, failures: 0, hops: 0, again: false }) },
+          { target: 'quiet', actions: assign({ failures: 0, hops: 0, jitter: ({ event }) => event.jitter }) },
         ],
         QUERY_FORWARDED: [
           {
@@ -154,25 +153,11 @@ export const routingRefreshMachine = setup({
       entry: { type: 'notifyRefresh', params: { phase: 'poll' } },
       after: { pollDelay: { target: 'querying' } },
     },
-    // Nobody is waiting: a new request for a refresh is remembered and served after the quiet period,
-    // unless a call is blocked on it, which starts the poll schedule at once.
+    // Nobody is waiting. Another refresh continues the growing poll schedule; a full quiet period
+    // resets it.
     quiet: {
-      after: {
-        quiet: [
-          { guard: 'askedAgain', target: 'querying', actions: assign({ again: false }) },
-          { target: 'idle' },
-        ],
-      },
-      on: {
-        REFRESH: [
-          {
-            guard: { type: 'stillWaiting', params: ({ event }) => ({ waiting: event.waiting }) },
-            target: 'polling',
-            actions: assign({ polls: 1, jitter: 0.5 }),
-          },
-          { actions: assign({ again: true }) },
-        ],
-      },
+      after: { quiet: { target: 'idle', actions: assign({ polls: 0 }) } },
+      on: { REFRESH: { target: 'polling', actions: assign({ polls: ({ context }) => context.polls + 1 }) } },
     },
     backoff: {
       entry: { type: 'notifyRefresh', params: { phase: 'backoff' } },

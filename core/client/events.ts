@@ -1,0 +1,28 @@
+// Everything that can happen to the client core. Time is part of every event (monotonic ms).
+import type { RpcArgs, RpcName } from '../wire/types.ts';
+
+export type ConnectionLossReason = 'reset' | 'refused' | 'closed' | 'error';
+
+export interface CallSpec<N extends RpcName = RpcName> {
+  callId: number;
+  table: string;
+  rpc: N;
+  args: RpcArgs<N>;
+  /** CRC64 of the hash key: picks the partition and travels in the header */
+  partitionHash: bigint;
+  idempotent: boolean;
+  timeoutMs: number;
+  /** reads only: let a secondary serve it (header v1 flag) */
+  backupRequest?: boolean;
+}
+
+export type CoreEvent =
+  | { type: 'openTable'; requestId: number; table: string; timeoutMs: number }
+  | ({ type: 'call' } & CallSpec)
+  | { type: 'abort'; callId: number; error: string }
+  | { type: 'connected'; address: string }
+  | { type: 'data'; address: string; bytes: Uint8Array }
+  | { type: 'connectionLost'; address: string; reason: ConnectionLossReason }
+  /** the driver's timer fired (or any moment: due timers fire) */
+  | { type: 'tick' }
+  | { type: 'close' };

@@ -1,0 +1,40 @@
+// The machine definitions the core runs, compiled once per definition object.
+// A core built with other definitions (a mutant, a fixed machine) behaves accordingly.
+
+import type { ContextFrom, EventFromLogic, InputFrom } from 'xstate';
+import type { nodeHealthMachine, requestMachine, routingRefreshMachine } from '../../machines/index.ts';
+import { type CompiledMachine, compileMachine } from '../executor/index.ts';
+
+type Compiled<M extends typeof requestMachine | typeof nodeHealthMachine | typeof routingRefreshMachine> =
+  CompiledMachine<ContextFrom<M>, EventFromLogic<M>, InputFrom<M>>;
+
+export interface CompiledMachines {
+  request: Compiled<typeof requestMachine>;
+  nodeHealth: Compiled<typeof nodeHealthMachine>;
+  routingRefresh: Compiled<typeof routingRefreshMachine>;
+}
+
+const cache = new WeakMap<object, unknown>();
+
+function compiled<M extends typeof requestMachine | typeof nodeHealthMachine | typeof routingRefreshMachine>(
+  m: M,
+): Compiled<M> {
+  let c = cache.get(m) as Compiled<M> | undefined;
+  if (c === undefined) {
+    c = compileMachine(m) as Compiled<M>;
+    cache.set(m, c);
+  }
+  return c;
+}
+
+export function compiledMachinesFor(defs: {
+  request: typeof requestMachine;
+  nodeHealth: typeof nodeHealthMachine;
+  routingRefresh: typeof routingRefreshMachine;
+}): CompiledMachines {
+  return {
+    request: compiled(defs.request),
+    nodeHealth: compiled(defs.nodeHealth),
+    routingRefresh: compiled(defs.routingRefresh),
+  };
+}

@@ -48,12 +48,16 @@ export function checkImport(file: string, spec: string): string | null {
   const rule = RULES[layer];
   if (rule === undefined) return null;
   if (spec.startsWith('.')) {
-    const target = relative(ROOT, resolve(ROOT, dirname(file), spec)).split('\\').join('/');
+    const target = relative(ROOT, resolve(ROOT, dirname(file), spec))
+      .split('\\')
+      .join('/');
     const ok = rule.folders.some((f) => target === f || target.startsWith(`${f}/`));
     return ok ? null : `${file} imports ${spec} (${target}), outside ${rule.folders.join(', ')}`;
   }
   if (BUILTINS.has(spec) || spec.startsWith('node:')) {
-    return rule.nodeBuiltins ? null : `${file} imports Node built-in ${spec}; ${layer}/ must stay free of I/O`;
+    return rule.nodeBuiltins
+      ? null
+      : `${file} imports Node built-in ${spec}; ${layer}/ must stay free of I/O`;
   }
   const pkg = packageName(spec);
   return rule.packages.includes(pkg) ? null : `${file} imports package ${pkg}, not allowed in ${layer}/`;
@@ -86,12 +90,12 @@ describe('architecture: import directions', () => {
     assert.equal(checkImport('core/wire/a.ts', '../../machines/request.machine.ts'), null);
     assert.equal(checkImport('client/a.ts', 'node:net'), null);
     assert.equal(checkImport('onebox/a.ts', '../core/wire/index.ts'), null);
-    assert.deepEqual(importsOf(`import { a } from './a.ts';\nexport * from "../b.ts";\nimport './c.ts';\nawait import('d');`), [
-      './a.ts',
-      '../b.ts',
-      './c.ts',
-      'd',
-    ]);
+    assert.deepEqual(
+      importsOf(
+        `import { a } from './a.ts';\nexport * from "../b.ts";\nimport './c.ts';\nawait import('d');`,
+      ),
+      ['./a.ts', '../b.ts', './c.ts', 'd'],
+    );
   });
 
   it('every file in machines/, core/, client/, onebox/ and sim/ imports only what its layer may', () => {
@@ -112,7 +116,8 @@ describe('architecture: import directions', () => {
   });
 
   it('core/ and machines/ read no clock, start no timer and draw no random number', () => {
-    const banned = /\b(Date\.now|new Date\(|setTimeout|setInterval|setImmediate|Math\.random|performance\.now|process\.hrtime)\b/;
+    const banned =
+      /\b(Date\.now|new Date\(|setTimeout|setInterval|setImmediate|Math\.random|performance\.now|process\.hrtime)\b/;
     const hits: string[] = [];
     for (const layer of ['core', 'machines']) {
       for (const full of tsFiles(join(ROOT, layer))) {

@@ -22,10 +22,16 @@ describe('npm pack', () => {
     const app = join(scratch, 'app');
     npm(['init', '-y'], scratch);
     execFileSync('mkdir', ['-p', app]);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module' }));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'app', version: '1.0.0', type: 'module' }),
+    );
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', join(scratch, tgz)], app);
     const pkgDir = join(app, 'node_modules', 'pegasus-ts');
-    assert.ok(existsSync(join(pkgDir, 'dist', 'client', 'index.d.ts')), 'type declarations missing from the package');
+    assert.ok(
+      existsSync(join(pkgDir, 'dist', 'client', 'index.d.ts')),
+      'type declarations missing from the package',
+    );
     const out = execFileSync(
       process.execPath,
       [

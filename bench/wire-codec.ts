@@ -1,0 +1,120 @@
+// Micro-benchmark of the wire codec: ns per operation, median of several rounds.
+// Run: npm run bench:wire   (or: npx tsx bench/wire-codec.ts)
+// "fast" is the hot path (own primitives); "thrift" runs the same schema codecs over thrift's
+// TBinaryProtocol with our transports, to show what using it on the hot path would cost.
+import { crc64, encodeKey, partitionHash } from '../core/routing/index.ts';
+import {
+  decodeResult,
+  encodeRequest,
+  encodeResponse,
+  type ReadResponse,
+  type RequestHeader,
+  ResponseDecoder,
+  readResult,
+  ThriftReader,
+  ThriftWriter,
+  type UpdateResponse,
+  writeRequest,
+} from '../core/wire/index.ts';
+
+const ROUNDS = 9;
+const ROUND_MS = 150;
+
+function bench(fn: () => void): number {
+  let n = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (ms > 30) {
+      n = Math.max(1, Math.round((n * ROUND_MS) / ms));
+      break;
+    }
+    n *= 2;
+  }
+  const res: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn();
+    res.push(Number(process.hrtime.bigint() - t0) / n);
+  }
+  res.sort((a, b) => a - b);
+  return res[Math.floor(res.length / 2)]!;
+}
+
+const hashKey = Buffer.from('user_000123');
+const sortKey = Buffer.from('profile');
+const key = encodeKey(hashKey, sortKey);
+const header: RequestHeader = {
+  app_id: 2,
+  partition_index: 5,
+  client_timeout_ms: 1000,
+  partition_hash: partitionHash(hashKey, sortKey),
+  is_backup_request: false,
+};
+const value = Buffer.alloc(100, 0x61);
+const getResult: ReadResponse = { error: 0, value, app_id: 2, partition_index: 5, server: '10.0.0.7:34801' };
+const putResult: UpdateResponse = {
+  error: 0,
+  app_id: 2,
+  partition_index: 5,
+  decree: 123456n,
+  server: '10.0.0.7:34801',
+};
+const putArgs = { key, value, expire_ts_seconds: 0 };
+const getReply = encodeResponse('RPC_RRDB_RRDB_GET', 1, 'ERR_OK', getResult);
+const putReply = encodeResponse('RPC_RRDB_RRDB_PUT', 1, 'ERR_OK', putResult);
+const decoder = new ResponseDecoder();
+let sink = 0;
+
+function frameOf(bytes: Buffer) {
+  const { frames } = decoder.push(bytes);
+  return frames[0]!;
+}
+
+const rows: [string, () => void][] = [
+  ['get: encode request', () => (sink += encodeRequest('RPC_RRDB_RRDB_GET', 1, key, header).length)],
+  [
+    'get: decode response (framing + decodeResult)',
+    () => (sink += decodeResult('RPC_RRDB_RRDB_GET', frameOf(getReply).body).error),
+  ],
+  [
+    'get: encode + decode',
+    () => {
+      sink += encodeRequest('RPC_RRDB_RRDB_GET', 1, key, header).length;
+      sink += decodeResult('RPC_RRDB_RRDB_GET', frameOf(getReply).body).error;
+    },
+  ],
+  [
+    'put (100 B value): encode + decode',
+    () => {
+      sink += encodeRequest('RPC_RRDB_RRDB_PUT', 1, putArgs, header).length;
+      sink += decodeResult('RPC_RRDB_RRDB_PUT', frameOf(putReply).body).error;
+    },
+  ],
+  [
+    'thrift get: encode + decode',
+    () => {
+      const w = new ThriftWriter();
+      writeRequest(w, 'RPC_RRDB_RRDB_GET', 1, key, header, 1);
+      sink += w.finish().length;
+      sink += readResult(new ThriftReader(frameOf(getReply).body), 'RPC_RRDB_RRDB_GET').error;
+    },
+  ],
+  [
+    'thrift put (100 B value): encode + decode',
+    () => {
+      const w = new ThriftWriter();
+      writeRequest(w, 'RPC_RRDB_RRDB_PUT', 1, putArgs, header, 1);
+      sink += w.finish().length;
+      sink += readResult(new ThriftReader(frameOf(putReply).body), 'RPC_RRDB_RRDB_PUT').error;
+    },
+  ],
+  ['routing: crc64 of an 11-byte hash key', () => (sink += Number(crc64(hashKey) & 1n))],
+];
+
+console.log(`node ${process.version}, median of ${ROUNDS} rounds of ~${ROUND_MS} ms`);
+console.log('| operation | ns/op |');
+console.log('|---|---:|');
+for (const [name, fn] of rows) console.log(`| ${name} | ${bench(fn).toFixed(0)} |`);
+if (sink === 42) console.log('');

@@ -43,6 +43,8 @@ export interface CallState extends Timed {
   waiting: boolean;
   readonly attempts: AttemptRecord[];
   result: unknown;
+  /** why the request could not be encoded, if it could not */
+  encodeError?: string;
 }
 
 export interface NodeState extends Timed {
@@ -187,6 +189,14 @@ export class ClientCore {
     return [...this.nodes.values()]
       .filter((n) => ['connecting', 'ready', 'suspect'].includes(leafOf(n.state.value)))
       .map((n) => n.address);
+  }
+  /** meta queries of `table` awaiting an answer (single flight: never more than one) */
+  metaQueriesInFlight(table: string): number {
+    let n = 0;
+    for (const node of this.nodes.values()) {
+      for (const p of node.conn.pending.values()) if (p.kind === 'meta' && p.table === table) n++;
+    }
+    return n;
   }
   metaLeaderAddress(): string {
     return this.metas[this.metaLeader] ?? '';
@@ -552,7 +562,7 @@ export class ClientCore {
           type: 'settle',
           callId: call.spec.callId,
           ok: false,
-          failure: failure(p.error, p.cause, p.outcomeUnknown, call.attempts),
+          failure: failure(p.error, call.encodeError ?? p.cause, p.outcomeUnknown, call.attempts),
         });
         break;
       }
@@ -677,15 +687,18 @@ export class ClientCore {
         {
           app_id: call.table.routes.appId,
           partition_index: call.partition,
-          client_timeout_ms: p.timeoutMs,
+          // whole ms in i32 range, never 0: the server treats 0 as "drop always" (WIRE.md 10)
+          client_timeout_ms: Math.max(1, Math.min(0x7fffffff, Math.floor(p.timeoutMs))),
           partition_hash: call.spec.partitionHash,
           is_backup_request: call.spec.backupRequest === true,
         },
         { headerVersion: this.options.headerVersion },
       );
     } catch (e) {
+      // Arguments are validated before a call reaches the core, so this is a bug: fail loudly, once.
       node.conn.pending.delete(seqid);
       const code = e instanceof ProtocolError ? 'ERR_INVALID_PARAMETERS' : 'ERR_UNKNOWN';
+      call.encodeError = e instanceof Error ? e.message : String(e);
       this.enqueue(call, { type: 'ABORT', error: code });
       return;
     }
@@ -732,7 +745,7 @@ export class ClientCore {
       {
         app_id: 0,
         partition_index: 0,
-        client_timeout_ms: this.options.metaQueryTimeoutMs,
+        client_timeout_ms: Math.max(1, Math.floor(this.options.metaQueryTimeoutMs)),
         partition_hash: 0n,
         is_backup_request: false,
       },

@@ -1,0 +1,41 @@
+// fast-check generators of scenarios: random workloads and fault schedules over a small cluster.
+import fc from 'fast-check';
+import { FAULT_KINDS } from '../onebox/index.ts';
+import type { ScenarioSpec } from './scenario.ts';
+import type { SimCall, SimFault, SimOp } from './workload.ts';
+
+const OPS: SimOp[] = ['get', 'set', 'del', 'incr', 'ttl', 'casAbsent'];
+
+export const simCall = (horizonMs: number): fc.Arbitrary<SimCall> =>
+  fc.record({
+    atMs: fc.integer({ min: 0, max: horizonMs }),
+    op: fc.constantFrom(...OPS),
+    key: fc.integer({ min: 0, max: 3 }),
+    value: fc.integer({ min: 1, max: 1_000_000 }),
+    timeoutMs: fc.integer({ min: 100, max: 2500 }),
+  });
+
+export const simFault = (horizonMs: number): fc.Arbitrary<SimFault> =>
+  fc.record(
+    {
+      atMs: fc.integer({ min: 0, max: horizonMs }),
+      node: fc.integer({ min: 0, max: 2 }),
+      kind: fc.constantFrom(...FAULT_KINDS),
+      ms: fc.integer({ min: 1, max: 1500 }),
+    },
+    { requiredKeys: ['atMs', 'node', 'kind', 'ms'] },
+  );
+
+export function scenarioSpec(opts: { maxCalls?: number; maxFaults?: number; horizonMs?: number } = {}) {
+  const horizonMs = opts.horizonMs ?? 3000;
+  return fc.record({
+    seed: fc.integer({ min: 1, max: 0x7fffffff }),
+    metas: fc.integer({ min: 1, max: 3 }),
+    replicas: fc.constant(3),
+    partitions: fc.constantFrom(1, 2, 4),
+    detectMs: fc.constantFrom(300, 800),
+    calls: fc.array(simCall(horizonMs), { minLength: 1, maxLength: opts.maxCalls ?? 12 }),
+    faults: fc.array(simFault(horizonMs), { maxLength: opts.maxFaults ?? 3 }),
+    runMs: fc.constant(horizonMs + 3000),
+  }) satisfies fc.Arbitrary<ScenarioSpec>;
+}

@@ -1,0 +1,157 @@
+// One deterministic run: the real client core against the onebox on the simulated network, a
+// workload of calls and a fault schedule, with the safety invariants checked at every step.
+// Same spec + seed => the same run, event for event.
+import type { CoreCommand, CoreEvent, CoreOptionsInput } from '../core/client/index.ts';
+import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
+import { callSpec } from './call-specs.ts';
+import { SimClient } from './sim-client.ts';
+import type { SimCall, SimFault } from './workload.ts';
+
+export interface ScenarioSpec {
+  seed: number;
+  metas: number;
+  replicas: number;
+  partitions: number;
+  detectMs: number;
+  calls: SimCall[];
+  faults: SimFault[];
+  /** simulated time to run before the client is closed */
+  runMs: number;
+  client?: Partial<CoreOptionsInput>;
+}
+
+export interface CallRecord extends SimCall {
+  callId: number;
+  deadlineMs: number;
+  settleMs: number | null;
+  settles: number;
+  ok: boolean | null;
+  code: string | null;
+  outcomeUnknown: boolean;
+  result: unknown;
+}
+
+export interface Violation {
+  invariant: string;
+  atMs: number;
+  detail: string;
+}
+
+export interface ScenarioResult {
+  calls: CallRecord[];
+  violations: Violation[];
+  /** every query_cfg the client sent, by time */
+  metaQueryTimesMs: number[];
+  connectTimesMs: Map<string, number[]>;
+  box: SimOnebox;
+  client: SimClient;
+  eventCount: number;
+}
+
+export const TABLE = 'sim';
+/** a call settles no later than its deadline plus this (timer granularity of the virtual clock) */
+export const SETTLE_SLACK_MS = 1;
+
+export function runScenario(spec: ScenarioSpec): ScenarioResult {
+  const box = createSimOnebox({
+    seed: spec.seed,
+    metas: spec.metas,
+    replicas: spec.replicas,
+    tables: [{ name: TABLE, partitionCount: spec.partitions }],
+    detectMs: spec.detectMs,
+  });
+  const violations: Violation[] = [];
+  const calls: CallRecord[] = [];
+  const metaQueryTimesMs: number[] = [];
+  const connectTimesMs = new Map<string, number[]>();
+  const metas = new Set(box.metas);
+  const ballots = new Map<string, { appId: number; ballot: bigint }>();
+  const violate = (invariant: string, detail: string) =>
+    violations.push({ invariant, atMs: box.sim.nowMs(), detail });
+
+  const check = (event: CoreEvent, commands: CoreCommand[], client: SimClient) => {
+    const now = box.sim.nowMs();
+    if (event.type === 'connectionLost') {
+      const stuck = client.core.callsWaitingOn(event.address);
+      if (stuck.length > 0)
+        violate('no-wait-after-death', `calls ${stuck} still wait on ${event.address} after it was lost`);
+    }
+    if (client.core.metaQueriesInFlight(TABLE) > 1)
+      violate('single-flight', 'more than one meta query in flight');
+    for (const c of commands) {
+      if (c.type === 'send' && metas.has(c.address)) metaQueryTimesMs.push(now);
+      if (c.type === 'connect')
+        connectTimesMs.set(c.address, [...(connectTimesMs.get(c.address) ?? []), now]);
+      if (c.type === 'settle') {
+        const rec = calls[c.callId - 1];
+        if (rec === undefined) {
+          violate('settles-once', `settle for unknown call ${c.callId}`);
+          continue;
+        }
+        rec.settles++;
+        if (rec.settles > 1) violate('settles-once', `call ${c.callId} settled ${rec.settles} times`);
+        rec.settleMs = now;
+        rec.ok = c.ok;
+        rec.code = c.ok ? null : c.failure.code;
+        rec.outcomeUnknown = c.ok ? false : c.failure.outcomeUnknown;
+        rec.result = c.ok ? c.result : undefined;
+        if (now > rec.deadlineMs + SETTLE_SLACK_MS && rec.code !== 'ERR_CLIENT_CLOSED') {
+          violate('by-deadline', `call ${c.callId} settled at ${now}, deadline ${rec.deadlineMs}`);
+        }
+      }
+      if (c.type === 'observe' && c.event.kind === 'routing') {
+        for (const ch of c.event.changed) {
+          const key = `${c.event.table}/${ch.index}`;
+          const prev = ballots.get(key);
+          if (prev !== undefined && prev.appId === c.event.appId && ch.ballot < prev.ballot) {
+            violate('ballots-monotone', `${key}: ballot ${ch.ballot} after ${prev.ballot}`);
+          }
+          ballots.set(key, { appId: c.event.appId, ballot: ch.ballot });
+        }
+      }
+    }
+  };
+
+  const client = new SimClient(
+    box.sim,
+    { metaServers: [...box.metas], seed: spec.seed, ...spec.client },
+    { afterHandle: check },
+  );
+  client.feed({ type: 'openTable', requestId: 1, table: TABLE, timeoutMs: 5000 });
+  for (const [i, c] of spec.calls.entries()) {
+    const callId = i + 1;
+    calls.push({
+      ...c,
+      callId,
+      deadlineMs: c.atMs + c.timeoutMs,
+      settleMs: null,
+      settles: 0,
+      ok: null,
+      code: null,
+      outcomeUnknown: false,
+      result: undefined,
+    });
+    box.sim.setTimer(c.atMs, () => client.feed({ type: 'call', ...callSpec(callId, TABLE, c) }));
+  }
+  for (const f of spec.faults) {
+    const node =
+      f.kind === 'leader' ? box.metas[f.node % box.metas.length] : box.replicas[f.node % box.replicas.length];
+    box.sim.setTimer(f.atMs, () => {
+      box.fault({ node: node!, kind: f.kind, ...(f.ms === undefined ? {} : { ms: f.ms }) });
+    });
+  }
+  box.sim.runFor(spec.runMs);
+  client.feed({ type: 'close' });
+  for (const rec of calls) {
+    if (rec.settles !== 1) violate('settles-once', `call ${rec.callId} settled ${rec.settles} times`);
+  }
+  if (client.core.pendingCallIds().length > 0)
+    violate('nothing-leaks', `pending calls after close: ${client.core.pendingCallIds()}`);
+  if (client.core.timerCount() > 0)
+    violate('nothing-leaks', `${client.core.timerCount()} timers after close`);
+  if (client.openConnectionCount() > 0)
+    violate('nothing-leaks', `${client.openConnectionCount()} connections after close`);
+  const eventCount = box.sim.eventCount;
+  box.close();
+  return { calls, violations, metaQueryTimesMs, connectTimesMs, box, client, eventCount };
+}

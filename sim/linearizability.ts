@@ -1,0 +1,134 @@
+// An exact linearizability check for small single-key histories, per register.
+// Registers: the value under sort key 's' (get/set/del/ttl), a counter under 'n' (incr) and a
+// write-once cell under 'c' (check-and-set "if absent"). A call that failed may or may not have
+// taken effect (a timeout or reset after sending), so failed writes are optional: they can be
+// placed anywhere after their invocation, or nowhere. Search is depth-first with memoisation on
+// (set of placed operations, register state); histories are kept small enough for it to be exact.
+import type { CallRecord } from './scenario.ts';
+
+type RegState = string;
+
+interface HOp {
+  index: number;
+  call: CallRecord;
+  invokeMs: number;
+  /** Infinity for an operation that never completed successfully (it may linearize arbitrarily late) */
+  responseMs: number;
+  optional: boolean;
+}
+
+export interface LinearizabilityResult {
+  ok: boolean;
+  /** the register whose history has no linearization, if any */
+  register?: string;
+  explored: number;
+}
+
+function registerOf(c: CallRecord): string {
+  switch (c.op) {
+    case 'incr':
+      return `k${c.key}/n`;
+    case 'casAbsent':
+      return `k${c.key}/c`;
+    default:
+      return `k${c.key}/s`;
+  }
+}
+
+const isWrite = (c: CallRecord) => c.op !== 'get' && c.op !== 'ttl';
+
+/** Applies `op` to `state`; returns the new state, or null when the recorded result contradicts it. */
+function apply(state: RegState, op: HOp): RegState | null {
+  const c = op.call;
+  const succeeded = c.ok === true;
+  const r = c.result as Record<string, unknown> | undefined;
+  switch (c.op) {
+    case 'set':
+      return String(c.value);
+    case 'del':
+      return '';
+    case 'get': {
+      const error = r?.error;
+      const value = r?.value instanceof Uint8Array ? Buffer.from(r.value).toString() : '';
+      if (error === 1) return state === '' ? state : null;
+      return error === 0 && value === state && state !== '' ? state : null;
+    }
+    case 'ttl':
+      return (r?.error === 1) === (state === '') ? state : null;
+    case 'incr': {
+      const next = String(BigInt(state === '' ? '0' : state) + 1n);
+      if (!succeeded) return next;
+      return r?.error === 0 && String(r.new_value) === next ? next : null;
+    }
+    case 'casAbsent': {
+      if (!succeeded) return state === '' ? String(c.value) : state;
+      if (r?.error === 0) return state === '' ? String(c.value) : null;
+      return r?.error === 13 && state !== '' ? state : null;
+    }
+  }
+}
+
+function checkRegister(ops: HOp[]): { ok: boolean; explored: number } {
+  const n = ops.length;
+  const seen = new Set<string>();
+  let explored = 0;
+  const done = new Array<boolean>(n).fill(false);
+  const dfs = (placed: number, state: RegState): boolean => {
+    explored++;
+    // every mandatory operation placed: the rest are optional and may be left out
+    if (ops.every((o, i) => done[i] || o.optional)) return true;
+    const key = `${done.map((d) => (d ? 1 : 0)).join('')}|${state}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    // An operation can go next only if it was invoked before every pending operation's response.
+    let minResponse = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++)
+      if (!done[i] && ops[i]!.responseMs < minResponse) minResponse = ops[i]!.responseMs;
+    for (let i = 0; i < n; i++) {
+      const op = ops[i]!;
+      if (done[i] || op.invokeMs > minResponse) continue;
+      const next = apply(state, op);
+      if (next === null) continue;
+      done[i] = true;
+      if (dfs(placed + 1, next)) return true;
+      done[i] = false;
+    }
+    // An optional operation may also never take effect.
+    for (let i = 0; i < n; i++) {
+      const op = ops[i]!;
+      if (done[i] || !op.optional) continue;
+      done[i] = true;
+      if (dfs(placed + 1, state)) return true;
+      done[i] = false;
+    }
+    return false;
+  };
+  return { ok: dfs(0, ''), explored };
+}
+
+export function checkLinearizable(calls: CallRecord[]): LinearizabilityResult {
+  const byRegister = new Map<string, HOp[]>();
+  for (const call of calls) {
+    if (call.ok === null) continue; // never issued (closed before it started)
+    const failed = call.ok === false;
+    // A failed read tells nothing; a failed write may or may not have been applied.
+    if (failed && !isWrite(call)) continue;
+    const reg = registerOf(call);
+    const ops = byRegister.get(reg) ?? [];
+    ops.push({
+      index: ops.length,
+      call,
+      invokeMs: call.atMs,
+      responseMs: failed ? Number.POSITIVE_INFINITY : (call.settleMs ?? Number.POSITIVE_INFINITY),
+      optional: failed,
+    });
+    byRegister.set(reg, ops);
+  }
+  let explored = 0;
+  for (const [register, ops] of byRegister) {
+    const r = checkRegister(ops);
+    explored += r.explored;
+    if (!r.ok) return { ok: false, register, explored };
+  }
+  return { ok: true, explored };
+}

@@ -1,0 +1,105 @@
+// The linearizability checker must reject what is not linearizable, or the property using it proves nothing.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkLinearizable } from '../sim/linearizability.ts';
+import type { CallRecord } from '../sim/scenario.ts';
+import type { SimOp } from '../sim/workload.ts';
+
+let id = 0;
+function op(
+  op: SimOp,
+  atMs: number,
+  settleMs: number | null,
+  ok: boolean,
+  extra: { value?: number; result?: unknown } = {},
+): CallRecord {
+  id++;
+  return {
+    callId: id,
+    op,
+    key: 0,
+    value: extra.value ?? 0,
+    atMs,
+    timeoutMs: 1000,
+    deadlineMs: atMs + 1000,
+    settleMs,
+    settles: 1,
+    ok,
+    code: ok ? null : 'ERR_TIMEOUT',
+    outcomeUnknown: !ok,
+    result: extra.result,
+  };
+}
+const read = (v: string | null) => ({ error: v === null ? 1 : 0, value: Buffer.from(v ?? '') });
+
+describe('linearizability checker', () => {
+  it('accepts a sequential history and overlapping writes read in either order', () => {
+    assert.ok(
+      checkLinearizable([
+        op('set', 0, 10, true, { value: 1 }),
+        op('get', 20, 30, true, { result: read('1') }),
+      ]).ok,
+    );
+    const overlap = [
+      op('set', 0, 50, true, { value: 1 }),
+      op('set', 10, 40, true, { value: 2 }),
+      op('get', 60, 70, true, { result: read('1') }),
+    ];
+    assert.ok(checkLinearizable(overlap).ok);
+  });
+
+  it('rejects a stale read after a completed write', () => {
+    const h = [
+      op('set', 0, 10, true, { value: 1 }),
+      op('set', 20, 30, true, { value: 2 }),
+      op('get', 40, 50, true, { result: read('1') }),
+    ];
+    assert.equal(checkLinearizable(h).ok, false);
+  });
+
+  it('rejects a read of a value never written, and a read that goes back in time', () => {
+    assert.equal(checkLinearizable([op('get', 0, 10, true, { result: read('9') })]).ok, false);
+    const h = [
+      op('set', 0, 100, true, { value: 1 }),
+      op('get', 10, 20, true, { result: read('1') }),
+      op('get', 30, 40, true, { result: read(null) }),
+    ];
+    assert.equal(checkLinearizable(h).ok, false);
+  });
+
+  it('lets a failed write take effect or not, but not before it was invoked', () => {
+    assert.ok(
+      checkLinearizable([
+        op('set', 0, null, false, { value: 3 }),
+        op('get', 10, 20, true, { result: read('3') }),
+      ]).ok,
+    );
+    assert.ok(
+      checkLinearizable([
+        op('set', 0, null, false, { value: 3 }),
+        op('get', 10, 20, true, { result: read(null) }),
+      ]).ok,
+    );
+    assert.equal(
+      checkLinearizable([
+        op('get', 0, 5, true, { result: read('3') }),
+        op('set', 10, null, false, { value: 3 }),
+      ]).ok,
+      false,
+    );
+  });
+
+  it('detects a counter incremented twice by one call (double apply)', () => {
+    const incr = (at: number, v: bigint | null) =>
+      op('incr', at, v === null ? null : at + 5, v !== null, {
+        result: v === null ? undefined : { error: 0, new_value: v },
+      });
+    assert.ok(checkLinearizable([incr(0, 1n), incr(10, 2n)]).ok);
+    assert.equal(checkLinearizable([incr(0, 1n), incr(10, 3n)]).ok, false);
+    assert.ok(
+      checkLinearizable([incr(0, null), incr(10, 2n)]).ok,
+      'a failed incr may have been applied once',
+    );
+    assert.equal(checkLinearizable([incr(0, null), incr(10, 3n)]).ok, false, 'but not twice');
+  });
+});

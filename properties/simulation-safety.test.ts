@@ -17,9 +17,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { scenarioSpec } from '../sim/arbitraries.ts';
 import { checkLinearizable } from '../sim/linearizability.ts';
 import { runScenario } from '../sim/scenario.ts';
+import { scenarioSpec } from './scenario-arbitraries.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261126);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 400);

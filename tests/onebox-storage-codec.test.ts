@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crc64 } from '../onebox/storage/crc64.ts';
+import { crc64 } from '../core/routing/index.ts';
 import { matchesFilter } from '../onebox/storage/filters.ts';
 import { parseInt64Text } from '../onebox/storage/int64-text.ts';
 import { decodeKey, encodeKey, hashKeyStop, nextKey } from '../onebox/storage/key-codec.ts';

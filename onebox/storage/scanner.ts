@@ -4,11 +4,11 @@
 
 import type { GetScannerRequest, KeyValue, ScanResponse } from '../../core/wire/types.ts';
 import { FilterType, StorageStatus } from '../../core/wire/types.ts';
-import { partitionOfKey } from './crc64.ts';
 import { isFilterTypeSupported, matchesFilter } from './filters.ts';
 import { copyOut, EMPTY, echo, type StoreIdentity } from './identity.ts';
 import { decodeKey, encodeKey } from './key-codec.ts';
 import type { StoreLimits } from './limits.ts';
+import { partitionOfKey } from './partition-of-key.ts';
 import { isExpired, type SortedRecords, type StoredRecord } from './records.ts';
 
 export const SCAN_CONTEXT_ID_COMPLETED = -1n;

@@ -1,8 +1,8 @@
 // fast-check generators of scenarios: random workloads and fault schedules over a small cluster.
 import fc from 'fast-check';
 import { FAULT_KINDS } from '../onebox/index.ts';
-import type { ScenarioSpec } from './scenario.ts';
-import type { SimCall, SimFault, SimOp } from './workload.ts';
+import type { ScenarioSpec } from '../sim/scenario.ts';
+import type { SimCall, SimFault, SimOp } from '../sim/workload.ts';
 
 const OPS: SimOp[] = ['get', 'set', 'del', 'incr', 'ttl', 'casAbsent'];
 

@@ -39,3 +39,37 @@ export function scenarioSpec(opts: { maxCalls?: number; maxFaults?: number; hori
     runMs: fc.constant(horizonMs + 3000),
   }) satisfies fc.Arbitrary<ScenarioSpec>;
 }
+
+/** One replica fault that the cluster repairs by reconfiguration (crash, core dump, endless hang). */
+export function singleFailoverSpec(opts: { horizonMs?: number } = {}) {
+  const horizonMs = opts.horizonMs ?? 3000;
+  const fault = fc.oneof(
+    fc.record({
+      atMs: fc.integer({ min: 0, max: 1500 }),
+      node: fc.integer({ min: 0, max: 2 }),
+      kind: fc.constant('crash' as const),
+    }),
+    fc.record({
+      atMs: fc.integer({ min: 0, max: 1500 }),
+      node: fc.integer({ min: 0, max: 2 }),
+      kind: fc.constant('hang' as const),
+    }),
+    fc.record({
+      atMs: fc.integer({ min: 0, max: 1500 }),
+      node: fc.integer({ min: 0, max: 2 }),
+      kind: fc.constant('coredump' as const),
+      ms: fc.integer({ min: 50, max: 1000 }),
+    }),
+  );
+  return fc.record({
+    seed: fc.integer({ min: 1, max: 0x7fffffff }),
+    metas: fc.integer({ min: 1, max: 3 }),
+    replicas: fc.constant(3),
+    partitions: fc.constantFrom(1, 2, 4),
+    detectMs: fc.constantFrom(300, 800),
+    calls: fc.array(simCall(horizonMs), { minLength: 1, maxLength: 12 }),
+    faults: fault.map((f) => [f]),
+    runMs: fc.constant(horizonMs + 3000),
+    probeMs: fc.constant(1500),
+  }) satisfies fc.Arbitrary<ScenarioSpec>;
+}

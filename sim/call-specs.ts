@@ -1,6 +1,6 @@
 // Builds the core's call specs for the simulation's operations on key `k<index>` of the table.
 import type { CallSpec } from '../core/client/index.ts';
-import { encodeKey, partitionHash } from '../core/routing/index.ts';
+import { encodeKey, partitionHash, partitionIndex } from '../core/routing/index.ts';
 import { CasCheckType } from '../core/wire/types.ts';
 import { IDEMPOTENT, type SimCall } from './workload.ts';
 
@@ -57,4 +57,9 @@ export function callSpec(callId: number, table: string, c: SimCall): CallSpec {
         partitionHash: partitionHash(hashKey, Buffer.from('c')),
       };
   }
+}
+
+/** the partition of the value register ('s') of key `k<index>` */
+export function partitionOfKey(key: number, partitions: number): number {
+  return partitionIndex(partitionHash(hashKeyOf(key), Buffer.from('s')), partitions);
 }

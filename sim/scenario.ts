@@ -2,8 +2,9 @@
 // workload of calls and a fault schedule, with the safety invariants checked at every step.
 // Same spec + seed => the same run, event for event.
 import type { CoreCommand, CoreEvent, CoreOptionsInput } from '../core/client/index.ts';
+import { RequestDecoder } from '../core/wire/index.ts';
 import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
-import { callSpec } from './call-specs.ts';
+import { callSpec, partitionOfKey } from './call-specs.ts';
 import { SimClient } from './sim-client.ts';
 import type { SimCall, SimFault } from './workload.ts';
 
@@ -18,6 +19,20 @@ export interface ScenarioSpec {
   /** simulated time to run before the client is closed */
   runMs: number;
   client?: Partial<CoreOptionsInput>;
+  /**
+   * Convergence probe: at runMs, one get per partition; after probeMs more, compare the client's
+   * routes with meta's configuration (the client refreshes on demand, so only routes in use count).
+   */
+  probeMs?: number;
+}
+
+export interface ConvergenceRecord {
+  partition: number;
+  probeCallId: number;
+  clientPrimary: string | null;
+  metaPrimary: string;
+  clientBallot: bigint | null;
+  metaBallot: bigint;
 }
 
 export interface CallRecord extends SimCall {
@@ -46,6 +61,7 @@ export interface ScenarioResult {
   box: SimOnebox;
   client: SimClient;
   eventCount: number;
+  convergence: ConvergenceRecord[];
 }
 
 export const TABLE = 'sim';
@@ -80,6 +96,7 @@ export function runScenario(spec: ScenarioSpec): ScenarioResult {
       violate('single-flight', 'more than one meta query in flight');
     for (const c of commands) {
       if (c.type === 'send' && metas.has(c.address)) metaQueryTimesMs.push(now);
+      if (c.type === 'send' && !metas.has(c.address)) checkSendTarget(c.address, c.bytes, client);
       if (c.type === 'connect')
         connectTimesMs.set(c.address, [...(connectTimesMs.get(c.address) ?? []), now]);
       if (c.type === 'settle') {
@@ -108,6 +125,20 @@ export function runScenario(spec: ScenarioSpec): ScenarioResult {
           }
           ballots.set(key, { appId: c.event.appId, ballot: ch.ballot });
         }
+      }
+    }
+  };
+
+  // Nothing is sent to a node that is not the primary of the newest configuration the client holds.
+  const checkSendTarget = (address: string, bytes: Buffer, client: SimClient) => {
+    const { frames } = new RequestDecoder().push(bytes);
+    for (const f of frames) {
+      const route = client.core.routeTable(TABLE)?.partitions[f.header.partition_index];
+      if (route?.primary !== address || route.invalid) {
+        violate(
+          'sends-to-newest-primary',
+          `${f.name} to ${address}, route of partition ${f.header.partition_index} is ${route?.primary}${route?.invalid ? ' (invalidated)' : ''}`,
+        );
       }
     }
   };
@@ -141,6 +172,47 @@ export function runScenario(spec: ScenarioSpec): ScenarioResult {
     });
   }
   box.sim.runFor(spec.runMs);
+  const convergence: ConvergenceRecord[] = [];
+  if (spec.probeMs !== undefined) {
+    const appId = box.tables[TABLE]?.appId ?? 0;
+    const probes = probeKeys(spec.partitions).map((key, partition) => {
+      const probe: SimCall = {
+        atMs: box.sim.nowMs(),
+        op: 'get',
+        key,
+        value: 0,
+        timeoutMs: spec.probeMs ?? 0,
+      };
+      const callId = calls.length + 1;
+      calls.push({
+        ...probe,
+        callId,
+        deadlineMs: probe.atMs + probe.timeoutMs,
+        settleMs: null,
+        settles: 0,
+        ok: null,
+        code: null,
+        outcomeUnknown: false,
+        result: undefined,
+      });
+      client.feed({ type: 'call', ...callSpec(callId, TABLE, probe) });
+      return { partition, callId };
+    });
+    box.sim.runFor(spec.probeMs);
+    const routes = client.core.routeTable(TABLE);
+    for (const { partition, callId } of probes) {
+      const meta = box.cluster.model.partition(appId, partition);
+      const route = routes?.partitions[partition];
+      convergence.push({
+        partition,
+        probeCallId: callId,
+        clientPrimary: route === undefined ? null : route.primary,
+        clientBallot: route === undefined ? null : route.ballot,
+        metaPrimary: meta?.primary ?? '',
+        metaBallot: meta?.ballot ?? -1n,
+      });
+    }
+  }
   client.feed({ type: 'close' });
   for (const rec of calls) {
     if (rec.settles !== 1) violate('settles-once', `call ${rec.callId} settled ${rec.settles} times`);
@@ -153,5 +225,18 @@ export function runScenario(spec: ScenarioSpec): ScenarioResult {
     violate('nothing-leaks', `${client.openConnectionCount()} connections after close`);
   const eventCount = box.sim.eventCount;
   box.close();
-  return { calls, violations, metaQueryTimesMs, connectTimesMs, box, client, eventCount };
+  return { calls, violations, metaQueryTimesMs, connectTimesMs, box, client, eventCount, convergence };
+}
+
+/** a key index whose hash key routes to each partition, in partition order */
+export function probeKeys(partitions: number): number[] {
+  const found: number[] = new Array(partitions).fill(-1);
+  for (let key = 0, left = partitions; left > 0; key++) {
+    const p = partitionOfKey(key, partitions);
+    if (found[p] === -1) {
+      found[p] = key;
+      left--;
+    }
+  }
+  return found;
 }

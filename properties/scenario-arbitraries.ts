@@ -68,7 +68,10 @@ export function singleFailoverSpec(opts: { horizonMs?: number } = {}) {
     partitions: fc.constantFrom(1, 2, 4),
     detectMs: fc.constantFrom(300, 800),
     calls: fc.array(simCall(horizonMs), { minLength: 1, maxLength: 12 }),
-    faults: fault.map((f) => [f]),
+    faults: fc.oneof(
+      { weight: 5, arbitrary: fault.map((f): SimFault[] => [f]) },
+      { weight: 1, arbitrary: fc.constant<SimFault[]>([]) },
+    ),
     runMs: fc.constant(horizonMs + 3000),
     probeMs: fc.constant(1500),
   }) satisfies fc.Arbitrary<ScenarioSpec>;

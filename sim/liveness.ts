@@ -55,6 +55,19 @@ export function checkTransparentFailover(
   boundMs = recoveryBoundMs(),
 ): Violation[] {
   const out: Violation[] = [];
+  if (spec.faults.length === 0) {
+    // Nothing failed: every call whose budget covers the bound succeeds, idempotent or not.
+    for (const c of r.calls) {
+      if (c.timeoutMs >= boundMs && c.ok !== true) {
+        out.push({
+          invariant: 'no-fault-success',
+          atMs: c.settleMs ?? c.deadlineMs,
+          detail: `${c.op} call ${c.callId} failed with ${c.code} although nothing failed`,
+        });
+      }
+    }
+    return out;
+  }
   const fault = spec.faults[0];
   if (fault === undefined || spec.faults.length !== 1) return out;
   const faulty = r.box.replicas[fault.node % r.box.replicas.length] ?? '';

@@ -2,6 +2,7 @@
 // workload of calls and a fault schedule, with the safety invariants checked at every step.
 // Same spec + seed => the same run, event for event.
 import type { CoreCommand, CoreEvent, CoreOptionsInput } from '../core/client/index.ts';
+import { type TraceRecord, toJson } from '../core/trace/index.ts';
 import { RequestDecoder } from '../core/wire/index.ts';
 import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
 import { callSpec, partitionOfKey } from './call-specs.ts';
@@ -68,7 +69,13 @@ export const TABLE = 'sim';
 /** a call settles no later than its deadline plus this (timer granularity of the virtual clock) */
 export const SETTLE_SLACK_MS = 1;
 
-export function runScenario(spec: ScenarioSpec): ScenarioResult {
+export interface RunOptions {
+  /** receives every trace record of the run, in order (header excluded: the caller writes it) */
+  trace?: (record: TraceRecord) => void;
+}
+
+export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): ScenarioResult {
+  const trace = options.trace;
   const box = createSimOnebox({
     seed: spec.seed,
     metas: spec.metas,
@@ -87,6 +94,7 @@ export function runScenario(spec: ScenarioSpec): ScenarioResult {
 
   const check = (event: CoreEvent, commands: CoreCommand[], client: SimClient) => {
     const now = box.sim.nowMs();
+    if (trace !== undefined) recordStep(trace, now, event, commands, client);
     if (event.type === 'connectionLost') {
       const stuck = client.core.callsWaitingOn(event.address);
       if (stuck.length > 0)
@@ -168,6 +176,13 @@ export function runScenario(spec: ScenarioSpec): ScenarioResult {
     const node =
       f.kind === 'leader' ? box.metas[f.node % box.metas.length] : box.replicas[f.node % box.replicas.length];
     box.sim.setTimer(f.atMs, () => {
+      trace?.({
+        type: 'fault',
+        t: box.sim.nowMs(),
+        node: node!,
+        kind: f.kind,
+        ...(f.ms === undefined ? {} : { ms: f.ms }),
+      });
       box.fault({ node: node!, kind: f.kind, ...(f.ms === undefined ? {} : { ms: f.ms }) });
     });
   }
@@ -223,6 +238,7 @@ export function runScenario(spec: ScenarioSpec): ScenarioResult {
     violate('nothing-leaks', `${client.core.timerCount()} timers after close`);
   if (client.openConnectionCount() > 0)
     violate('nothing-leaks', `${client.openConnectionCount()} connections after close`);
+  trace?.({ type: 'end', t: box.sim.nowMs(), calls: toJson(calls) });
   const eventCount = box.sim.eventCount;
   box.close();
   return { calls, violations, metaQueryTimesMs, connectTimesMs, box, client, eventCount, convergence };
@@ -239,4 +255,31 @@ export function probeKeys(partitions: number): number[] {
     }
   }
   return found;
+}
+
+/** what entered the core, what came out (sends with their decoded frame), and every machine's state */
+function recordStep(
+  trace: (r: TraceRecord) => void,
+  t: number,
+  event: CoreEvent,
+  commands: CoreCommand[],
+  client: SimClient,
+): void {
+  trace({ type: 'in', t, event: toJson(event) });
+  for (const cmd of commands) {
+    if (cmd.type === 'send') {
+      const f = new RequestDecoder().push(cmd.bytes).frames[0];
+      trace({
+        type: 'out',
+        t,
+        cmd: toJson(cmd),
+        ...(f === undefined
+          ? {}
+          : { frame: { name: f.name, seqid: f.seqid, partition: f.header.partition_index } }),
+      });
+    } else {
+      trace({ type: 'out', t, cmd: toJson(cmd) });
+    }
+  }
+  trace({ type: 'states', t, ...client.core.machineStates() });
 }

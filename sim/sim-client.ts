@@ -2,7 +2,18 @@
 // Same contract as the driver: commands performed in order, events from replaced or closed
 // connections dropped, one timer armed at the core's next deadline, time from the virtual clock.
 import { ClientCore, type CoreCommand, type CoreEvent, type CoreOptionsInput } from '../core/client/index.ts';
-import type { SimClientConnection, SimNetwork, TimerHandle } from '../onebox/index.ts';
+import type { SimClientConnection, SimClientHandlers, TimerHandle } from '../onebox/index.ts';
+
+/**
+ * What the client needs from a simulated network: its clock, its timers and client endpoints.
+ * SimNetwork (seeded random delays) and the explorer's network (sim/explore) both provide it.
+ */
+export interface ClientNetwork {
+  nowMs(): number;
+  setTimer(delayMs: number, callback: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+  connect(address: string, handlers: SimClientHandlers): SimClientConnection;
+}
 
 export interface SimClientHooks {
   /** after every event the core handled, with the commands it produced (for invariants and traces) */
@@ -18,7 +29,7 @@ export class SimClient {
   private readonly backlog: CoreEvent[] = [];
 
   constructor(
-    private readonly sim: SimNetwork,
+    private readonly sim: ClientNetwork,
     options: CoreOptionsInput,
     private readonly hooks: SimClientHooks = {},
   ) {

@@ -190,6 +190,16 @@ export class ClientCore {
       .filter((n) => ['connecting', 'ready', 'suspect'].includes(leafOf(n.state.value)))
       .map((n) => n.address);
   }
+  /** every machine instance's current state (leaf name), for traces and timelines */
+  machineStates(): { calls: Record<string, string>; nodes: Record<string, string>; tables: Record<string, string> } {
+    const calls: Record<string, string> = {};
+    for (const [id, c] of this.calls) calls[String(id)] = leafOf(c.state.value);
+    const nodes: Record<string, string> = {};
+    for (const [address, n] of this.nodes) nodes[address] = leafOf(n.state.value);
+    const tables: Record<string, string> = {};
+    for (const [name, t] of this.tables) tables[name] = leafOf(t.state.value);
+    return { calls, nodes, tables };
+  }
   /** meta queries of `table` awaiting an answer (single flight: never more than one) */
   metaQueriesInFlight(table: string): number {
     let n = 0;

@@ -1,0 +1,86 @@
+// The trace format (NDJSON, one record per line; see traces/README.md). Written by the simulator and,
+// through its trace hook, by the real client: both record what entered the core and what came out.
+import type { Json } from './json-value.ts';
+
+export const TRACE_FORMAT = 'pegasus-ts-trace';
+export const TRACE_VERSION = 1;
+
+export interface TraceHeader {
+  type: 'header';
+  format: typeof TRACE_FORMAT;
+  version: typeof TRACE_VERSION;
+  source: 'simulation' | 'client';
+  /** simulation: the scenario (seed, cluster shape, workload, fault schedule); client: its options */
+  spec: Json;
+  /** the property that failed, for saved counterexamples */
+  property?: string;
+  failure?: { invariant: string; detail: string; atMs: number };
+  /** how fast-check found it */
+  fastCheck?: { seed: number; path: string };
+}
+
+/** an event fed to the client core (bytes and bigints JSON-encoded) */
+export interface TraceIn {
+  type: 'in';
+  t: number;
+  event: Json;
+}
+
+/** a command the core produced; sends carry the decoded frame name, seqid and partition */
+export interface TraceOut {
+  type: 'out';
+  t: number;
+  cmd: Json;
+  frame?: { name: string; seqid: number; partition: number };
+}
+
+/** every machine's state after an event: calls by id, nodes by address, tables by name */
+export interface TraceStates {
+  type: 'states';
+  t: number;
+  calls: Record<string, string>;
+  nodes: Record<string, string>;
+  tables: Record<string, string>;
+}
+
+export interface TraceFault {
+  type: 'fault';
+  t: number;
+  node: string;
+  kind: string;
+  ms?: number;
+}
+
+/** a configuration change on the (simulated) meta server */
+export interface TraceConfig {
+  type: 'config';
+  t: number;
+  partition: number;
+  ballot: Json;
+  primary: string;
+  secondaries: string[];
+  reason: string;
+}
+
+export interface TraceViolation {
+  type: 'violation';
+  t: number;
+  invariant: string;
+  detail: string;
+}
+
+export interface TraceEnd {
+  type: 'end';
+  t: number;
+  calls: Json;
+}
+
+export type TraceRecord =
+  | TraceHeader
+  | TraceIn
+  | TraceOut
+  | TraceStates
+  | TraceFault
+  | TraceConfig
+  | TraceViolation
+  | TraceEnd;

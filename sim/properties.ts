@@ -1,0 +1,31 @@
+// The named properties a scenario is judged by. Traces name one; replay re-runs it by that name.
+import { checkLinearizable } from './linearizability.ts';
+import { checkBoundedLoad, checkConvergence, checkTransparentFailover } from './liveness.ts';
+import type { ScenarioResult, ScenarioSpec, Violation } from './scenario.ts';
+
+export type PropertyCheck = (spec: ScenarioSpec, result: ScenarioResult) => Violation[];
+
+function linearizable(r: ScenarioResult): Violation[] {
+  const lin = checkLinearizable(r.calls);
+  return lin.ok
+    ? []
+    : [{ invariant: 'linearizable', atMs: 0, detail: `history of ${lin.register} is not linearizable` }];
+}
+
+export const PROPERTIES: Record<string, PropertyCheck> = {
+  /** every online invariant of the run, and a linearizable history */
+  'simulation-safety': (_spec, r) => [...r.violations, ...linearizable(r)],
+  /** safety, plus: idempotent calls succeed once their partition is usable again (or with no fault) */
+  'transparent-failover': (spec, r) => [
+    ...r.violations,
+    ...linearizable(r),
+    ...checkTransparentFailover(spec, r),
+    ...checkConvergence(r),
+  ],
+  /** safety, plus convergence of routing after the run and the load bounds */
+  'convergence-and-load': (_spec, r) => [...r.violations, ...checkConvergence(r), ...checkBoundedLoad(r)],
+};
+
+export function isPropertyName(name: string): boolean {
+  return Object.hasOwn(PROPERTIES, name);
+}

@@ -39,13 +39,25 @@ describe('npm pack', () => {
         '-e',
         `import * as api from 'pegasus-ts';
          import * as wire from 'pegasus-ts/wire';
+         import * as routing from 'pegasus-ts/routing';
+         const client = new api.PegasusClient({ metaServers: ['127.0.0.1:1'] });
+         await client.close();
          console.log(JSON.stringify({
            client: typeof api.PegasusClient,
-           crc: wire.crc64(Buffer.from('a')).toString(16),
+           closed: client.closed,
+           crc: routing.crc64(Buffer.from('a')).toString(16),
+           frame: wire.encodeRequest('RPC_RRDB_RRDB_GET', 1, routing.encodeKey(Buffer.from('a'), Buffer.from('b')),
+             { app_id: 2, partition_index: 4, client_timeout_ms: 1000, partition_hash: routing.crc64(Buffer.from('a')), is_backup_request: false }).length,
          }));`,
       ],
       { cwd: app, encoding: 'utf8' },
     );
-    assert.deepEqual(JSON.parse(out), { client: 'function', crc: '8c2f8445b4cbfc3c' });
+    // 94 bytes: WIRE.md vector S2 (GET, header v1)
+    assert.deepEqual(JSON.parse(out), {
+      client: 'function',
+      closed: true,
+      crc: '8c2f8445b4cbfc3c',
+      frame: 94,
+    });
   });
 });

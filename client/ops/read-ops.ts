@@ -1,0 +1,69 @@
+// Plans of the single-record reads and sortKeyCount (all idempotent).
+import { encodeKey, partitionHash } from '../../core/routing/index.ts';
+import { StorageStatus } from '../../core/wire/index.ts';
+import { toBytes, toHashKey } from '../validate.ts';
+import { type OpPlan, ownBuffer, refuse } from './op-plan.ts';
+
+/** `exists: false` for an absent or expired record; `ttlSeconds: null` when it never expires */
+export type TtlResult = { exists: false } | { exists: true; ttlSeconds: number | null };
+
+function fullKey(hashKey: unknown, sortKey: unknown) {
+  const h = toHashKey(hashKey, true);
+  const s = toBytes('sortKey', sortKey);
+  return { key: encodeKey(h, s), hash: partitionHash(h, s) };
+}
+
+export function getPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RRDB_GET', Buffer | null> {
+  const { key, hash } = fullKey(hashKey, sortKey);
+  return {
+    op: 'get',
+    rpc: 'RPC_RRDB_RRDB_GET',
+    args: key,
+    partitionHash: hash,
+    idempotent: true,
+    decode: (r) => {
+      if (r.error === StorageStatus.NotFound) return null;
+      if (r.error !== StorageStatus.Ok) refuse(r.error, '');
+      return ownBuffer(r.value);
+    },
+  };
+}
+
+export function ttlPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RRDB_TTL', TtlResult> {
+  const { key, hash } = fullKey(hashKey, sortKey);
+  return {
+    op: 'ttl',
+    rpc: 'RPC_RRDB_RRDB_TTL',
+    args: key,
+    partitionHash: hash,
+    idempotent: true,
+    decode: (r) => {
+      if (r.error === StorageStatus.NotFound) return { exists: false };
+      if (r.error !== StorageStatus.Ok) refuse(r.error, '');
+      return { exists: true, ttlSeconds: r.ttl_seconds < 0 ? null : r.ttl_seconds };
+    },
+  };
+}
+
+/** exist is a ttl query that only looks at the status (as the Java client does) */
+export function existPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RRDB_TTL', boolean> {
+  const ttl = ttlPlan(hashKey, sortKey);
+  return { ...ttl, op: 'exist', decode: (r) => ttl.decode(r).exists };
+}
+
+export function sortKeyCountPlan(hashKey: unknown): OpPlan<'RPC_RRDB_RRDB_SORTKEY_COUNT', number> {
+  const h = toHashKey(hashKey, false);
+  return {
+    op: 'sortKeyCount',
+    rpc: 'RPC_RRDB_RRDB_SORTKEY_COUNT',
+    args: h,
+    partitionHash: partitionHash(h, h),
+    idempotent: true,
+    decode: (r) => {
+      if (r.error !== StorageStatus.Ok) refuse(r.error, '');
+      // -1: the server gave up counting (iteration/time cap); a wrong number would be worse
+      if (r.count < 0n) refuse(StorageStatus.Incomplete, 'the server stopped counting before the end');
+      return Number(r.count);
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// A table handle: the public operations. Every method validates its arguments before anything is
+// sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
+import type { RpcName } from '../core/wire/index.ts';
+import { PegasusAbortError } from './errors.ts';
+import { failureToError } from './failure-to-error.ts';
+import type { NodeDriver } from './node-driver.ts';
+import type { CheckType } from './ops/check-type.ts';
+import { type MultiGetRange, type MultiGetResult, multiGetPlan } from './ops/multi-get.ts';
+import { type OpPlan, StorageRefusal, storageError } from './ops/op-plan.ts';
+import { existPlan, getPlan, sortKeyCountPlan, type TtlResult, ttlPlan } from './ops/read-ops.ts';
+import {
+  type CheckAndSetResult,
+  checkAndSetPlan,
+  delPlan,
+  incrPlan,
+  type MultiSetEntries,
+  multiDelPlan,
+  multiSetPlan,
+  setPlan,
+} from './ops/write-ops.ts';
+import type { CallOptions, CheckAndSetOptions, IncrOptions, WriteOptions } from './options.ts';
+import { type Bytes, checkBoolean, checkObject, checkSignal, checkTimeoutMs } from './validate.ts';
+
+export class Table {
+  /** @internal built by PegasusClient.openTable */
+  constructor(
+    private readonly driver: NodeDriver,
+    readonly name: string,
+    readonly appId: number,
+    readonly partitionCount: number,
+  ) {}
+
+  /** the value, or null when the record does not exist (or expired) */
+  async get(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<Buffer | null> {
+    return this.run(getPlan(hashKey, sortKey), opts);
+  }
+
+  async set(hashKey: Bytes, sortKey: Bytes, value: Bytes, opts?: WriteOptions): Promise<void> {
+    const o = checkObject<WriteOptions>('options', opts);
+    return this.run(setPlan(hashKey, sortKey, value, o.ttlSeconds), o);
+  }
+
+  /** deleting an absent record succeeds */
+  async del(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<void> {
+    return this.run(delPlan(hashKey, sortKey), opts);
+  }
+
+  /**
+   * `query` is a non-empty list of sort keys (only found ones are returned), or a range
+   * (`{}` reads every sort key under the hash key, up to the limits).
+   */
+  async multiGet(
+    hashKey: Bytes,
+    query: Bytes[] | MultiGetRange,
+    opts?: CallOptions,
+  ): Promise<MultiGetResult> {
+    return this.run(multiGetPlan(hashKey, query), opts);
+  }
+
+  /** writes every entry atomically under one hash key (one TTL for all) */
+  async multiSet(hashKey: Bytes, entries: MultiSetEntries, opts?: WriteOptions): Promise<void> {
+    const o = checkObject<WriteOptions>('options', opts);
+    return this.run(multiSetPlan(hashKey, entries, o.ttlSeconds), o);
+  }
+
+  async multiDel(hashKey: Bytes, sortKeys: Bytes[], opts?: CallOptions): Promise<void> {
+    return this.run(multiDelPlan(hashKey, sortKeys), opts);
+  }
+
+  /** adds `delta` to a decimal int64 value (absent counts as 0) and returns the new value */
+  async incr(hashKey: Bytes, sortKey: Bytes, delta: bigint | number, opts?: IncrOptions): Promise<bigint> {
+    const o = checkObject<IncrOptions>('options', opts);
+    return this.run(incrPlan(hashKey, sortKey, delta, o.ttlSeconds), o);
+  }
+
+  /**
+   * Atomically: if the value at `checkSortKey` passes `checkType` against `checkOperand`, write
+   * `setValue` at `setSortKey` (same hash key). `setSucceed` says whether the check passed.
+   */
+  async checkAndSet(
+    hashKey: Bytes,
+    checkSortKey: Bytes,
+    checkType: CheckType,
+    checkOperand: Bytes,
+    setSortKey: Bytes,
+    setValue: Bytes,
+    opts?: CheckAndSetOptions,
+  ): Promise<CheckAndSetResult> {
+    const o = checkObject<CheckAndSetOptions>('options', opts);
+    const returnCheckValue = checkBoolean('returnCheckValue', o.returnCheckValue, false);
+    return this.run(
+      checkAndSetPlan(
+        hashKey,
+        checkSortKey,
+        checkType,
+        checkOperand,
+        setSortKey,
+        setValue,
+        o.ttlSeconds,
+        returnCheckValue,
+      ),
+      o,
+    );
+  }
+
+  /** remaining TTL: `{ exists: false }`, or `{ exists: true, ttlSeconds }` (null = never expires) */
+  async ttl(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<TtlResult> {
+    return this.run(ttlPlan(hashKey, sortKey), opts);
+  }
+
+  async exist(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<boolean> {
+    return this.run(existPlan(hashKey, sortKey), opts);
+  }
+
+  /** number of live sort keys under the hash key */
+  async sortKeyCount(hashKey: Bytes, opts?: CallOptions): Promise<number> {
+    return this.run(sortKeyCountPlan(hashKey), opts);
+  }
+
+  private async run<N extends RpcName, T>(plan: OpPlan<N, T>, opts: unknown): Promise<T> {
+    const o = checkObject<CallOptions>('options', opts);
+    const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
+    const signal = checkSignal(o.signal);
+    const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent };
+    if (signal?.aborted) {
+      throw new PegasusAbortError(
+        'ERR_ABORTED',
+        `${plan.op} on table "${this.name}" aborted before it was sent`,
+        {
+          cause: signal.reason,
+          op: plan.op,
+          table: this.name,
+        },
+      );
+    }
+    const s = await this.driver.call(
+      {
+        table: this.name,
+        rpc: plan.rpc,
+        args: plan.args,
+        partitionHash: plan.partitionHash,
+        idempotent: plan.idempotent,
+        timeoutMs,
+      },
+      signal,
+    );
+    if (!s.ok)
+      throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
+    try {
+      return plan.decode(s.result as never);
+    } catch (e) {
+      if (e instanceof StorageRefusal) throw storageError(e, { ...ctx, attempts: s.attempts });
+      throw e;
+    }
+  }
+}

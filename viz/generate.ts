@@ -1,0 +1,26 @@
+// `npm run viz`: regenerate docs/diagrams/ from MACHINES. `npm run viz -- --check` only reports staleness.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { MACHINES } from '../machines/index.ts';
+import { buildDiagrams, DIAGRAMS_DIR } from './outputs.ts';
+import { staleFiles } from './stale.ts';
+
+const files = await buildDiagrams(MACHINES);
+const where = relative(process.cwd(), DIAGRAMS_DIR) || '.';
+
+if (process.argv.includes('--check')) {
+  const stale = staleFiles(files, DIAGRAMS_DIR);
+  if (stale.length > 0) {
+    console.error(`${where} is out of date (run \`npm run viz\`):\n  ${stale.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`${where} is up to date (${files.size} files)`);
+} else {
+  mkdirSync(DIAGRAMS_DIR, { recursive: true });
+  // The folder is wholly generated: files of removed or renamed machines go away.
+  for (const name of readdirSync(DIAGRAMS_DIR)) {
+    if (!files.has(name)) rmSync(join(DIAGRAMS_DIR, name));
+  }
+  for (const [name, content] of files) writeFileSync(join(DIAGRAMS_DIR, name), content);
+  console.log(`wrote ${files.size} files to ${where}: ${[...files.keys()].join(', ')}`);
+}

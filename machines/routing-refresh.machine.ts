@@ -21,7 +21,7 @@ export interface RoutingRefreshInput {
 }
 
 export interface RoutingRefreshContext extends RoutingRefreshInput {
-  /** refreshes since the last quiet period ended: drives the growing poll delay */
+  /** queries since the last quiet period ended: drives the growing spacing of polls and back-offs */
   polls: number;
   failures: number;
   hops: number;
@@ -40,6 +40,18 @@ export type RoutingRefreshEvent =
   /** the leader is not ready yet (ERR_SERVICE_NOT_ACTIVE, ERR_UNDER_RECOVERY) */
   | { type: 'QUERY_NOT_ACTIVE'; jitter: number }
   | { type: 'SHUTDOWN' };
+
+/**
+ * The spacing before the next query: pollStartMs doubling per query since the last quiet period, up
+ * to pollCapMs. Jitter only lengthens it (by up to 25 %), so the cap and the rate bound hold exactly:
+ * at most 1 + ceil(log2(cap/start)) + (1000 - ...)/cap queries in any second (6 with the defaults).
+ */
+function pollDelayMs(c: RoutingRefreshContext): number {
+  return Math.min(
+    c.pollCapMs,
+    Math.round(c.pollStartMs * 2 ** Math.max(0, c.polls - 1) * (1 + 0.25 * c.jitter)),
+  );
+}
 
 export const routingRefreshMachine = setup({
   types: {
@@ -61,16 +73,17 @@ export const routingRefreshMachine = setup({
   },
   delays: {
     queryTimeout: ({ context }) => context.queryTimeoutMs,
-    pollDelay: ({ context }) =>
-      Math.min(
-        context.pollCapMs,
-        Math.round(context.pollStartMs * 2 ** Math.max(0, context.polls - 1) * (0.8 + 0.4 * context.jitter)),
-      ),
+    pollDelay: ({ context }) => pollDelayMs(context),
     quiet: ({ context }) => context.quietMs,
+    // Never shorter than the poll schedule: polls and back-offs share one growing spacing, so mixing
+    // failures with answers cannot restart the rate at its fastest.
     metaBackoff: ({ context }) =>
-      Math.round(
-        Math.min(context.metaBackoffMs * 2 ** Math.max(0, context.failures - 1), context.metaBackoffCapMs) *
-          (0.75 + 0.5 * context.jitter),
+      Math.max(
+        pollDelayMs(context),
+        Math.round(
+          Math.min(context.metaBackoffMs * 2 ** Math.max(0, context.failures - 1), context.metaBackoffCapMs) *
+            (1 + 0.25 * context.jitter),
+        ),
       ),
   },
 }).createMachine({
@@ -83,7 +96,12 @@ export const routingRefreshMachine = setup({
       on: { REFRESH: { target: 'querying' } },
     },
     querying: {
-      entry: ['sendQuery', { type: 'notifyRefresh', params: { phase: 'query' } }],
+      // Every query, whatever led to it, advances the shared spacing schedule.
+      entry: [
+        assign({ polls: ({ context }) => context.polls + 1 }),
+        'sendQuery',
+        { type: 'notifyRefresh', params: { phase: 'query' } },
+      ],
       after: {
         queryTimeout: {
           target: 'backoff',
@@ -100,12 +118,7 @@ export const routingRefreshMachine = setup({
           {
             guard: { type: 'stillWaiting', params: ({ event }) => ({ waiting: event.waiting }) },
             target: 'polling',
-            actions: assign({
-              polls: ({ context }) => context.polls + 1,
-              failures: 0,
-              hops: 0,
-              jitter: ({ event }) => event.jitter,
-            }),
+            actions: assign({ failures: 0, hops: 0, jitter: ({ event }) => event.jitter }),
           },
           { target: 'quiet', actions: assign({ failures: 0, hops: 0, jitter: ({ event }) => event.jitter }) },
         ],
@@ -157,7 +170,7 @@ export const routingRefreshMachine = setup({
     // resets it.
     quiet: {
       after: { quiet: { target: 'idle', actions: assign({ polls: 0 }) } },
-      on: { REFRESH: { target: 'polling', actions: assign({ polls: ({ context }) => context.polls + 1 }) } },
+      on: { REFRESH: { target: 'polling' } },
     },
     backoff: {
       entry: { type: 'notifyRefresh', params: { phase: 'backoff' } },

@@ -56,8 +56,10 @@ export interface Violation {
 export interface ScenarioResult {
   calls: CallRecord[];
   violations: Violation[];
-  /** every query_cfg the client sent, by time */
+  /** every query_cfg round the client started, by time (a query sent on a forward is a hop instead) */
   metaQueryTimesMs: number[];
+  /** queries re-sent at once to the leader a follower named */
+  metaHopTimesMs: number[];
   connectTimesMs: Map<string, number[]>;
   box: SimOnebox;
   client: SimClient;
@@ -86,11 +88,30 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   const violations: Violation[] = [];
   const calls: CallRecord[] = [];
   const metaQueryTimesMs: number[] = [];
+  const metaHopTimesMs: number[] = [];
+  let hopPending = false;
   const connectTimesMs = new Map<string, number[]>();
   const metas = new Set(box.metas);
   const ballots = new Map<string, { appId: number; ballot: bigint }>();
-  const violate = (invariant: string, detail: string) =>
+  const violate = (invariant: string, detail: string) => {
     violations.push({ invariant, atMs: box.sim.nowMs(), detail });
+    trace?.({ type: 'violation', t: box.sim.nowMs(), invariant, detail });
+  };
+  if (trace !== undefined) {
+    const appId = box.tables[TABLE]?.appId;
+    box.cluster.model.onChange((ch) => {
+      if (ch.appId !== appId) return;
+      trace({
+        type: 'config',
+        t: ch.atMs,
+        partition: ch.partitionIndex,
+        ballot: toJson(ch.config.ballot),
+        primary: ch.config.primary,
+        secondaries: [...ch.config.secondaries],
+        reason: ch.reason,
+      });
+    });
+  }
 
   const check = (event: CoreEvent, commands: CoreCommand[], client: SimClient) => {
     const now = box.sim.nowMs();
@@ -103,7 +124,12 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     if (client.core.metaQueriesInFlight(TABLE) > 1)
       violate('single-flight', 'more than one meta query in flight');
     for (const c of commands) {
-      if (c.type === 'send' && metas.has(c.address)) metaQueryTimesMs.push(now);
+      // the query that follows a forward is a hop, even when it first waits for a new connection
+      if (c.type === 'observe' && c.event.kind === 'leader') hopPending = true;
+      if (c.type === 'send' && metas.has(c.address)) {
+        (hopPending ? metaHopTimesMs : metaQueryTimesMs).push(now);
+        hopPending = false;
+      }
       if (c.type === 'send' && !metas.has(c.address)) checkSendTarget(c.address, c.bytes, client);
       if (c.type === 'connect')
         connectTimesMs.set(c.address, [...(connectTimesMs.get(c.address) ?? []), now]);
@@ -241,7 +267,17 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   trace?.({ type: 'end', t: box.sim.nowMs(), calls: toJson(calls) });
   const eventCount = box.sim.eventCount;
   box.close();
-  return { calls, violations, metaQueryTimesMs, connectTimesMs, box, client, eventCount, convergence };
+  return {
+    calls,
+    violations,
+    metaQueryTimesMs,
+    metaHopTimesMs,
+    connectTimesMs,
+    box,
+    client,
+    eventCount,
+    convergence,
+  };
 }
 
 /** a key index whose hash key routes to each partition, in partition order */

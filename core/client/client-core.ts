@@ -191,7 +191,11 @@ export class ClientCore {
       .map((n) => n.address);
   }
   /** every machine instance's current state (leaf name), for traces and timelines */
-  machineStates(): { calls: Record<string, string>; nodes: Record<string, string>; tables: Record<string, string> } {
+  machineStates(): {
+    calls: Record<string, string>;
+    nodes: Record<string, string>;
+    tables: Record<string, string>;
+  } {
     const calls: Record<string, string> = {};
     for (const [id, c] of this.calls) calls[String(id)] = leafOf(c.state.value);
     const nodes: Record<string, string> = {};
@@ -641,6 +645,7 @@ export class ClientCore {
         let index = this.metas.indexOf(leader);
         if (index < 0) index = this.metas.push(leader) - 1;
         this.metaLeader = index;
+        this.observe({ kind: 'leader', table: table.name, address: leader });
         break;
       }
       case 'rotateMeta':

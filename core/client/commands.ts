@@ -27,7 +27,9 @@ export type ObservedEvent =
       partitionCount: number;
       changed: Array<{ index: number; ballot: bigint; primary: string }>;
     }
-  | { kind: 'refresh'; table: string; phase: string };
+  | { kind: 'refresh'; table: string; phase: string }
+  /** a follower named the meta leader and the next query goes there */
+  | { kind: 'leader'; table: string; address: string };
 
 export type CoreCommand =
   | { type: 'connect'; address: string }

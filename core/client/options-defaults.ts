@@ -11,7 +11,7 @@ export const DEFAULT_OPTIONS: Omit<CoreOptions, 'metaServers'> = {
   connectTimeoutMs: 1000,
   reconnectBackoffMs: 50,
   reconnectBackoffCapMs: 1000,
-  pollStartMs: 50,
+  pollStartMs: 80,
   pollCapMs: 200,
   quietMs: 1000,
   metaBackoffMs: 100,

@@ -129,12 +129,18 @@ export class PartitionGuardian implements MembershipAuthority {
     const k = key(table.appId, index);
     const since = this.downgradedAtMs.get(k);
     if (since !== undefined && this.clock.nowMs() - since < this.tuning.promoteDelayMs) return;
-    // Prefer a secondary; with none left, a dropped member that still holds the data (restarted).
+    // Prefer a secondary (it applied every acknowledged write: writes wait for all members).
     let candidates = config.secondaries.filter((s) => this.usable(s));
     if (candidates.length === 0) {
+      // With none left, a dropped member may take over only if it holds every write any replica
+      // applied (crashed nodes keep their data): promoting one that was dropped before the last
+      // acknowledged writes would lose them. Otherwise wait for the up-to-date replica.
+      const required = this.highestDecree(table.appId, index);
       candidates = [...config.lastDrops]
         .reverse()
-        .filter((s) => this.usable(s) && this.nodes(s)?.store(table.appId, index) !== undefined);
+        .filter(
+          (s) => this.usable(s) && (this.nodes(s)?.store(table.appId, index)?.lastDecree ?? -1n) >= required,
+        );
     }
     let best: string | undefined;
     let bestDecree = -1n;
@@ -153,6 +159,16 @@ export class PartitionGuardian implements MembershipAuthority {
       { primary: best, secondaries: config.secondaries.filter((s) => s !== best) },
       `secondary ${best} promoted to primary`,
     );
+  }
+
+  /** the highest decree any replica node (live or not) has applied for the partition */
+  private highestDecree(appId: number, index: number): bigint {
+    let best = -1n;
+    for (const a of this.replicaOrder) {
+      const decree = this.nodes(a)?.store(appId, index)?.lastDecree ?? -1n;
+      if (decree > best) best = decree;
+    }
+    return best;
   }
 
   private tryAddLearner(table: TableRecord, index: number, config: PartitionConfig): void {

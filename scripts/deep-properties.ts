@@ -1,0 +1,56 @@
+// npm run properties [-- --minutes N] [--property NAME]
+// The deep search: the scenario properties over fresh random seeds until the time budget is spent.
+// Every seed is printed before it runs, so any run can be repeated with PROPERTY_SEED=<seed>;
+// a failure saves its counterexample under traces/ (see traces/README.md) and exits 1.
+import { randomInt } from 'node:crypto';
+import type fc from 'fast-check';
+import { scenarioSpec, singleFailoverSpec } from '../properties/scenario-arbitraries.ts';
+import { assertScenarioProperty } from '../properties/trace-files.ts';
+import type { ScenarioSpec } from '../sim/scenario.ts';
+
+const SEARCHES: Array<{
+  property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load';
+  arb: () => fc.Arbitrary<ScenarioSpec>;
+}> = [
+  { property: 'simulation-safety', arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000 }) },
+  { property: 'transparent-failover', arb: () => singleFailoverSpec() },
+  {
+    property: 'convergence-and-load',
+    arb: () => scenarioSpec({ maxFaults: 5 }).map((s) => ({ ...s, probeMs: 1500 })),
+  },
+];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const minutes = Number(arg('minutes') ?? 5);
+const only = arg('property');
+const batch = Number(arg('batch') ?? 500);
+const deadline = performance.now() + minutes * 60_000;
+let scenarios = 0;
+const started = performance.now();
+console.log(`deep property search for ${minutes} min, batches of ${batch} scenarios`);
+try {
+  while (performance.now() < deadline) {
+    for (const s of SEARCHES) {
+      if (only !== undefined && s.property !== only) continue;
+      if (performance.now() >= deadline) break;
+      const seed = randomInt(1, 2 ** 31 - 1);
+      console.log(`${s.property}: seed ${seed} (repeat: PROPERTY_SEED=${seed})`);
+      const t0 = performance.now();
+      assertScenarioProperty(s.property, s.arb(), { seed, numRuns: batch });
+      scenarios += batch;
+      const perSec = (batch / (performance.now() - t0)) * 1000;
+      console.log(`  ${batch} scenarios passed, ${perSec.toFixed(0)} scenarios/s`);
+    }
+  }
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+}
+const secs = (performance.now() - started) / 1000;
+console.log(
+  `done: ${scenarios} scenarios in ${secs.toFixed(0)} s (${(scenarios / secs).toFixed(0)} scenarios/s on one core), no counterexample`,
+);

@@ -51,7 +51,7 @@ export type RequestEvent =
 
 const remainingMs = (c: RequestContext) => Math.max(0, c.deadlineMs - c.nowMs);
 
-export const requestMachine = setup({
+const requestSetup = setup({
   types: {
     input: {} as RequestInput,
     context: {} as RequestContext,
@@ -93,7 +93,38 @@ export const requestMachine = setup({
         remainingMs(context),
       ),
   },
-}).createMachine({
+});
+
+// A reply error is judged the same way whether or not the attempt had already timed out: a
+// retryable rejection goes on (after a refresh or a back-off), anything else fails the call.
+const replyError = [
+  {
+    guard: {
+      type: 'mayRetry',
+      params: ({ event }: { event: Extract<RequestEvent, { type: 'REPLY_ERROR' }> }) => ({
+        retry: event.retry,
+        nowMs: event.nowMs,
+      }),
+    },
+    target: 'retrying',
+    actions: requestSetup.assign({
+      error: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).error,
+      refresh: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).refresh,
+      unanswered: false,
+      nowMs: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).nowMs,
+    }),
+  },
+  {
+    target: '#request.failed',
+    actions: requestSetup.assign({
+      cause: ({ context }) => context.error,
+      error: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).error,
+      unanswered: false,
+    }),
+  },
+] as const;
+
+export const requestMachine = requestSetup.createMachine({
   id: 'request',
   initial: 'active',
   context: ({ input }) => ({
@@ -187,29 +218,7 @@ export const requestMachine = setup({
           },
           on: {
             REPLY_OK: { target: '#request.succeeded' },
-            REPLY_ERROR: [
-              {
-                guard: {
-                  type: 'mayRetry',
-                  params: ({ event }) => ({ retry: event.retry, nowMs: event.nowMs }),
-                },
-                target: 'retrying',
-                actions: assign({
-                  error: ({ event }) => event.error,
-                  refresh: ({ event }) => event.refresh,
-                  unanswered: false,
-                  nowMs: ({ event }) => event.nowMs,
-                }),
-              },
-              {
-                target: '#request.failed',
-                actions: assign({
-                  cause: ({ context }) => context.error,
-                  error: ({ event }) => event.error,
-                  unanswered: false,
-                }),
-              },
-            ],
+            REPLY_ERROR: replyError,
             NODE_DOWN: [
               {
                 guard: 'isIdempotent',
@@ -231,29 +240,7 @@ export const requestMachine = setup({
         awaitingLate: {
           on: {
             REPLY_OK: { target: '#request.succeeded' },
-            REPLY_ERROR: [
-              {
-                guard: {
-                  type: 'mayRetry',
-                  params: ({ event }) => ({ retry: event.retry, nowMs: event.nowMs }),
-                },
-                target: 'retrying',
-                actions: assign({
-                  error: ({ event }) => event.error,
-                  refresh: ({ event }) => event.refresh,
-                  unanswered: false,
-                  nowMs: ({ event }) => event.nowMs,
-                }),
-              },
-              {
-                target: '#request.failed',
-                actions: assign({
-                  cause: ({ context }) => context.error,
-                  error: ({ event }) => event.error,
-                  unanswered: false,
-                }),
-              },
-            ],
+            REPLY_ERROR: replyError,
             NODE_DOWN: {
               target: '#request.failed',
               actions: assign({ cause: ({ context }) => context.error, error: 'ERR_SESSION_RESET' }),

@@ -16,8 +16,6 @@ export interface NodeHealthContext extends NodeHealthInput {
   failures: number;
   /** seeded random draw in [0, 1) supplied with the failure event, spreads reconnects */
   jitter: number;
-  /** attempt timeouts seen since the last reply */
-  timeouts: number;
 }
 
 export type NodeHealthEvent =
@@ -61,7 +59,7 @@ export const nodeHealthMachine = setup({
 }).createMachine({
   id: 'node',
   initial: 'idle',
-  context: ({ input }) => ({ ...input, failures: 0, jitter: 0, timeouts: 0 }),
+  context: ({ input }) => ({ ...input, failures: 0, jitter: 0 }),
   on: {
     SHUTDOWN: {
       target: '.closed',
@@ -80,32 +78,12 @@ export const nodeHealthMachine = setup({
         type: 'notifyHealth',
         params: ({ context }) => ({ address: context.address, health: 'idle' }),
       },
-      on: { CONNECT: { target: 'connecting' } },
+      on: { CONNECT: { target: 'open' } },
     },
-    connecting: {
-      entry: [
-        { type: 'openConnection', params: ({ context }) => ({ address: context.address }) },
-        {
-          type: 'notifyHealth',
-          params: ({ context }) => ({ address: context.address, health: 'connecting' }),
-        },
-      ],
-      after: {
-        // A connect that neither opens nor fails (packets dropped) is a failure too.
-        connectTimeout: {
-          target: 'down',
-          actions: [
-            { type: 'closeConnection', params: ({ context }) => ({ address: context.address }) },
-            assign({ jitter: 0.5 }),
-            {
-              type: 'failPending',
-              params: ({ context }) => ({ address: context.address, reason: 'ERR_CONNECT_TIMEOUT' }),
-            },
-          ],
-        },
-      },
+    // A connection exists (opening or open). Losing it, whatever its phase, means down at once.
+    open: {
+      initial: 'connecting',
       on: {
-        CONNECTED: { target: 'ready', actions: assign({ failures: 0 }) },
         CONNECTION_LOST: {
           target: 'down',
           actions: [
@@ -117,45 +95,49 @@ export const nodeHealthMachine = setup({
           ],
         },
       },
-    },
-    ready: {
-      entry: [
-        { type: 'notifyHealth', params: ({ context }) => ({ address: context.address, health: 'ready' }) },
-        { type: 'nodeUsable', params: ({ context }) => ({ address: context.address }) },
-      ],
-      on: {
-        ATTEMPT_TIMEOUT: { target: 'suspect', actions: assign({ timeouts: 1 }) },
-        CONNECTION_LOST: {
-          target: 'down',
-          actions: [
-            assign({ jitter: ({ event }) => event.jitter }),
+      states: {
+        connecting: {
+          entry: [
+            { type: 'openConnection', params: ({ context }) => ({ address: context.address }) },
             {
-              type: 'failPending',
-              params: ({ context, event }) => ({ address: context.address, reason: event.reason }),
+              type: 'notifyHealth',
+              params: ({ context }) => ({ address: context.address, health: 'connecting' }),
             },
           ],
+          after: {
+            // A connect that neither opens nor fails (packets dropped) is a failure too.
+            connectTimeout: {
+              target: '#node.down',
+              actions: [
+                { type: 'closeConnection', params: ({ context }) => ({ address: context.address }) },
+                assign({ jitter: 0.5 }),
+                {
+                  type: 'failPending',
+                  params: ({ context }) => ({ address: context.address, reason: 'ERR_CONNECT_TIMEOUT' }),
+                },
+              ],
+            },
+          },
+          on: { CONNECTED: { target: 'ready', actions: assign({ failures: 0 }) } },
         },
-      },
-    },
-    // Connected but an attempt went unanswered: possibly hung. Routing is refreshed by the call that
-    // timed out; the node stays usable because meta may still name it primary.
-    suspect: {
-      entry: {
-        type: 'notifyHealth',
-        params: ({ context }) => ({ address: context.address, health: 'suspect' }),
-      },
-      on: {
-        REPLY_RECEIVED: { target: 'ready', actions: assign({ timeouts: 0 }) },
-        ATTEMPT_TIMEOUT: { actions: assign({ timeouts: ({ context }) => context.timeouts + 1 }) },
-        CONNECTION_LOST: {
-          target: 'down',
-          actions: [
-            assign({ jitter: ({ event }) => event.jitter, timeouts: 0 }),
+        ready: {
+          entry: [
             {
-              type: 'failPending',
-              params: ({ context, event }) => ({ address: context.address, reason: event.reason }),
+              type: 'notifyHealth',
+              params: ({ context }) => ({ address: context.address, health: 'ready' }),
             },
+            { type: 'nodeUsable', params: ({ context }) => ({ address: context.address }) },
           ],
+          on: { ATTEMPT_TIMEOUT: { target: 'suspect' } },
+        },
+        // Connected but an attempt went unanswered: possibly hung. Routing is refreshed by the call
+        // that timed out; the node stays usable because meta may still name it primary.
+        suspect: {
+          entry: {
+            type: 'notifyHealth',
+            params: ({ context }) => ({ address: context.address, health: 'suspect' }),
+          },
+          on: { REPLY_RECEIVED: { target: 'ready' } },
         },
       },
     },

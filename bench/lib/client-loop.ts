@@ -1,0 +1,57 @@
+// The client under test: `depth` calls kept in flight on one PegasusClient, each timed from the
+// call to its settlement. Keys are pre-made Buffers so string encoding is not charged to the client.
+import { performance } from 'node:perf_hooks';
+import type { Table } from '../../client/index.ts';
+import type { BenchKey, BenchOp } from './keys.ts';
+import type { PhaseLimits, PhaseResult } from './phase.ts';
+import { summarize } from './stats.ts';
+
+export async function runClient(
+  table: Table,
+  op: BenchOp,
+  keys: readonly BenchKey[],
+  value: Buffer,
+  limits: PhaseLimits,
+): Promise<PhaseResult> {
+  const latencies = new Float64Array(limits.maxOps);
+  let nextKey = 0;
+  let issued = 0;
+  let done = 0;
+  let errors = 0;
+  let firstError: unknown;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const deadline = t0 + limits.durationMs;
+
+  const worker = async () => {
+    // Bounded by time and count; every call is bounded by its own deadline.
+    while (issued < limits.maxOps && performance.now() < deadline) {
+      const k = keys[nextKey]!;
+      nextKey = nextKey + 1 === keys.length ? 0 : nextKey + 1;
+      issued++;
+      const start = performance.now();
+      try {
+        if (op === 'get') await table.get(k.hashKey, k.sortKey);
+        else await table.set(k.hashKey, k.sortKey, value);
+      } catch (e) {
+        errors++;
+        firstError ??= e;
+      }
+      latencies[done++] = performance.now() - start;
+    }
+  };
+  await Promise.all(Array.from({ length: limits.depth }, worker));
+  const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  if (firstError !== undefined)
+    process.stderr.write(`client ${op}: ${errors} errors, first: ${String(firstError)}\n`);
+  return {
+    ops: done,
+    errors,
+    elapsedMs,
+    opsPerSec: (done / elapsedMs) * 1000,
+    cpuUsPerOp: (cpu.user + cpu.system) / done,
+    cpuUserUsPerOp: cpu.user / done,
+    ...summarize(latencies, done),
+  };
+}

@@ -5,8 +5,10 @@ import type { TraceHook } from './trace.ts';
 /**
  * `metaServers` ("host:port" list) is required. Every tunable of the core may be given (all
  * durations in ms; see core/client/options.ts): `timeoutMs` is the default deadline of a call.
+ * `machines` (advanced, leave it unset in applications) replaces the machine definitions the core
+ * runs, e.g. a mutant in tests or the `npm start` demo's "timeout only" policy.
  */
-export type PegasusClientOptions = Omit<CoreOptionsInput, 'machines'> & {
+export type PegasusClientOptions = CoreOptionsInput & {
   /** default deadline of openTable (connect + meta query, with retries); default 5000 ms */
   openTimeoutMs?: number;
   /** receives every event fed to the core and every command it returned, as plain JSON values */

@@ -144,8 +144,15 @@ export class NodeDriver implements LinkSink {
       if (trace !== undefined) safely(() => trace({ atMs: nowMs, kind: 'command', command: toPlain(cmd) }));
       this.perform(cmd);
     }
-    this.flushWrites();
-    if (event.type === 'close') this.teardown();
+    if (event.type === 'close') {
+      this.flushWrites();
+      this.teardown();
+    } else if (this.writes.size > 0 && !this.flushQueued) {
+      // One write per socket for everything the application started in this turn (a pipelined
+      // loop issues many calls before yielding): far fewer syscalls than a write per call.
+      this.flushQueued = true;
+      queueMicrotask(this.flushQueuedWrites);
+    }
     // Listeners run after the batch so whatever they start is queued behind it.
     const observe = this.hooks.observe;
     if (observe !== undefined) {
@@ -211,6 +218,12 @@ export class NodeDriver implements LinkSink {
     for (const link of this.links.values()) this.destroyLink(link);
     this.links.clear();
   }
+
+  private flushQueued = false;
+  private readonly flushQueuedWrites = (): void => {
+    this.flushQueued = false;
+    this.flushWrites();
+  };
 
   private flushWrites(only?: string): void {
     if (only !== undefined) {

@@ -28,7 +28,7 @@ import { type TimerEntry, TimerQueue } from './timer-queue.ts';
 const QUERY_CFG = 'RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX';
 
 interface Timed {
-  timers: Map<string, TimerEntry<TimerPayload>>;
+  timers: Array<TimerEntry<TimerPayload>>;
 }
 
 export interface CallState extends Timed {
@@ -77,8 +77,27 @@ type TimerPayload =
 /** the innermost state name of a snapshot value */
 function leafOf(value: unknown): string {
   let v = value;
-  while (typeof v === 'object' && v !== null) v = Object.values(v)[0];
+  // for-in, not Object.values: this runs on every call step and must not allocate
+  while (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    let next: unknown;
+    for (const k in o) {
+      next = o[k];
+      break;
+    }
+    v = next;
+  }
   return String(v);
+}
+
+/** an owner's live timers (at most a few): a small array scanned by id instead of a Map per call */
+function timerOf(owner: Timed, id: string): TimerEntry<TimerPayload> | undefined {
+  for (const e of owner.timers) if ((e.payload as { id?: string }).id === id) return e;
+  return undefined;
+}
+function dropTimer(owner: Timed, entry: TimerEntry<TimerPayload>): void {
+  const i = owner.timers.indexOf(entry);
+  if (i >= 0) owner.timers.splice(i, 1);
 }
 
 export class ClientCore {
@@ -94,7 +113,8 @@ export class ClientCore {
   private nowMs = 0;
   private closed = false;
   private out: CoreCommand[] = [];
-  private readonly queue: Array<[Owner, { type: string }]> = [];
+  /** pending machine events, flattened: owner, event, owner, event, ... (no tuple per event) */
+  private readonly queue: Array<Owner | { type: string }> = [];
   private readonly acts: Command[] = [];
 
   constructor(options: CoreOptionsInput) {
@@ -249,7 +269,7 @@ export class ClientCore {
       waiting: false,
       attempts: [],
       result: undefined,
-      timers: new Map(),
+      timers: [],
     };
     this.calls.set(spec.callId, call);
     table.calls.add(call);
@@ -439,13 +459,14 @@ export class ClientCore {
     owner: Owner,
     event: RequestEvent | NodeHealthEvent | RoutingRefreshEvent | { type: string },
   ): void {
-    this.queue.push([owner, event]);
+    this.queue.push(owner, event);
   }
 
   private drain(): void {
     // Index-based: actions append to the queue while it is being drained.
-    for (let i = 0; i < this.queue.length; i++) {
-      const [owner, event] = this.queue[i]!;
+    for (let i = 0; i < this.queue.length; i += 2) {
+      const owner = this.queue[i] as Owner;
+      const event = this.queue[i + 1] as { type: string };
       this.step(owner, event);
     }
     this.queue.length = 0;
@@ -479,15 +500,17 @@ export class ClientCore {
       const a = acts[i]!;
       if (a.type === 'startTimer') {
         const t = a as Extract<Command, { type: 'startTimer' }>;
-        const entry = this.timers.add(this.nowMs + t.delayMs, { owner, id: t.id, event: t.event });
-        const previous = owner.timers.get(t.id);
-        if (previous !== undefined) this.timers.cancel(previous);
-        owner.timers.set(t.id, entry);
+        const previous = timerOf(owner, t.id);
+        if (previous !== undefined) {
+          this.timers.cancel(previous);
+          dropTimer(owner, previous);
+        }
+        owner.timers.push(this.timers.add(this.nowMs + t.delayMs, { owner, id: t.id, event: t.event }));
       } else if (a.type === 'cancelTimer') {
-        const entry = owner.timers.get((a as Extract<Command, { type: 'cancelTimer' }>).id);
+        const entry = timerOf(owner, (a as Extract<Command, { type: 'cancelTimer' }>).id);
         if (entry !== undefined) {
           this.timers.cancel(entry);
-          owner.timers.delete((a as Extract<Command, { type: 'cancelTimer' }>).id);
+          dropTimer(owner, entry);
         }
       } else if (owner.kind === 'call') this.callAction(owner, a as ActionCommand);
       else if (owner.kind === 'node') this.nodeAction(owner, a as ActionCommand);
@@ -517,8 +540,8 @@ export class ClientCore {
   }
 
   private retireCall(call: CallState): void {
-    for (const entry of call.timers.values()) this.timers.cancel(entry);
-    call.timers.clear();
+    for (const entry of call.timers) this.timers.cancel(entry);
+    call.timers.length = 0;
     if (call.attempt !== null) this.nodes.get(call.attempt.address)?.conn.pending.delete(call.attempt.seqid);
     call.attempt = null;
     call.attached?.attached.delete(call);
@@ -814,7 +837,7 @@ export class ClientCore {
         });
         continue;
       }
-      if (p.owner.timers.get(p.id) === entry) p.owner.timers.delete(p.id);
+      dropTimer(p.owner, entry);
       this.enqueue(p.owner, p.event);
       this.drain();
     }
@@ -863,7 +886,7 @@ export class ClientCore {
         conn: new Connection(o.maxFrameBytes),
         attached: new Set(),
         metaWaiters: new Set(),
-        timers: new Map(),
+        timers: [],
       };
       this.nodes.set(address, node);
       this.afterStep(node, acts);
@@ -894,7 +917,7 @@ export class ClientCore {
         query: null,
         fullRefresh: true,
         opens: new Map(),
-        timers: new Map(),
+        timers: [],
       };
       this.tables.set(name, table);
       this.afterStep(table, acts);

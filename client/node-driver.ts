@@ -66,19 +66,22 @@ export class NodeDriver implements LinkSink {
     return this.closePromise !== null;
   }
 
-  call(spec: DriverCallSpec, signal?: AbortSignal): Promise<Settlement> {
+  /** `event.callId` is assigned here (the event object is handed to the core as it is: no copy) */
+  call(event: Extract<CoreEvent, { type: 'call' }>, signal?: AbortSignal): Promise<Settlement> {
     const callId = this.nextId++;
+    event.callId = callId;
     return new Promise<Settlement>((resolve) => {
-      let onAbort: (() => void) | undefined;
-      if (signal !== undefined) {
-        onAbort = () => this.feed({ type: 'abort', callId, error: 'ERR_ABORTED' });
+      if (signal === undefined) {
+        this.calls.set(callId, resolve);
+      } else {
+        const onAbort = () => this.feed({ type: 'abort', callId, error: 'ERR_ABORTED' });
         signal.addEventListener('abort', onAbort, { once: true });
+        this.calls.set(callId, (s) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(s);
+        });
       }
-      this.calls.set(callId, (s) => {
-        if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-        resolve(s);
-      });
-      this.feed({ type: 'call', callId, ...spec });
+      this.feed(event);
     });
   }
 
@@ -252,7 +255,10 @@ export class NodeDriver implements LinkSink {
       this.disarmTimer();
       return;
     }
-    if (this.timer !== null && this.timerDueMs === due) return;
+    // An armed timer that fires no later than needed is kept: if it turns out early, the tick finds
+    // nothing due and re-arms once. Re-arming whenever the earliest deadline moves later would cost
+    // a clearTimeout + setTimeout per completed call.
+    if (this.timer !== null && this.timerDueMs !== null && this.timerDueMs <= due) return;
     this.disarmTimer();
     // Rounded up: a timer that fires a fraction early would find nothing due and spin.
     const delayMs = Math.min(MAX_TIMEOUT_MS, Math.max(0, Math.ceil(due - performance.now())));

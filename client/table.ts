@@ -121,7 +121,6 @@ export class Table {
     const o = checkObject<CallOptions>('options', opts);
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
     const signal = checkSignal(o.signal);
-    const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent };
     if (signal?.aborted) {
       throw new PegasusAbortError(
         'ERR_ABORTED',
@@ -135,6 +134,8 @@ export class Table {
     }
     const s = await this.driver.call(
       {
+        type: 'call',
+        callId: 0,
         table: this.name,
         rpc: plan.rpc,
         args: plan.args,
@@ -144,12 +145,16 @@ export class Table {
       },
       signal,
     );
-    if (!s.ok)
+    if (!s.ok) {
+      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent };
       throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
+    }
     try {
       return plan.decode(s.result as never);
     } catch (e) {
-      if (e instanceof StorageRefusal) throw storageError(e, { ...ctx, attempts: s.attempts });
+      if (e instanceof StorageRefusal) {
+        throw storageError(e, { op: plan.op, table: this.name, attempts: s.attempts });
+      }
       throw e;
     }
   }

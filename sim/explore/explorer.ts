@@ -1,0 +1,179 @@
+// Exhaustive depth-first exploration of a scope: every enabled step from every reachable state,
+// each distinct state expanded once (state hashing on ExploreSystem.fingerprint()).
+//
+// The system holds closures (timers, pending writes), so it cannot be cloned; instead a state is
+// rebuilt by replaying its choice prefix on a fresh system, which is deterministic. The live system
+// is reused while the search goes deeper, and rebuilt only to try a sibling step after backtracking.
+// Safety invariants are checked after every step; end-of-path checks and liveness at every terminal
+// state. The first violation stops the search and is returned with its choice sequence.
+
+import type { Violation } from '../scenario.ts';
+import { type Choice, formatPath } from './choice.ts';
+import type { ExploreScope } from './scope.ts';
+import { ExploreSystem } from './system.ts';
+
+export interface ExploreOptions {
+  /** stop (incomplete) after this many distinct states */
+  maxStates?: number;
+  /** wall-clock source for the report (time is not an input of the exploration itself) */
+  elapsedMs?: () => number;
+  onProgress?: (stats: ExploreStats) => void;
+  progressEvery?: number;
+  /** after every rebuild, compare the rebuilt state's fingerprint with the original (default true) */
+  verifyReplay?: boolean;
+}
+
+export interface ExploreStats {
+  states: number;
+  transitions: number;
+  terminalPaths: number;
+  maxDepth: number;
+  /** steps re-executed to rebuild states (the cost of not cloning) */
+  replaySteps: number;
+  elapsedMs: number;
+}
+
+export interface Counterexample {
+  violation: Violation;
+  /** all violations of the final state */
+  violations: Violation[];
+  path: Choice[];
+}
+
+export interface ExploreResult extends ExploreStats {
+  scope: string;
+  /** false when maxStates cut the search short */
+  complete: boolean;
+  counterexample: Counterexample | null;
+  /**
+   * Over terminal paths without late packets whose faults all hit one replica: the largest budget (deadline minus last
+   * fault) an idempotent call had and still failed; liveness needs recoveryBoundMs above it.
+   */
+  longestFailedBudgetMs: number;
+  /** the slowest success after the last fault, same paths */
+  slowestRecoveryMs: number;
+  /** machine leaf states, call outcomes and fault kinds seen (see ExploreSystem.coverage) */
+  coverage: string[];
+}
+
+interface Frame {
+  choices: Choice[];
+  next: number;
+  /** the fingerprint of the state whose steps these are */
+  fp: number;
+}
+
+export function explore(scope: ExploreScope, options: ExploreOptions = {}): ExploreResult {
+  const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
+  const clock = options.elapsedMs ?? (() => 0);
+  const started = clock();
+  const stats: ExploreStats = {
+    states: 0,
+    transitions: 0,
+    terminalPaths: 0,
+    maxDepth: 0,
+    replaySteps: 0,
+    elapsedMs: 0,
+  };
+  let longestFailedBudgetMs = Number.NEGATIVE_INFINITY;
+  let slowestRecoveryMs = 0;
+  const visited = new Set<number>();
+  const coverage = new Set<string>();
+  const path: Choice[] = [];
+  let sys = new ExploreSystem(scope);
+  // true while `sys` is exactly the state reached by `path`
+  let live = true;
+  let counterexample: Counterexample | null = null;
+
+  const result = (complete: boolean): ExploreResult => {
+    stats.elapsedMs = clock() - started;
+    return {
+      ...stats,
+      scope: scope.name,
+      complete,
+      counterexample,
+      longestFailedBudgetMs,
+      slowestRecoveryMs,
+      coverage: [...coverage].sort(),
+    };
+  };
+  const found = (violations: Violation[]): ExploreResult => {
+    counterexample = { violation: violations[0]!, violations, path: [...path] };
+    return result(true);
+  };
+
+  if (sys.monitor.violations.length > 0) return found(sys.monitor.violations);
+  const fp0 = sys.fingerprint();
+  visited.add(fp0);
+  stats.states = 1;
+  sys.coverage(coverage);
+  const stack: Frame[] = [{ choices: sys.enabled(), next: 0, fp: fp0 }];
+
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const depth = stack.length - 1;
+    const choice = top.choices[top.next++];
+    if (choice === undefined) {
+      stack.pop();
+      path.pop();
+      live = false;
+      continue;
+    }
+    if (!live) {
+      sys = new ExploreSystem(scope);
+      for (const c of path) sys.apply(c, false);
+      stats.replaySteps += path.length;
+      // Rebuilding relies on determinism; a state that does not come back means the search is wrong.
+      if (options.verifyReplay !== false && sys.fingerprint() !== top.fp)
+        throw new Error(`explore: replay of ${formatPath(path)} is not deterministic`);
+    }
+    sys.apply(choice);
+    stats.transitions++;
+    path.push(choice);
+    live = false;
+    if (sys.monitor.violations.length > 0) return found(sys.monitor.violations);
+    const fp = sys.fingerprint();
+    if (visited.has(fp)) {
+      path.pop();
+      continue;
+    }
+    visited.add(fp);
+    stats.states++;
+    sys.coverage(coverage);
+    if (depth + 1 > stats.maxDepth) stats.maxDepth = depth + 1;
+    if (options.onProgress !== undefined && stats.states % (options.progressEvery ?? 10_000) === 0) {
+      stats.elapsedMs = clock() - started;
+      options.onProgress({ ...stats });
+    }
+    if (sys.terminal) {
+      stats.terminalPaths++;
+      const violations = sys.finish();
+      if (violations.length > 0) return found(violations);
+      const rec = recoveryOf(sys);
+      longestFailedBudgetMs = Math.max(longestFailedBudgetMs, rec.failedBudgetMs);
+      slowestRecoveryMs = Math.max(slowestRecoveryMs, rec.recoveryMs);
+      path.pop();
+      continue;
+    }
+    if (stats.states >= maxStates) return result(false);
+    stack.push({ choices: sys.enabled(), next: 0, fp });
+    live = true;
+  }
+  return result(true);
+}
+
+/** recovery figures of one terminal path (see ExploreResult) */
+function recoveryOf(sys: ExploreSystem): { failedBudgetMs: number; recoveryMs: number } {
+  const out = { failedBudgetMs: Number.NEGATIVE_INFINITY, recoveryMs: 0 };
+  const faults = sys.faults;
+  if (faults.length === 0 || sys.delaysUsed > 0) return out;
+  const first = sys.address(faults[0]!.fault);
+  if (faults.some((f) => f.fault.meta === true || sys.address(f.fault) !== first)) return out;
+  const last = Math.max(...faults.map((f) => f.atMs));
+  for (const r of sys.monitor.calls) {
+    if (r.op === 'incr' || r.op === 'casAbsent') continue;
+    if (r.ok === true && r.settleMs !== null) out.recoveryMs = Math.max(out.recoveryMs, r.settleMs - last);
+    if (r.ok === false) out.failedBudgetMs = Math.max(out.failedBudgetMs, r.deadlineMs - last);
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+// What the explorer explores: cluster size and tuning, the client's calls, the menu of faults and the
+// budgets that make the state space finite. Plain data, printable, passed whole to every replay.
+import type { CoreOptionsInput } from '../../core/client/index.ts';
+import type { SimCall } from '../workload.ts';
+
+export type ExploreFaultKind = 'crash' | 'hang' | 'restart';
+
+export interface ExploreFault {
+  kind: ExploreFaultKind;
+  /** replica index, or meta index when `meta` is set */
+  node: number;
+  meta?: boolean;
+  /** hang: resume after this long (a pause that ends); crash: restart after this long; absent: forever */
+  ms?: number;
+}
+
+export interface ExploreScope {
+  name: string;
+  metas: number;
+  replicas: number;
+  partitions: number;
+  /** cluster tuning (see onebox/cluster/options.ts) */
+  detectMs: number;
+  beaconMs: number;
+  promoteDelayMs: number;
+  learnMs: number;
+  prepareTimeoutMs: number;
+  /** every call starts at `atMs` (0: before the first step) */
+  calls: SimCall[];
+  /** faults the explorer may inject, each at any step while the budget lasts */
+  faultMenu: ExploreFault[];
+  maxFaults: number;
+  /** faults are injected only while virtual time <= this */
+  faultWindowMs: number;
+  /**
+   * How many connection directions per path may be held (made late): a held direction's packets
+   * stay in flight across any number of timer instants, until delivered.
+   */
+  maxDelays: number;
+  /** client options beyond metaServers (machines, timeouts) */
+  client: Partial<CoreOptionsInput>;
+  seed: number;
+  /**
+   * Bounded liveness: an idempotent call whose deadline is at least this long after the last fault
+   * succeeds, provided every fault hit the same replica.
+   */
+  recoveryBoundMs: number;
+}
+
+const REPLICA_FAULTS = (replicas: number, hangMs: number): ExploreFault[] =>
+  Array.from({ length: replicas }, (_, node) => [
+    { kind: 'crash' as const, node },
+    { kind: 'hang' as const, node, ms: hangMs },
+    { kind: 'restart' as const, node },
+  ]).flat();
+
+/**
+ * `npm test`, first part: 1 meta, 3 replicas, 1 partition, a set and an incr on one key at once,
+ * up to 2 faults of {crash, hang 500 ms, restart} on any replica within the first 400 ms.
+ */
+export function smallScope(): ExploreScope {
+  return {
+    name: 'small',
+    metas: 1,
+    replicas: 3,
+    partitions: 1,
+    detectMs: 300,
+    beaconMs: 100,
+    promoteDelayMs: 100,
+    learnMs: 50,
+    prepareTimeoutMs: 200,
+    calls: [
+      { atMs: 0, op: 'set', key: 0, value: 7, timeoutMs: 1500 },
+      { atMs: 0, op: 'incr', key: 0, value: 0, timeoutMs: 1500 },
+    ],
+    faultMenu: REPLICA_FAULTS(3, 500),
+    maxFaults: 2,
+    faultWindowMs: 400,
+    maxDelays: 0,
+    client: { attemptTimeoutMs: 400, pollCapMs: 200, connectTimeoutMs: 300 },
+    seed: 1,
+    recoveryBoundMs: 1000,
+  };
+}
+
+/** `npm test`, second part: the same on 2 partitions, the two calls on different primaries. */
+export function smallTwoPartitionScope(): ExploreScope {
+  const s = smallScope();
+  // k0 hashes to partition 1 (primary: replica 1), k1 to partition 0 (primary: replica 0).
+  return { ...s, name: 'small-2p', partitions: 2, calls: [s.calls[0]!, { ...s.calls[1]!, key: 1 }] };
+}
+
+/** `npm test`, third part: 1 fault and 1 late stream (a connection direction held across timers). */
+export function smallLateScope(): ExploreScope {
+  return { ...smallScope(), name: 'small-late', maxFaults: 1, maxDelays: 1 };
+}
+
+/** `npm run properties`: 2 faults and 1 late stream. */
+export function largeScope(): ExploreScope {
+  return { ...smallScope(), name: 'large', maxFaults: 2, maxDelays: 1 };
+}
+
+/** `npm run properties`: 2 faults and 1 late stream on 2 partitions. */
+export function largeTwoPartitionScope(): ExploreScope {
+  return { ...smallTwoPartitionScope(), name: 'large-2p', maxFaults: 2, maxDelays: 1 };
+}
+
+export const SMALL_SCOPES = [smallScope, smallTwoPartitionScope, smallLateScope];
+export const SCOPES: Record<string, () => ExploreScope> = {
+  small: smallScope,
+  'small-2p': smallTwoPartitionScope,
+  'small-late': smallLateScope,
+  large: largeScope,
+  'large-2p': largeTwoPartitionScope,
+};

@@ -6,8 +6,12 @@ import { type TraceRecord, toJson } from '../core/trace/index.ts';
 import { RequestDecoder } from '../core/wire/index.ts';
 import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
 import { callSpec, partitionOfKey } from './call-specs.ts';
+import { Monitor } from './monitor.ts';
+import { type CallRecord, TABLE, type Violation } from './records.ts';
 import { SimClient } from './sim-client.ts';
 import type { SimCall, SimFault } from './workload.ts';
+
+export { type CallRecord, SETTLE_SLACK_MS, TABLE, type Violation } from './records.ts';
 
 export interface ScenarioSpec {
   seed: number;
@@ -36,23 +40,6 @@ export interface ConvergenceRecord {
   metaBallot: bigint;
 }
 
-export interface CallRecord extends SimCall {
-  callId: number;
-  deadlineMs: number;
-  settleMs: number | null;
-  settles: number;
-  ok: boolean | null;
-  code: string | null;
-  outcomeUnknown: boolean;
-  result: unknown;
-}
-
-export interface Violation {
-  invariant: string;
-  atMs: number;
-  detail: string;
-}
-
 export interface ScenarioResult {
   calls: CallRecord[];
   violations: Violation[];
@@ -66,10 +53,6 @@ export interface ScenarioResult {
   eventCount: number;
   convergence: ConvergenceRecord[];
 }
-
-export const TABLE = 'sim';
-/** a call settles no later than its deadline plus this (timer granularity of the virtual clock) */
-export const SETTLE_SLACK_MS = 1;
 
 export interface RunOptions {
   /** receives every trace record of the run, in order (header excluded: the caller writes it) */
@@ -85,18 +68,17 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     tables: [{ name: TABLE, partitionCount: spec.partitions }],
     detectMs: spec.detectMs,
   });
-  const violations: Violation[] = [];
-  const calls: CallRecord[] = [];
+  const monitor = new Monitor(
+    () => box.sim.nowMs(),
+    [...box.metas, ...box.replicas],
+    (v) => trace?.({ type: 'violation', t: v.atMs, invariant: v.invariant, detail: v.detail }),
+  );
+  const violate = (invariant: string, detail: string) => monitor.violate(invariant, detail);
   const metaQueryTimesMs: number[] = [];
   const metaHopTimesMs: number[] = [];
   let hopPending = false;
   const connectTimesMs = new Map<string, number[]>();
   const metas = new Set(box.metas);
-  const ballots = new Map<string, { appId: number; ballot: bigint }>();
-  const violate = (invariant: string, detail: string) => {
-    violations.push({ invariant, atMs: box.sim.nowMs(), detail });
-    trace?.({ type: 'violation', t: box.sim.nowMs(), invariant, detail });
-  };
   if (trace !== undefined) {
     const appId = box.tables[TABLE]?.appId;
     box.cluster.model.onChange((ch) => {
@@ -116,13 +98,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   const check = (event: CoreEvent, commands: CoreCommand[], client: SimClient) => {
     const now = box.sim.nowMs();
     if (trace !== undefined) recordStep(trace, now, event, commands, client);
-    if (event.type === 'connectionLost') {
-      const stuck = client.core.callsWaitingOn(event.address);
-      if (stuck.length > 0)
-        violate('no-wait-after-death', `calls ${stuck} still wait on ${event.address} after it was lost`);
-    }
-    if (client.core.metaQueriesInFlight(TABLE) > 1)
-      violate('single-flight', 'more than one meta query in flight');
+    monitor.afterHandle(event, commands, client);
     for (const c of commands) {
       // the query that follows a forward is a hop, even when it first waits for a new connection
       if (c.type === 'observe' && c.event.kind === 'leader') hopPending = true;
@@ -133,33 +109,6 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
       if (c.type === 'send' && !metas.has(c.address)) checkSendTarget(c.address, c.bytes, client);
       if (c.type === 'connect')
         connectTimesMs.set(c.address, [...(connectTimesMs.get(c.address) ?? []), now]);
-      if (c.type === 'settle') {
-        const rec = calls[c.callId - 1];
-        if (rec === undefined) {
-          violate('settles-once', `settle for unknown call ${c.callId}`);
-          continue;
-        }
-        rec.settles++;
-        if (rec.settles > 1) violate('settles-once', `call ${c.callId} settled ${rec.settles} times`);
-        rec.settleMs = now;
-        rec.ok = c.ok;
-        rec.code = c.ok ? null : c.failure.code;
-        rec.outcomeUnknown = c.ok ? false : c.failure.outcomeUnknown;
-        rec.result = c.ok ? c.result : undefined;
-        if (now > rec.deadlineMs + SETTLE_SLACK_MS && rec.code !== 'ERR_CLIENT_CLOSED') {
-          violate('by-deadline', `call ${c.callId} settled at ${now}, deadline ${rec.deadlineMs}`);
-        }
-      }
-      if (c.type === 'observe' && c.event.kind === 'routing') {
-        for (const ch of c.event.changed) {
-          const key = `${c.event.table}/${ch.index}`;
-          const prev = ballots.get(key);
-          if (prev !== undefined && prev.appId === c.event.appId && ch.ballot < prev.ballot) {
-            violate('ballots-monotone', `${key}: ballot ${ch.ballot} after ${prev.ballot}`);
-          }
-          ballots.set(key, { appId: c.event.appId, ballot: ch.ballot });
-        }
-      }
     }
   };
 
@@ -183,21 +132,11 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     { afterHandle: check },
   );
   client.feed({ type: 'openTable', requestId: 1, table: TABLE, timeoutMs: 5000 });
-  for (const [i, c] of spec.calls.entries()) {
-    const callId = i + 1;
-    calls.push({
-      ...c,
-      callId,
-      deadlineMs: c.atMs + c.timeoutMs,
-      settleMs: null,
-      settles: 0,
-      ok: null,
-      code: null,
-      outcomeUnknown: false,
-      result: undefined,
-    });
-    box.sim.setTimer(c.atMs, () => client.feed({ type: 'call', ...callSpec(callId, TABLE, c) }));
-  }
+  const issue = (callId: number, c: SimCall) => {
+    monitor.issued(callId, c, box.sim.nowMs());
+    client.feed({ type: 'call', ...callSpec(callId, TABLE, c) });
+  };
+  for (const [i, c] of spec.calls.entries()) box.sim.setTimer(c.atMs, () => issue(i + 1, c));
   for (const f of spec.faults) {
     const node =
       f.kind === 'leader' ? box.metas[f.node % box.metas.length] : box.replicas[f.node % box.replicas.length];
@@ -224,19 +163,8 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
         value: 0,
         timeoutMs: spec.probeMs ?? 0,
       };
-      const callId = calls.length + 1;
-      calls.push({
-        ...probe,
-        callId,
-        deadlineMs: probe.atMs + probe.timeoutMs,
-        settleMs: null,
-        settles: 0,
-        ok: null,
-        code: null,
-        outcomeUnknown: false,
-        result: undefined,
-      });
-      client.feed({ type: 'call', ...callSpec(callId, TABLE, probe) });
+      const callId = spec.calls.length + partition + 1;
+      issue(callId, probe);
       return { partition, callId };
     });
     box.sim.runFor(spec.probeMs);
@@ -254,7 +182,10 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
       });
     }
   }
+  // at-most-once (no replica counter above the incr calls issued) and unsettled-by-deadline
+  monitor.checkState(client, box.cluster, box.sim.wallSeconds());
   client.feed({ type: 'close' });
+  const calls: CallRecord[] = [...monitor.calls].sort((a, b) => a.callId - b.callId);
   for (const rec of calls) {
     if (rec.settles !== 1) violate('settles-once', `call ${rec.callId} settled ${rec.settles} times`);
   }
@@ -269,7 +200,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   box.close();
   return {
     calls,
-    violations,
+    violations: monitor.violations,
     metaQueryTimesMs,
     metaHopTimesMs,
     connectTimesMs,

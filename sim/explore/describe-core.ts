@@ -5,7 +5,7 @@
 // by element access because the core's public introspection stops short of contexts and seqids.
 
 import type { ClientCore } from '../../core/client/index.ts';
-import { canon } from './canon.ts';
+import { canon } from '../canon.ts';
 
 type Core = ClientCore;
 type CallState = ReturnType<Core['calls']['get']> & object;

@@ -24,17 +24,17 @@
 
 import type { Cluster } from '../../onebox/index.ts';
 import { callSpec } from '../call-specs.ts';
+import { hash53 } from '../canon.ts';
 import { checkLinearizable } from '../linearizability.ts';
+import { Monitor } from '../monitor.ts';
 import { SETTLE_SLACK_MS, TABLE, type Violation } from '../scenario.ts';
 import { SimClient } from '../sim-client.ts';
-import { hash53 } from './canon.ts';
 import type { Choice } from './choice.ts';
 import { createClusterForExplore } from './cluster-setup.ts';
 import { describeCluster } from './describe-cluster.ts';
 import { describeCore } from './describe-core.ts';
 import { ExploreNetwork } from './explore-network.ts';
 import { checkLiveness, type InjectedFault } from './liveness.ts';
-import { Monitor } from './monitor.ts';
 import type { ExploreFault, ExploreScope } from './scope.ts';
 
 export class ExploreSystem {

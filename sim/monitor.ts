@@ -1,6 +1,6 @@
-// The safety invariants checked in every explored state. The per-event ones are those of
-// sim/scenario.ts (same names), run from the SimClient hook after every event the core handles;
-// the per-state ones are checked after every explorer step:
+// The safety invariants of the simulation, in one place for the scenario runner (sim/scenario.ts)
+// and the exhaustive explorer. The per-event ones run from the SimClient hook after every event the
+// core handles; the per-state ones after every explorer step (and at the end of a scenario):
 //   no-wait-after-death  when the core learns a connection is lost, no call waits on that address
 //   no-wait-on-down      no call waits on a node whose health is down or closed
 //   single-flight        at most one meta query per table in flight
@@ -11,14 +11,14 @@
 //   at-most-once         no replica's counter exceeds the number of incr calls issued on its key
 // The monitor's records (settles, results, last ballots) are part of the explored state.
 
-import type { CoreCommand, CoreEvent } from '../../core/client/index.ts';
-import { encodeKey } from '../../core/routing/index.ts';
-import type { Cluster } from '../../onebox/index.ts';
-import { hashKeyOf } from '../call-specs.ts';
-import { type CallRecord, SETTLE_SLACK_MS, TABLE, type Violation } from '../scenario.ts';
-import type { SimClient } from '../sim-client.ts';
-import type { SimCall } from '../workload.ts';
+import type { CoreCommand, CoreEvent } from '../core/client/index.ts';
+import { encodeKey } from '../core/routing/index.ts';
+import type { Cluster } from '../onebox/index.ts';
+import { hashKeyOf } from './call-specs.ts';
 import { canon } from './canon.ts';
+import { type CallRecord, SETTLE_SLACK_MS, TABLE, type Violation } from './records.ts';
+import type { SimClient } from './sim-client.ts';
+import type { SimCall } from './workload.ts';
 
 export class Monitor {
   readonly calls: CallRecord[] = [];
@@ -30,10 +30,14 @@ export class Monitor {
   constructor(
     private readonly nowMs: () => number,
     private readonly addresses: readonly string[],
+    /** told about every violation as it happens (the scenario runner traces them) */
+    private readonly onViolation?: (v: Violation) => void,
   ) {}
 
   violate(invariant: string, detail: string): void {
-    this.violations.push({ invariant, atMs: this.nowMs(), detail });
+    const v = { invariant, atMs: this.nowMs(), detail };
+    this.violations.push(v);
+    this.onViolation?.(v);
   }
 
   /** a call was handed to the core at `atMs` */

@@ -1,0 +1,24 @@
+// What the simulation records about calls and invariants, shared by the scenario runner, the
+// exhaustive explorer and the property checks.
+import type { SimCall } from './workload.ts';
+
+export const TABLE = 'sim';
+/** a call settles no later than its deadline plus this (timer granularity of the virtual clock) */
+export const SETTLE_SLACK_MS = 1;
+
+export interface CallRecord extends SimCall {
+  callId: number;
+  deadlineMs: number;
+  settleMs: number | null;
+  settles: number;
+  ok: boolean | null;
+  code: string | null;
+  outcomeUnknown: boolean;
+  result: unknown;
+}
+
+export interface Violation {
+  invariant: string;
+  atMs: number;
+  detail: string;
+}

@@ -141,10 +141,10 @@ export class NodeDriver implements LinkSink {
   private step(event: CoreEvent): void {
     const nowMs = performance.now();
     const trace = this.hooks.trace;
-    if (trace !== undefined) safely(() => trace({ atMs: nowMs, kind: 'event', event: toPlain(event) }));
+    if (trace !== undefined) safely(() => trace({ type: 'in', t: nowMs, event: toPlain(event) }));
     const commands = this.core.handle(event, nowMs);
     for (const cmd of commands) {
-      if (trace !== undefined) safely(() => trace({ atMs: nowMs, kind: 'command', command: toPlain(cmd) }));
+      if (trace !== undefined) safely(() => trace({ type: 'out', t: nowMs, cmd: toPlain(cmd) }));
       this.perform(cmd);
     }
     if (event.type === 'close') {

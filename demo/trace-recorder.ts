@@ -40,13 +40,13 @@ export class TraceRecorder {
 
   /** the client's trace hook */
   readonly hook = (r: ClientTraceRecord): void => {
-    const t = this.at(r.atMs);
-    if (r.kind === 'event') {
+    const t = this.at(r.t);
+    if (r.type === 'in') {
       this.flushStates();
       this.records.push({ type: 'in', t, event: r.event as Json });
       this.stepT = t;
     } else {
-      this.records.push({ type: 'out', t, cmd: this.rebaseAttempts(r.command as Json) });
+      this.records.push({ type: 'out', t, cmd: this.rebaseAttempts(r.cmd as Json) });
     }
   };
 

@@ -57,7 +57,7 @@ async function single(op: OpHandler, partitionCount = 4) {
 const B = (s: string) => Buffer.from(s);
 /** the events fed to the core, as plain objects */
 const fed = (trace: TraceRecord[]) =>
-  trace.flatMap((r) => (r.kind === 'event' ? [r.event as { type: string; [k: string]: unknown }] : []));
+  trace.flatMap((r) => (r.type === 'in' ? [r.event as { type: string; [k: string]: unknown }] : []));
 const nowPegasusSec = () => Math.floor(Date.now() / 1000) - PEGASUS_EPOCH_UNIX_SEC;
 
 describe('client over TCP: every op', () => {
@@ -422,9 +422,9 @@ describe('client over TCP: failures', () => {
     });
     assert.deepEqual(await s.table.get('h', 's'), B('v'));
     const types = s.trace.map((r) =>
-      r.kind === 'event'
+      r.type === 'in'
         ? `in:${(r.event as { type: string }).type}`
-        : `out:${(r.command as { type: string }).type}`,
+        : `out:${(r.cmd as { type: string }).type}`,
     );
     assert.ok(types.includes('out:disconnect'), "types.includes('out:disconnect')");
     // the socket the core closed never reports its own close back
@@ -482,11 +482,10 @@ describe('client over TCP: failures', () => {
     const client = new PegasusClient({
       metaServers: [server.address],
       trace: (r) => {
-        const type =
-          r.kind === 'event' ? (r.event as { type: string }).type : (r.command as { type: string }).type;
-        order.push(`${r.kind}:${type}`);
+        const type = r.type === 'in' ? (r.event as { type: string }).type : (r.cmd as { type: string }).type;
+        order.push(`${r.type === 'in' ? 'event' : 'command'}:${type}`);
         // abort synchronously while the driver is performing the command that sent the call
-        if (r.kind === 'command' && type === 'send' && order.includes('event:call') && !inside) {
+        if (r.type === 'out' && type === 'send' && order.includes('event:call') && !inside) {
           inside = true;
           ac.abort('from a hook');
           order.push('aborted');
@@ -561,7 +560,7 @@ describe('client over TCP: failures', () => {
       $bigint: partitionHash(B('h'), B('s')).toString(),
     });
     assert.ok(
-      trace.every((r, i) => i === 0 || r.atMs >= trace[i - 1]!.atMs),
+      trace.every((r, i) => i === 0 || r.t >= trace[i - 1]!.t),
       'monotonic timestamps',
     );
     await server.drained();

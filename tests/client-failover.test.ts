@@ -81,12 +81,12 @@ function promotionMs(w: World, partition: number, old: string, afterMs: number):
 /** times of data RPCs the client sent to `address` after `afterMs` */
 function sendsTo(w: World, address: string, afterMs: number): number[] {
   return w.trace
-    .filter((r) => r.kind === 'command' && r.atMs > afterMs)
+    .filter((r) => r.type === 'out' && r.t > afterMs)
     .filter((r) => {
-      const c = r.kind === 'command' ? (r.command as { type?: string; address?: string }) : {};
+      const c = r.type === 'out' ? (r.cmd as { type?: string; address?: string }) : {};
       return c.type === 'send' && c.address === address;
     })
-    .map((r) => r.atMs);
+    .map((r) => r.t);
 }
 async function timed<T>(p: Promise<T>): Promise<{ atMs: number; ok: boolean; value?: T; error?: unknown }> {
   try {

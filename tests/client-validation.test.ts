@@ -25,7 +25,7 @@ after(async () => {
     [],
   );
   assert.equal(
-    trace.filter((r) => r.kind === 'event' && (r.event as { type: string }).type === 'call').length,
+    trace.filter((r) => r.type === 'in' && (r.event as { type: string }).type === 'call').length,
     0,
   );
   await client.close();

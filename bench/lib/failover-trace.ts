@@ -30,7 +30,7 @@ export class FailoverTrace {
   partitionCount = 0;
 
   readonly hook = (r: TraceRecord): void => {
-    if (r.kind === 'event') {
+    if (r.type === 'in') {
       const e = r.event as Plain;
       if (e.type === 'call' && this.partitionCount > 0) {
         const hash = BigInt((e.partitionHash as { $bigint: string }).$bigint);
@@ -39,12 +39,12 @@ export class FailoverTrace {
         this.lost.push({
           address: e.address as string,
           reason: e.reason as string,
-          at: perfToEpochMs(r.atMs),
+          at: perfToEpochMs(r.t),
         });
       }
       return;
     }
-    const c = r.command as Plain;
+    const c = r.cmd as Plain;
     if (c.type !== 'settle') return;
     const callId = c.callId as number;
     const partition = this.partitionOfCall.get(callId);
@@ -55,7 +55,7 @@ export class FailoverTrace {
       callId,
       partition,
       ok: c.ok === true,
-      at: perfToEpochMs(r.atMs),
+      at: perfToEpochMs(r.t),
       attempts: raw.map((a) => ({
         node: a.node as string,
         sentAt: perfToEpochMs(a.sentAtMs as number),

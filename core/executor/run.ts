@@ -27,8 +27,35 @@ function select(cands: readonly Candidate[] | null | undefined, ctx: unknown, ev
   return null;
 }
 
+// One argument object per kind of callback, refilled before each call instead of allocated: this
+// runs for every event on the hot path, and the machine's functions read their argument
+// synchronously and never keep it (a documented limit of the supported subset).
+const PARAMS_ARGS: { context: unknown; event: unknown } = { context: undefined, event: undefined };
+const ASSIGN_ARGS: {
+  context: unknown;
+  event: unknown;
+  spawn: typeof noSpawn;
+  self: undefined;
+  system: undefined;
+} = {
+  context: undefined,
+  event: undefined,
+  spawn: noSpawn,
+  self: undefined,
+  system: undefined,
+};
+const RAISE_ARGS: { context: unknown; event: unknown; self: undefined; system: undefined } = {
+  context: undefined,
+  event: undefined,
+  self: undefined,
+  system: undefined,
+};
+
 function paramsOf(o: ParamsSpec, context: unknown, event: unknown): unknown {
-  return o.paramsFn === null ? o.params : o.paramsFn({ context, event }, undefined);
+  if (o.paramsFn === null) return o.params;
+  PARAMS_ARGS.context = context;
+  PARAMS_ARGS.event = event;
+  return o.paramsFn(PARAMS_ARGS, undefined);
 }
 
 function enqueue(f: Frame, e: EventObject): void {
@@ -45,25 +72,31 @@ function runOps(ops: readonly Op[], f: Frame, ev: EventObject, out: Command[]): 
         break;
       case OP_ASSIGN: {
         const p = paramsOf(o, f.ctx, ev);
-        const args = { context: f.ctx, event: ev, spawn: noSpawn, self: undefined, system: undefined };
-        let partial: unknown;
-        if (o.fn !== null) partial = o.fn(args, p);
-        else {
-          const obj: Record<string, unknown> = {};
+        const prev = f.ctx;
+        ASSIGN_ARGS.context = prev;
+        ASSIGN_ARGS.event = ev;
+        if (o.fn !== null) {
+          f.ctx = Object.assign({}, prev, o.fn(ASSIGN_ARGS, p));
+        } else {
+          // Every updater sees the context before this assign (as xstate's partial-then-merge does),
+          // written straight into the copy instead of into a partial object first.
+          const next = Object.assign({}, prev) as Record<string, unknown>;
           for (let j = 0; j < o.keys.length; j++) {
             const v = o.values[j];
-            obj[o.keys[j] as string] = typeof v === 'function' ? v(args, p) : v;
+            next[o.keys[j] as string] = typeof v === 'function' ? v(ASSIGN_ARGS, p) : v;
           }
-          partial = obj;
+          f.ctx = next;
         }
-        f.ctx = Object.assign({}, f.ctx, partial);
         break;
       }
       case OP_RAISE: {
         const p = paramsOf(o, f.ctx, ev);
-        const args = { context: f.ctx, event: ev, self: undefined, system: undefined };
-        const e = (o.eventFn === null ? o.event : o.eventFn(args, p)) as EventObject;
-        const d = typeof o.delay === 'function' ? o.delay(args, p) : o.delay;
+        RAISE_ARGS.context = f.ctx;
+        RAISE_ARGS.event = ev;
+        const e = (o.eventFn === null ? o.event : o.eventFn(RAISE_ARGS, p)) as EventObject;
+        RAISE_ARGS.context = f.ctx;
+        RAISE_ARGS.event = ev;
+        const d = typeof o.delay === 'function' ? o.delay(RAISE_ARGS, p) : o.delay;
         // like xstate: a delay that does not resolve to a number raises the event immediately
         if (typeof d === 'number') out.push({ type: 'startTimer', id: o.id as string, delayMs: d, event: e });
         else enqueue(f, e);

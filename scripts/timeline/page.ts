@@ -29,7 +29,7 @@ export function pageHtml(tl: Timeline): string {
 <header id="header"><h1>${esc(h.title)}</h1><dl>${dl}</dl></header>
 ${legendHtml(tl)}
 ${notes}
-<p class="hint">Hover any bar, segment or marker for details. Time is virtual ms; hatched columns are idle gaps squeezed to save space.</p>
+<p class="hint">Hover any bar, segment or marker for details. Time is ${h.source === 'client' ? "ms on the client's monotonic clock" : 'virtual ms of the simulation'}; hatched columns are idle gaps squeezed to save space.</p>
 <div id="chart">${chart.svg}</div>
 </body></html>
 `;

@@ -29,6 +29,9 @@ export const REQUEST_COLORS: Record<string, string> = {
   backoff: '#ff8a65',
   succeeded: '#43a047',
   failed: '#e53935',
+  // states of the demo's timeout-only request machine (demo/timeout-only-policy.ts)
+  stranded: '#795548',
+  waitingSession: '#9575cd',
 };
 
 const SPARE = ['#8d6e63', '#26c6da', '#d4e157', '#7e57c2', '#ec407a', '#9ccc65'];

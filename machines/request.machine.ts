@@ -131,7 +131,14 @@ export const requestMachine = requestSetup.createMachine({
   // spread takes a slow path that allocates about 2.7 KB (measured by the client profile).
   context: ({ input }) =>
     Object.assign(
-      { attempts: 0, node: null, unanswered: false, error: null, cause: null, refresh: 'none' as RefreshScope },
+      {
+        attempts: 0,
+        node: null,
+        unanswered: false,
+        error: null,
+        cause: null,
+        refresh: 'none' as RefreshScope,
+      },
       input,
     ),
   states: {

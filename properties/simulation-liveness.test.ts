@@ -21,13 +21,7 @@
 // All safety invariants of simulation-safety.test.ts are checked on these runs too.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
-import {
-  checkBoundedLoad,
-  checkConvergence,
-  checkTransparentFailover,
-  maxInWindow,
-} from '../sim/liveness.ts';
+import { checkBoundedLoad, checkTransparentFailover, maxInWindow } from '../sim/liveness.ts';
 import { runScenario } from '../sim/scenario.ts';
 import { scenarioSpec, singleFailoverSpec } from './scenario-arbitraries.ts';
 import { assertScenarioProperty } from './trace-files.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type TraceRecord, toJson } from '../core/trace/index.ts';
+import type { TraceRecord } from '../core/trace/index.ts';
 import { readTrace, recordScenario, TRACES_DIR } from '../properties/trace-files.ts';
 import { writeTimelineHtml } from '../scripts/timeline-html.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';

@@ -278,4 +278,26 @@ describe('client core', () => {
     });
     assert.deepEqual(outcomes, ['pending', 'ERR_SESSION_RESET']);
   });
+  it('describe(): the same history gives the same description; a different one a different description', () => {
+    const run = (extra: boolean) => {
+      const { h } = world();
+      h.scripts.set(N1, () => ({ kind: 'silent' }));
+      open(h);
+      h.call(get());
+      if (extra) h.call(incr());
+      h.runUntil(h.nowMs + 5);
+      return h.core.describe();
+    };
+    assert.deepEqual(run(false), run(false));
+    assert.notDeepEqual(run(false), run(true));
+    const lines = run(true);
+    assert.ok(
+      lines.some((l) => l.startsWith('call 2 ') && l.includes('awaiting')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith(`node ${N1} `)),
+      'describes the node',
+    );
+  });
 });

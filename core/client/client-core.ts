@@ -17,6 +17,7 @@ import {
 import type { QueryCfgResponse } from '../wire/types.ts';
 import type { AttemptRecord, CallFailure, CoreCommand, ObservedEvent } from './commands.ts';
 import { Connection } from './connection.ts';
+import { describeState } from './describe-state.ts';
 import type { CallSpec, CoreEvent } from './events.ts';
 import { type CompiledMachines, compiledMachinesFor } from './machine-set.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
@@ -210,6 +211,21 @@ export class ClientCore {
       .filter((n) => ['connecting', 'ready', 'suspect'].includes(leafOf(n.state.value)))
       .map((n) => n.address);
   }
+  /** canonical text of all state that decides the core's future (state hashing, debugging) */
+  describe(): string[] {
+    return describeState({
+      nowMs: this.nowMs,
+      closed: this.closed,
+      metas: this.metas,
+      metaLeader: this.metaLeader,
+      randomPosition: this.random.position,
+      nextTimerMs: this.timers.nextDueMs(),
+      calls: this.calls.values(),
+      nodes: this.nodes.values(),
+      tables: this.tables.values(),
+    });
+  }
+
   /** every machine instance's current state (leaf name), for traces and timelines */
   machineStates(): {
     calls: Record<string, string>;

@@ -13,6 +13,11 @@ export class Connection {
     this.decoder = new ResponseDecoder({ maxFrameBytes });
   }
 
+  /** the seqid the next request gets */
+  get nextSeqidValue(): number {
+    return this.nextSeqid;
+  }
+
   register(reply: PendingReply): number {
     const seqid = this.nextSeqid;
     // Keep seqids positive and wrap before i32 overflow (WIRE.md 3).

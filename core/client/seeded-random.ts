@@ -7,6 +7,11 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
+  /** the generator's position (for state descriptions: same seed and position, same future draws) */
+  get position(): number {
+    return this.state;
+  }
+
   /** a draw in [0, 1) */
   next(): number {
     this.state = (this.state + 0x9e3779b9) >>> 0;

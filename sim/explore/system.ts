@@ -32,7 +32,6 @@ import { SimClient } from '../sim-client.ts';
 import type { Choice } from './choice.ts';
 import { createClusterForExplore } from './cluster-setup.ts';
 import { describeCluster } from './describe-cluster.ts';
-import { describeCore } from './describe-core.ts';
 import { ExploreNetwork } from './explore-network.ts';
 import { checkLiveness, type InjectedFault } from './liveness.ts';
 import type { ExploreFault, ExploreScope } from './scope.ts';
@@ -152,7 +151,7 @@ export class ExploreSystem {
     const lastFault = this.faults.length === 0 ? '-' : this.faults[this.faults.length - 1]!.atMs;
     out.push(`budget f${this.faults.length} d${this.delaysUsed} faulted=${faulted.join(',')}@${lastFault}`);
     this.net.describe(out);
-    describeCore(this.client.core, out);
+    out.push(...this.client.core.describe());
     describeCluster(this.cluster, this.net.nowMs(), this.net.wallSeconds(), out);
     this.monitor.describe(out);
     return out.join('\n');

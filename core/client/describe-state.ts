@@ -1,16 +1,23 @@
-// biome-ignore-all lint/complexity/useLiteralKeys: element access is how TypeScript lets this read private fields
-// Canonical description of a ClientCore's whole state, for state hashing: every machine's state
-// value and context, route tables, pending attempts and queries, seqid counters, the jitter
-// generator and every timer (relative to now). Read-only; it reaches the core's private fields
-// by element access because the core's public introspection stops short of contexts and seqids.
+// A canonical text description of everything that decides the core's future behaviour: every
+// machine's state and context, route tables, attempts and queries in flight, seqid counters, the
+// jitter generator's position and every timer (relative to now). Two cores with the same
+// description behave the same from here on; the exhaustive explorer hashes it to avoid revisits.
+import { toJson } from '../trace/index.ts';
+import type { CallState, NodeState, TableState } from './client-core.ts';
 
-import type { ClientCore } from '../../core/client/index.ts';
-import { canon } from '../canon.ts';
+export interface CoreStateView {
+  nowMs: number;
+  closed: boolean;
+  metas: readonly string[];
+  metaLeader: number;
+  randomPosition: number;
+  nextTimerMs: number | null;
+  calls: Iterable<CallState>;
+  nodes: Iterable<NodeState>;
+  tables: Iterable<TableState>;
+}
 
-type Core = ClientCore;
-type CallState = ReturnType<Core['calls']['get']> & object;
-type NodeState = ReturnType<Core['nodes']['get']> & object;
-type TableState = ReturnType<Core['tables']['get']> & object;
+const text = (v: unknown) => JSON.stringify(toJson(v));
 
 function timersOf(
   owner: { timers: ReadonlyArray<{ dueMs: number; payload: unknown }> },
@@ -23,18 +30,17 @@ function timersOf(
 }
 
 function describeCall(c: CallState, now: number): string {
-  const attempts = c.attempts.map((a) => `${a.node}:${a.outcome}`).join(',');
   return [
     `call ${c.spec.callId}`,
-    canon(c.state.value),
+    text(c.state.value),
     c.state.status,
-    canon(c.state.context),
+    text(c.state.context),
     `p${c.partition}`,
     c.attempt === null ? '-' : `${c.attempt.address}#${c.attempt.seqid}`,
     c.attached?.address ?? '-',
     +c.waiting,
-    attempts,
-    canon(c.result),
+    c.attempts.map((a) => `${a.node}:${a.outcome}`).join(','),
+    text(c.result),
     timersOf(c, now),
   ].join(' ');
 }
@@ -43,9 +49,9 @@ function describeNode(n: NodeState, now: number): string {
   const pending = [...n.conn.pending].map(([seq, p]) => `${seq}:${p.kind === 'call' ? p.callId : p.table}`);
   return [
     `node ${n.address}`,
-    canon(n.state.value),
-    canon(n.state.context),
-    `seq${n.conn['nextSeqid']}`,
+    text(n.state.value),
+    text(n.state.context),
+    `seq${n.conn.nextSeqidValue}`,
     pending.join(','),
     [...n.attached].map((c) => c.spec.callId).join(','),
     [...n.metaWaiters].map((t) => t.name).join(','),
@@ -60,8 +66,8 @@ function describeTable(t: TableState, now: number): string {
   );
   return [
     `table ${t.name}`,
-    canon(t.state.value),
-    canon(t.state.context),
+    text(t.state.value),
+    text(t.state.context),
     `app${r.appId}x${r.partitionCount}`,
     routes.join(','),
     [...t.calls].map((c) => c.spec.callId).join(','),
@@ -73,13 +79,14 @@ function describeTable(t: TableState, now: number): string {
   ].join(' ');
 }
 
-export function describeCore(core: Core, out: string[]): void {
-  const now = core.now;
-  out.push(
-    `core t=${now} closed=${core.isClosed} leader=${core['metaLeader']} metas=${core['metas'].join(',')} rnd=${core['random']['state']} next=${core.nextTimerMs()}`,
-  );
-  for (const c of core['calls'].values()) out.push(describeCall(c, now));
+export function describeState(v: CoreStateView): string[] {
+  const now = v.nowMs;
+  const out = [
+    `core t=${now} closed=${v.closed} leader=${v.metaLeader} metas=${v.metas.join(',')} rnd=${v.randomPosition} next=${v.nextTimerMs}`,
+  ];
+  for (const c of v.calls) out.push(describeCall(c, now));
   // Nodes are created in the order a path needed them; that order is not state.
-  out.push(...[...core['nodes'].values()].map((n) => describeNode(n, now)).sort());
-  for (const t of core['tables'].values()) out.push(describeTable(t, now));
+  out.push(...[...v.nodes].map((n) => describeNode(n, now)).sort());
+  for (const t of v.tables) out.push(describeTable(t, now));
+  return out;
 }

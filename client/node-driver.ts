@@ -158,7 +158,7 @@ export class NodeDriver implements LinkSink {
     }
     // Listeners run after the batch so whatever they start is queued behind it.
     const observe = this.hooks.observe;
-    if (observe !== undefined) {
+    if (observe !== undefined && this.observed.length > 0) {
       for (const ev of this.observed.splice(0)) safely(() => observe(ev));
     }
   }

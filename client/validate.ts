@@ -98,8 +98,11 @@ export function checkBoolean(name: string, v: unknown, fallback: boolean): boole
   return v;
 }
 
+/** the options object of a call made without one: shared, never written to */
+const NO_OPTIONS = Object.freeze({});
+
 export function checkObject<T extends object>(name: string, v: unknown): Partial<T> {
-  if (v === undefined) return {};
+  if (v === undefined) return NO_OPTIONS as Partial<T>;
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     fail(`${name} must be an object, got ${describe(v)}`);
   return v as Partial<T>;

@@ -3,7 +3,7 @@
 // jitter generator's position and every timer (relative to now). Two cores with the same
 // description behave the same from here on; the exhaustive explorer hashes it to avoid revisits.
 import { toJson } from '../trace/index.ts';
-import type { CallState, NodeState, TableState } from './client-core.ts';
+import type { CallState, NodeState, TableState } from './core-state.ts';
 
 export interface CoreStateView {
   nowMs: number;

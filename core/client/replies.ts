@@ -1,0 +1,154 @@
+// What arrives from the servers: frames matched to the call or meta query waiting for them,
+// decoded, classified and fed to the owning machine; meta's configuration applied to a table.
+import { classifyError, decodeResult, type ResponseFrame } from '../wire/index.ts';
+import type { QueryCfgResponse } from '../wire/types.ts';
+import { endAttempt, usable } from './call-actions.ts';
+import { type CoreState, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';
+import { observe } from './instances.ts';
+import { enqueue } from './machine-run.ts';
+import { breakConnection } from './node-actions.ts';
+import { configOf, failOpens } from './table-actions.ts';
+
+export function onData(s: CoreState, address: string, bytes: Uint8Array): void {
+  const node = s.nodes.get(address);
+  if (node === undefined) return;
+  const { frames, error } = node.conn.decoder.push(bytes);
+  for (const frame of frames) {
+    if (!onFrame(s, node, frame)) return;
+  }
+  if (error !== undefined) breakConnection(s, node, error);
+}
+
+/** returns false when the frame broke the connection */
+
+export function onFrame(s: CoreState, node: NodeState, frame: ResponseFrame): boolean {
+  const pending = node.conn.pending.get(frame.seqid);
+  if (pending === undefined) return true; // e.g. an attempt already abandoned: drop its late reply
+  node.conn.pending.delete(frame.seqid);
+  enqueue(s, node, { type: 'REPLY_RECEIVED' });
+  if (pending.kind === 'meta') return onMetaReply(s, node, pending.table, frame);
+  const call = s.calls.get(pending.callId);
+  const attempt = call?.attempt;
+  if (
+    call === undefined ||
+    attempt == null ||
+    attempt.seqid !== frame.seqid ||
+    attempt.address !== node.address
+  )
+    return true;
+  call.attempt = null;
+  endAttempt(s, call, frame.error);
+  if (frame.error !== 'ERR_OK') {
+    const cls = classifyError(frame.error);
+    enqueue(s, call, {
+      type: 'REPLY_ERROR',
+      nowMs: s.nowMs,
+      error: frame.error,
+      refresh: cls.refresh,
+      retry: cls.retry,
+    });
+    return true;
+  }
+  try {
+    call.result = decodeResult(call.spec.rpc, frame.body);
+  } catch (e) {
+    breakConnection(s, node, e);
+    return false;
+  }
+  enqueue(s, call, { type: 'REPLY_OK' });
+  return true;
+}
+
+export function onMetaReply(s: CoreState, node: NodeState, tableName: string, frame: ResponseFrame): boolean {
+  const table = s.tables.get(tableName);
+  const query = table?.query;
+  if (table === undefined || query == null || query.seqid !== frame.seqid || query.address !== node.address)
+    return true;
+  table.query = null;
+  if (frame.error !== 'ERR_OK') {
+    enqueue(s, table, { type: 'QUERY_FAILED', reason: frame.error, jitter: s.random.next() });
+    return true;
+  }
+  let resp: QueryCfgResponse;
+  try {
+    resp = decodeResult(QUERY_CFG, frame.body);
+  } catch (e) {
+    enqueue(s, table, { type: 'QUERY_FAILED', reason: 'ERR_PROTOCOL', jitter: s.random.next() });
+    breakConnection(s, node, e);
+    return false;
+  }
+  switch (classifyError(resp.err).meta) {
+    case 'ok':
+      applyConfig(s, table, resp);
+      break;
+    case 'follow-leader': {
+      const first = resp.partitions[0];
+      let leader = first?.primary ?? '';
+      if (leader === '' && first?.hp_primary !== undefined && first.hp_primary.type !== 0) {
+        leader = `${first.hp_primary.host}:${first.hp_primary.port}`;
+      }
+      if (leader !== '') enqueue(s, table, { type: 'QUERY_FORWARDED', leader });
+      else enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, jitter: s.random.next() });
+      break;
+    }
+    case 'retry-same-later':
+      enqueue(s, table, { type: 'QUERY_NOT_ACTIVE', jitter: s.random.next() });
+      break;
+    case 'table-missing':
+    case 'table-busy': {
+      // The table does not exist (or is being created/dropped): nothing waiting on it can succeed now.
+      const code = resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err;
+      failOpens(s, table, code);
+      for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
+      enqueue(s, table, { type: 'QUERY_OK', waiting: false, jitter: s.random.next() });
+      break;
+    }
+    default:
+      enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, jitter: s.random.next() });
+  }
+  return true;
+}
+
+export function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): void {
+  const before = new Map<number, string>();
+  for (const call of table.calls) {
+    if (call.attached !== null && call.partition >= 0) before.set(call.partition, call.attached.address);
+  }
+  const { reset, changed } = table.routes.apply(resp);
+  if (changed.length > 0 || reset) {
+    observe(s, {
+      kind: 'routing',
+      table: table.name,
+      appId: table.routes.appId,
+      partitionCount: table.routes.partitionCount,
+      changed: changed.map((index) => {
+        const r = table.routes.partitions[index];
+        return { index, ballot: r?.ballot ?? -1n, primary: r?.primary ?? '' };
+      }),
+    });
+  }
+  const moved = new Set(changed);
+  // Calls in flight on a partition that moved go to its new primary at once (idempotent ones).
+  for (const call of table.calls) {
+    if (call.attached === null || call.waiting) continue;
+    if (!reset && !moved.has(call.partition)) continue;
+    const p = table.routes.partitionOf(call.spec.partitionHash);
+    enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: table.routes.primaryOf(p) });
+  }
+  let stillWaiting = false;
+  for (const call of table.waiting) {
+    const p = table.routes.partitionOf(call.spec.partitionHash);
+    const primary = table.routes.primaryOf(p);
+    if (primary !== null && usable(s, primary)) {
+      enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary });
+    } else {
+      stillWaiting = true;
+    }
+  }
+  for (const [requestId, entry] of table.opens) {
+    s.timers.cancel(entry);
+    s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(s, table) });
+  }
+  table.opens.clear();
+  enqueue(s, table, { type: 'QUERY_OK', waiting: stillWaiting, jitter: s.random.next() });
+}

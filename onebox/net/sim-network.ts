@@ -8,6 +8,7 @@
 
 import type { Clock, TimerHandle, TimerOptions } from './clock.ts';
 import { EventQueue, type ScheduledEvent } from './event-queue.ts';
+import { Listeners } from './listeners.ts';
 import type {
   AcceptCallback,
   CloseKind,
@@ -76,7 +77,7 @@ export class SimNetwork implements ServerNetwork, Clock {
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly startWallSeconds: number;
-  private readonly listeners = new Map<string, { accept: AcceptCallback; listener: Listener }>();
+  private readonly listeners = new Listeners();
   private readonly cutLinks = new Set<string>();
   private readonly timers = new Map<TimerHandle, ScheduledEvent>();
   private nextTimerId = 1;
@@ -204,20 +205,7 @@ export class SimNetwork implements ServerNetwork, Clock {
   // ---- server side ----
 
   listen(address: string, accept: AcceptCallback, onError?: (error: Error) => void): Listener {
-    if (this.listeners.has(address)) {
-      const error = new Error(`listen EADDRINUSE: address already in use ${address}`);
-      if (onError === undefined) throw error;
-      onError(error);
-      return { address, close: () => {} };
-    }
-    const listener: Listener = {
-      address,
-      close: () => {
-        if (this.listeners.get(address)?.listener === listener) this.listeners.delete(address);
-      },
-    };
-    this.listeners.set(address, { accept, listener });
-    return listener;
+    return this.listeners.listen(address, accept, onError);
   }
 
   setClientLinkDown(address: string, down: boolean): void {
@@ -296,14 +284,14 @@ export class SimNetwork implements ServerNetwork, Clock {
       return;
     }
     if (kind === 'syn') {
-      const entry = this.listeners.get(conn.serverAddress);
-      if (entry === undefined) {
+      const accept = this.listeners.acceptorOf(conn.serverAddress);
+      if (accept === undefined) {
         this.sendS2c(conn, 'refused');
         return;
       }
       this.emit({ type: 'syn', connId: conn.id, direction: 'c2s' });
       conn.accepted = true;
-      conn.handler = entry.accept(this.serverEndpoint(conn));
+      conn.handler = accept(this.serverEndpoint(conn));
       this.sendS2c(conn, 'open');
       return;
     }

@@ -12,6 +12,7 @@
 // describes it canonically for state hashing.
 
 import type { Clock, SimClientConnection, SimClientHandlers, TimerHandle } from '../../onebox/index.ts';
+import { Listeners } from '../../onebox/net/listeners.ts';
 import type {
   AcceptCallback,
   Listener,
@@ -70,7 +71,7 @@ export interface Delivery {
 export class ExploreNetwork implements ServerNetwork, Clock {
   private now = 0;
   private readonly conns = new Map<number, Conn>();
-  private readonly listeners = new Map<string, { accept: AcceptCallback; listener: Listener }>();
+  private readonly listeners = new Listeners();
   private readonly cutLinks = new Set<string>();
   private timers: Timer[] = [];
   private nextTimerId = 1;
@@ -131,20 +132,7 @@ export class ExploreNetwork implements ServerNetwork, Clock {
   // ---- server side ----
 
   listen(address: string, accept: AcceptCallback, onError?: (error: Error) => void): Listener {
-    if (this.listeners.has(address)) {
-      const error = new Error(`listen EADDRINUSE: address already in use ${address}`);
-      if (onError === undefined) throw error;
-      onError(error);
-      return { address, close: () => {} };
-    }
-    const listener: Listener = {
-      address,
-      close: () => {
-        if (this.listeners.get(address)?.listener === listener) this.listeners.delete(address);
-      },
-    };
-    this.listeners.set(address, { accept, listener });
-    return listener;
+    return this.listeners.listen(address, accept, onError);
   }
 
   setClientLinkDown(address: string, down: boolean): void {
@@ -235,13 +223,13 @@ export class ExploreNetwork implements ServerNetwork, Clock {
   private deliverC2s(conn: Conn, p: Packet<C2sKind>): void {
     if (this.cutLinks.has(conn.serverAddress)) return;
     if (p.kind === 'syn') {
-      const entry = this.listeners.get(conn.serverAddress);
-      if (entry === undefined) {
+      const accept = this.listeners.acceptorOf(conn.serverAddress);
+      if (accept === undefined) {
         conn.s2c.push({ kind: 'refused' });
         return;
       }
       conn.accepted = true;
-      conn.handler = entry.accept(this.serverEndpoint(conn));
+      conn.handler = accept(this.serverEndpoint(conn));
       conn.s2c.push({ kind: 'open' });
       return;
     }

@@ -2,8 +2,12 @@
 // Registers: the value under sort key 's' (get/set/del/ttl), a counter under 'n' (incr) and a
 // write-once cell under 'c' (check-and-set "if absent"). A call that failed may or may not have
 // taken effect (a timeout or reset after sending), so failed writes are optional: they can be
-// placed anywhere after their invocation, or nowhere. Search is depth-first with memoisation on
-// (set of placed operations, register state); histories are kept small enough for it to be exact.
+// placed anywhere after their invocation, or nowhere. An idempotent write (set, del) resent after
+// an attempt timeout or a reset is at-least-once: each attempt written to a server may take effect,
+// so it adds one optional application per extra attempt. Non-idempotent writes (incr,
+// check-and-set) are never resent after an ambiguous outcome and apply at most once. Search is
+// depth-first with memoisation on (set of placed applications, register state); histories are kept
+// small enough for it to be exact.
 import type { CallRecord } from './scenario.ts';
 
 type RegState = string;
@@ -122,6 +126,18 @@ export function checkLinearizable(calls: CallRecord[]): LinearizabilityResult {
       responseMs: failed ? Number.POSITIVE_INFINITY : (call.settleMs ?? Number.POSITIVE_INFINITY),
       optional: failed,
     });
+    // the extra applications of a resent idempotent write (its result was checked once, above)
+    if (call.op === 'set' || call.op === 'del') {
+      for (let k = 1; k < call.sent; k++) {
+        ops.push({
+          index: ops.length,
+          call,
+          invokeMs: call.atMs,
+          responseMs: Number.POSITIVE_INFINITY,
+          optional: true,
+        });
+      }
+    }
     byRegister.set(reg, ops);
   }
   let explored = 0;

@@ -53,6 +53,7 @@ export class Monitor {
       code: null,
       outcomeUnknown: false,
       result: undefined,
+      sent: 0,
     });
     if (c.op === 'incr') {
       const key = encodeKey(hashKeyOf(c.key), Buffer.from('n'));
@@ -101,6 +102,7 @@ export class Monitor {
     rec.code = c.ok ? null : c.failure.code;
     rec.outcomeUnknown = c.ok ? false : c.failure.outcomeUnknown;
     rec.result = c.ok ? c.result : undefined;
+    rec.sent = (c.ok ? c.attempts : c.failure.attempts).length;
     if (now > rec.deadlineMs + SETTLE_SLACK_MS && rec.code !== 'ERR_CLIENT_CLOSED')
       this.violate('by-deadline', `call ${c.callId} settled at ${now}, deadline ${rec.deadlineMs}`);
   }

@@ -15,6 +15,8 @@ export interface CallRecord extends SimCall {
   code: string | null;
   outcomeUnknown: boolean;
   result: unknown;
+  /** attempts written to a server (a resent idempotent write may take effect once per attempt) */
+  sent: number;
 }
 
 export interface Violation {

@@ -11,7 +11,7 @@ function op(
   atMs: number,
   settleMs: number | null,
   ok: boolean,
-  extra: { value?: number; result?: unknown } = {},
+  extra: { value?: number; result?: unknown; sent?: number } = {},
 ): CallRecord {
   id++;
   return {
@@ -28,6 +28,7 @@ function op(
     code: ok ? null : 'ERR_TIMEOUT',
     outcomeUnknown: !ok,
     result: extra.result,
+    sent: extra.sent ?? 1,
   };
 }
 const read = (v: string | null) => ({ error: v === null ? 1 : 0, value: Buffer.from(v ?? '') });
@@ -101,5 +102,18 @@ describe('linearizability checker', () => {
       'a failed incr may have been applied once',
     );
     assert.equal(checkLinearizable([incr(0, null), incr(10, 3n)]).ok, false, 'but not twice');
+  });
+  it('a resent idempotent write may take effect once per attempt, and no more', () => {
+    // a delete sent twice lands on both sides of a later set: linearizable only with two applications
+    const history = (sent: number) => [
+      op('set', 0, 10, true, { value: 1 }),
+      op('get', 20, 25, true, { result: read('1') }),
+      op('del', 21, null, false, { sent }),
+      op('get', 30, 35, true, { result: read(null) }),
+      op('set', 40, 50, true, { value: 2 }),
+      op('get', 60, 65, true, { result: read(null) }),
+    ];
+    assert.equal(checkLinearizable(history(1)).ok, false);
+    assert.ok(checkLinearizable(history(2)).ok);
   });
 });

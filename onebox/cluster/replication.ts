@@ -1,7 +1,9 @@
-// Write replication, modelled on PacificA as Pegasus runs it. The primary applies a write, sends the
-// same mutation (same request, same timestamp) to every secondary of the current configuration and
-// answers the client only when every one of them applied it. Writes are deterministic, so applying
-// the same request in the same order gives byte-identical replicas.
+// Write replication, modelled on PacificA as Pegasus runs it. The primary sends the mutation (same
+// request, same timestamp) to every secondary of the current configuration, and applies it to its
+// own store and answers the client only once every one of them applied it (commit): reads on the
+// primary see committed data only, as in Pegasus, where mutations reach the storage engine at
+// commit. Writes are deterministic, so applying the same requests in the same order gives
+// byte-identical replicas.
 //
 // A secondary that cannot apply in time (crashed: at once; hung or too slow: after
 // prepareTimeoutMs) is removed from the configuration by the primary through the meta (ballot + 1),
@@ -62,7 +64,7 @@ export class Replication {
     this.authority = authority;
   }
 
-  /** Writes in flight (applied on the primary, not yet acknowledged). */
+  /** Writes in flight (sent to the secondaries, not yet committed on the primary). */
   get pendingCount(): number {
     let n = 0;
     for (const ops of this.pending.values()) n += ops.size;
@@ -70,8 +72,8 @@ export class Replication {
   }
 
   /**
-   * Apply a write on `primary` and replicate it to `secondaries`; `done` receives the primary's
-   * response once every live secondary applied it.
+   * Replicate a write to `secondaries` and, once every live one applied it, apply it on `primary`;
+   * `done` receives the primary's response.
    */
   write<R>(
     primary: ReplicaNode,
@@ -83,13 +85,13 @@ export class Replication {
   ): void {
     const primaryStore = primary.store(appId, partitionIndex);
     if (primaryStore === undefined) return;
-    const response = apply(primaryStore);
     const op: WriteOp = {
       appId,
       partitionIndex,
       primary: primary.address,
       waiting: new Set(secondaries),
-      complete: () => done(response),
+      // Commit: pending writes complete in submission order, so the primary applies them in order.
+      complete: () => done(apply(primaryStore)),
       timer: undefined,
       finished: false,
     };

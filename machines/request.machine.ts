@@ -10,6 +10,12 @@ export type RefreshScope = 'none' | 'partition' | 'table';
 export interface RequestInput {
   /** get, set, del, multi_*, ttl, exist, sortkey_count are idempotent; incr and check_and_* are not */
   idempotent: boolean;
+  /**
+   * reads may be resent to the same node after an attempt timeout; a write never is: that node
+   * is hung (a resend waits just the same) or merely slow (both copies would apply, the second
+   * possibly after the caller's next write)
+   */
+  readOnly: boolean;
   nowMs: number;
   /** absolute deadline on the core's monotonic clock */
   deadlineMs: number;
@@ -24,8 +30,13 @@ export interface RequestContext extends RequestInput {
   attempts: number;
   /** node of the current or last attempt */
   node: string | null;
-  /** true while an attempt was written and not answered: its outcome is unknown */
+  /** true while the current attempt was written and not answered */
   unanswered: boolean;
+  /**
+   * an earlier attempt was left without an answer (resent, moved to a new primary, or its node was
+   * lost): it may still take effect, so a failure of this call is an unknown outcome
+   */
+  abandoned: boolean;
   /** error code the call settles with if it fails now */
   error: string | null;
   /** the error before the final one (e.g. what the call was retrying when its deadline passed) */
@@ -74,6 +85,7 @@ const requestSetup = setup({
   },
   guards: {
     isIdempotent: ({ context }) => context.idempotent,
+    isReadOnly: ({ context }) => context.readOnly,
     /** a reply error may be retried for this op, and there is budget left to do it */
     mayRetry: ({ context }, p: { retry: RetryClass; nowMs: number }) =>
       (p.retry === 'always' || (p.retry === 'idempotent-only' && context.idempotent)) &&
@@ -124,6 +136,35 @@ const replyError = [
   },
 ] as const;
 
+// The node of the attempt is lost: an idempotent call looks for a route again (nothing waits on a
+// dead node); any other call's outcome is now unknown.
+const nodeDown = [
+  {
+    guard: 'isIdempotent',
+    target: 'resolving',
+    actions: [
+      'forgetAttempt',
+      requestSetup.assign({ error: 'ERR_SESSION_RESET', unanswered: false, abandoned: true }),
+    ],
+  },
+  {
+    target: '#request.failed',
+    actions: requestSetup.assign({ cause: ({ context }) => context.error, error: 'ERR_SESSION_RESET' }),
+  },
+] as const;
+
+// The partition moved: an idempotent attempt goes to the new primary at once.
+const routeChanged = {
+  guard: {
+    type: 'movedAway',
+    params: ({ event }: { event: Extract<RequestEvent, { type: 'ROUTE_CHANGED' }> }) => ({
+      primary: event.primary,
+    }),
+  },
+  target: 'resolving',
+  actions: ['forgetAttempt', requestSetup.assign({ unanswered: false, abandoned: true })],
+} as const;
+
 export const requestMachine = requestSetup.createMachine({
   id: 'request',
   initial: 'active',
@@ -135,6 +176,7 @@ export const requestMachine = requestSetup.createMachine({
         attempts: 0,
         node: null,
         unanswered: false,
+        abandoned: false,
         error: null,
         cause: null,
         refresh: 'none' as RefreshScope,
@@ -201,17 +243,18 @@ export const requestMachine = requestSetup.createMachine({
           after: {
             attemptTimeout: [
               {
-                guard: 'isIdempotent',
+                guard: 'isReadOnly',
                 target: 'resolving',
                 actions: [
                   { type: 'markSuspect', params: ({ context }) => ({ node: context.node ?? '' }) },
                   'forgetAttempt',
                   'requestRefresh',
-                  assign({ error: 'ERR_TIMEOUT', unanswered: false }),
+                  assign({ error: 'ERR_TIMEOUT', unanswered: false, abandoned: true }),
                 ],
               },
               {
-                // The write may have been applied: keep waiting for its reply, never resend it.
+                // A write may still be applied: keep waiting for its own reply, never resend it to
+                // this node (an idempotent one still moves if the partition moves or the node is lost).
                 target: 'awaitingLate',
                 actions: [
                   { type: 'markSuspect', params: ({ context }) => ({ node: context.node ?? '' }) },
@@ -224,32 +267,17 @@ export const requestMachine = requestSetup.createMachine({
           on: {
             REPLY_OK: { target: '#request.succeeded' },
             REPLY_ERROR: replyError,
-            NODE_DOWN: [
-              {
-                guard: 'isIdempotent',
-                target: 'resolving',
-                actions: ['forgetAttempt', assign({ error: 'ERR_SESSION_RESET', unanswered: false })],
-              },
-              {
-                target: '#request.failed',
-                actions: assign({ cause: ({ context }) => context.error, error: 'ERR_SESSION_RESET' }),
-              },
-            ],
-            ROUTE_CHANGED: {
-              guard: { type: 'movedAway', params: ({ event }) => ({ primary: event.primary }) },
-              target: 'resolving',
-              actions: ['forgetAttempt', assign({ unanswered: false })],
-            },
+            NODE_DOWN: nodeDown,
+            ROUTE_CHANGED: routeChanged,
           },
         },
+        // The attempt timed out and its reply is still awaited; everything else as in awaiting.
         awaitingLate: {
           on: {
             REPLY_OK: { target: '#request.succeeded' },
             REPLY_ERROR: replyError,
-            NODE_DOWN: {
-              target: '#request.failed',
-              actions: assign({ cause: ({ context }) => context.error, error: 'ERR_SESSION_RESET' }),
-            },
+            NODE_DOWN: nodeDown,
+            ROUTE_CHANGED: routeChanged,
           },
         },
         // A definite rejection: route again after a refresh, or after a back-off on the same primary.
@@ -279,7 +307,7 @@ export const requestMachine = requestSetup.createMachine({
         params: ({ context }) => ({
           error: context.error ?? 'ERR_UNKNOWN',
           cause: context.cause,
-          outcomeUnknown: context.unanswered,
+          outcomeUnknown: context.unanswered || context.abandoned,
           attempts: context.attempts,
         }),
       },

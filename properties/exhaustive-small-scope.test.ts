@@ -38,7 +38,7 @@ import { formatResult } from '../sim/explore/report.ts';
 import { type ExploreScope, SMALL_SCOPES, smallScope } from '../sim/explore/scope.ts';
 
 /** about 70% of what each scope explores today: a broken explorer (or scope) falls below */
-const STATE_FLOORS: Record<string, number> = { small: 10_000, 'small-2p': 24_000, 'small-late': 100_000 };
+const STATE_FLOORS: Record<string, number> = { small: 10_000, 'small-2p': 24_000, 'small-late': 50_000 };
 
 const MUST_COVER = [
   'call:awaiting',

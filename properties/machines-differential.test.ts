@@ -23,6 +23,7 @@ describe('executor differential on the client machines', () => {
       requestMachine,
       fc.record({
         idempotent: fc.boolean(),
+        readOnly: fc.boolean(),
         nowMs: fc.integer({ min: 0, max: 100 }),
         deadlineMs: fc.integer({ min: 100, max: 2000 }),
         attemptTimeoutMs: fc.integer({ min: 1, max: 600 }),

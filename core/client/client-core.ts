@@ -5,6 +5,9 @@
 // The work is split by concern: core-state.ts (the state), machine-run.ts (stepping the machines),
 // call-, node- and table-actions.ts (what their named actions do), replies.ts (what servers send),
 // instances.ts (creating instances on first use).
+
+import { rpcInfo } from '../wire/index.ts';
+import type { RpcName } from '../wire/types.ts';
 import type { CoreCommand } from './commands.ts';
 import { type CallState, CoreState, failure, leafOf } from './core-state.ts';
 import { describeState } from './describe-state.ts';
@@ -185,6 +188,7 @@ export class ClientCore {
     const o = this.s.options;
     const [state, acts] = this.s.machines.request.initial({
       idempotent: spec.idempotent,
+      readOnly: isReadOnly(spec.rpc),
       nowMs: this.s.nowMs,
       deadlineMs: this.s.nowMs + spec.timeoutMs,
       attemptTimeoutMs: o.attemptTimeoutMs,
@@ -245,4 +249,9 @@ export class ClientCore {
   }
 
   // ---- machine execution ----
+}
+
+function isReadOnly(rpc: RpcName): boolean {
+  const kind = rpcInfo(rpc).kind;
+  return kind === 'read' || kind === 'scan';
 }

@@ -271,8 +271,11 @@ export const requestMachine = requestSetup.createMachine({
             ROUTE_CHANGED: routeChanged,
           },
         },
-        // The attempt timed out and its reply is still awaited; everything else as in awaiting.
+        // The attempt timed out and its reply is still awaited; everything else as in awaiting. Each
+        // further attempt-timeout period asks for routing again (never resending), so a promotion
+        // of another primary is seen and an idempotent write moves to it.
         awaitingLate: {
+          after: { attemptTimeout: { target: 'awaitingLate', reenter: true, actions: 'requestRefresh' } },
           on: {
             REPLY_OK: { target: '#request.succeeded' },
             REPLY_ERROR: replyError,

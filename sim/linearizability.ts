@@ -128,7 +128,7 @@ export function checkLinearizable(calls: CallRecord[]): LinearizabilityResult {
     });
     // the extra applications of a resent idempotent write (its result was checked once, above)
     if (call.op === 'set' || call.op === 'del') {
-      for (let k = 1; k < call.sent; k++) {
+      for (let k = 1; k < call.mayApply; k++) {
         ops.push({
           index: ops.length,
           call,

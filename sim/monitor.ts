@@ -13,12 +13,19 @@
 
 import type { CoreCommand, CoreEvent } from '../core/client/index.ts';
 import { encodeKey } from '../core/routing/index.ts';
+import { classifyError } from '../core/wire/index.ts';
 import type { Cluster } from '../onebox/index.ts';
 import { hashKeyOf } from './call-specs.ts';
 import { canon } from './canon.ts';
 import { type CallRecord, SETTLE_SLACK_MS, TABLE, type Violation } from './records.ts';
 import type { SimClient } from './sim-client.ts';
 import type { SimCall } from './workload.ts';
+
+/** an attempt outcome after which the write may have been applied (not a definite rejection) */
+function mayHaveApplied(outcome: string | null): boolean {
+  if (outcome === null || outcome === 'ERR_OK' || outcome === 'abandoned') return true;
+  return classifyError(outcome).outcome !== 'rejected' && classifyError(outcome).outcome !== 'failed';
+}
 
 export class Monitor {
   readonly calls: CallRecord[] = [];
@@ -53,7 +60,7 @@ export class Monitor {
       code: null,
       outcomeUnknown: false,
       result: undefined,
-      sent: 0,
+      mayApply: 0,
     });
     if (c.op === 'incr') {
       const key = encodeKey(hashKeyOf(c.key), Buffer.from('n'));
@@ -102,7 +109,7 @@ export class Monitor {
     rec.code = c.ok ? null : c.failure.code;
     rec.outcomeUnknown = c.ok ? false : c.failure.outcomeUnknown;
     rec.result = c.ok ? c.result : undefined;
-    rec.sent = (c.ok ? c.attempts : c.failure.attempts).length;
+    rec.mayApply = (c.ok ? c.attempts : c.failure.attempts).filter((a) => mayHaveApplied(a.outcome)).length;
     if (now > rec.deadlineMs + SETTLE_SLACK_MS && rec.code !== 'ERR_CLIENT_CLOSED')
       this.violate('by-deadline', `call ${c.callId} settled at ${now}, deadline ${rec.deadlineMs}`);
   }

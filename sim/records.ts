@@ -15,8 +15,12 @@ export interface CallRecord extends SimCall {
   code: string | null;
   outcomeUnknown: boolean;
   result: unknown;
-  /** attempts written to a server (a resent idempotent write may take effect once per attempt) */
-  sent: number;
+  /**
+   * attempts that may have taken effect: answered OK, or left without a definite answer (timed
+   * out, abandoned, reset); a definite server rejection applied nothing. A resent idempotent write
+   * may take effect once per such attempt.
+   */
+  mayApply: number;
 }
 
 export interface Violation {

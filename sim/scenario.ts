@@ -54,6 +54,9 @@ export interface ScenarioResult {
   convergence: ConvergenceRecord[];
 }
 
+/** far above any real scenario (a few hundred to a few thousand events per run) */
+const MAX_EVENTS_PER_PHASE = 2_000_000;
+
 export interface RunOptions {
   /** receives every trace record of the run, in order (header excluded: the caller writes it) */
   trace?: (record: TraceRecord) => void;
@@ -151,9 +154,19 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
       box.fault({ node: node!, kind: f.kind, ...(f.ms === undefined ? {} : { ms: f.ms }) });
     });
   }
-  box.sim.runFor(spec.runMs);
+  // a livelock (events piling up while virtual time stands still) is a violation, not a hang
+  const guarded = (ms: number) => {
+    try {
+      box.sim.runFor(ms, MAX_EVENTS_PER_PHASE);
+      return true;
+    } catch (e) {
+      violate('no-livelock', e instanceof Error ? e.message : String(e));
+      return false;
+    }
+  };
+  const ran = guarded(spec.runMs);
   const convergence: ConvergenceRecord[] = [];
-  if (spec.probeMs !== undefined) {
+  if (ran && spec.probeMs !== undefined) {
     const appId = box.tables[TABLE]?.appId ?? 0;
     const probes = probeKeys(spec.partitions).map((key, partition) => {
       const probe: SimCall = {
@@ -167,7 +180,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
       issue(callId, probe);
       return { partition, callId };
     });
-    box.sim.runFor(spec.probeMs);
+    guarded(spec.probeMs);
     const routes = client.core.routeTable(TABLE);
     for (const { partition, callId } of probes) {
       const meta = box.cluster.model.partition(appId, partition);

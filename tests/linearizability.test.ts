@@ -28,7 +28,7 @@ function op(
     code: ok ? null : 'ERR_TIMEOUT',
     outcomeUnknown: !ok,
     result: extra.result,
-    sent: extra.sent ?? 1,
+    mayApply: extra.sent ?? 1,
   };
 }
 const read = (v: string | null) => ({ error: v === null ? 1 : 0, value: Buffer.from(v ?? '') });

@@ -141,19 +141,27 @@ export class SimNetwork implements ServerNetwork, Clock {
     return true;
   }
 
-  /** Run every event due at or before `timeMs` (absolute virtual time), then set the clock to it. */
-  runUntil(timeMs: number): void {
-    for (;;) {
+  /**
+   * Run every event due at or before `timeMs` (absolute virtual time), then set the clock to it.
+   * Throws after `maxEvents`, so a livelock (work that never lets time advance) cannot hang a run.
+   */
+  runUntil(timeMs: number, maxEvents = Number.POSITIVE_INFINITY): void {
+    for (let n = 0; ; n++) {
       const next = this.queue.peek();
       if (next === undefined || next.atMs > timeMs) break;
+      if (n >= maxEvents) {
+        throw new Error(
+          `SimNetwork.runUntil: ${maxEvents} events without reaching ${timeMs} ms (now ${this.now} ms)`,
+        );
+      }
       this.step();
     }
     if (timeMs > this.now) this.now = timeMs;
   }
 
   /** runUntil(now + durationMs). */
-  runFor(durationMs: number): void {
-    this.runUntil(this.now + durationMs);
+  runFor(durationMs: number, maxEvents?: number): void {
+    this.runUntil(this.now + durationMs, maxEvents);
   }
 
   /**

@@ -38,6 +38,8 @@ interface WriteOp {
   readonly partitionIndex: number;
   readonly primary: string;
   readonly waiting: Set<string>;
+  /** applies the mutation to one replica's store (sent again to a member that joins meanwhile) */
+  readonly applyTo: (store: PartitionStore) => void;
   readonly complete: () => void;
   timer: number | undefined;
   finished: boolean;
@@ -90,6 +92,9 @@ export class Replication {
       partitionIndex,
       primary: primary.address,
       waiting: new Set(secondaries),
+      applyTo: (store) => {
+        apply(store);
+      },
       // Commit: pending writes complete in submission order, so the primary applies them in order.
       complete: () => done(apply(primaryStore)),
       timer: undefined,
@@ -107,20 +112,24 @@ export class Replication {
     }
     ops.add(op);
     op.timer = this.clock.setTimer(this.tuning.prepareTimeoutMs, () => this.onPrepareTimeout(op));
-    for (const address of secondaries) {
-      const node = this.nodes(address);
-      const store = node?.store(appId, partitionIndex);
-      const accepted =
-        node !== undefined &&
-        store !== undefined &&
-        node.process.submit(() => {
-          // Skip if the op was abandoned, or the replica was replaced by a learnt copy meanwhile.
-          if (op.finished || !op.waiting.has(address) || node.store(appId, partitionIndex) !== store) return;
-          apply(store);
-          this.ack(op, address);
-        });
-      if (!accepted) this.reportFailure(op, address);
-    }
+    for (const address of secondaries) this.prepare(op, address);
+  }
+
+  /** sends a pending mutation to one member; it acknowledges once applied */
+  private prepare(op: WriteOp, address: string): void {
+    const node = this.nodes(address);
+    const store = node?.store(op.appId, op.partitionIndex);
+    const accepted =
+      node !== undefined &&
+      store !== undefined &&
+      node.process.submit(() => {
+        // Skip if the op was abandoned, or the replica was replaced by a learnt copy meanwhile.
+        if (op.finished || !op.waiting.has(address) || node.store(op.appId, op.partitionIndex) !== store)
+          return;
+        op.applyTo(store);
+        this.ack(op, address);
+      });
+    if (!accepted) this.reportFailure(op, address);
   }
 
   /** Abandon every pending write (cluster shutdown). */
@@ -176,6 +185,14 @@ export class Replication {
         }
         for (const address of [...op.waiting]) {
           if (!config.secondaries.includes(address)) this.ack(op, address);
+        }
+        // A member that joined learnt the primary's committed data; the writes still pending are
+        // prepared on it too (as PacificA's learners receive the prepare list), and wait for it.
+        for (const address of config.secondaries) {
+          if (!previous.secondaries.includes(address) && !op.finished) {
+            op.waiting.add(address);
+            this.prepare(op, address);
+          }
         }
       }
     }

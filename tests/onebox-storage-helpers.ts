@@ -5,16 +5,21 @@ import type {
   CheckAndSetRequest,
   GetScannerRequest,
   KeyValue,
-  MultiGetRequest,
   Mutate,
 } from '../core/wire/types.ts';
 import { PartitionStore } from '../onebox/storage/index.ts';
 import { encodeKey, nextKey } from '../onebox/storage/key-codec.ts';
 
-export const b = (text: string): Buffer => Buffer.from(text, 'latin1');
-export const s = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
+import { bytes as b, EMPTY, text as s } from './helpers/onebox-fixtures.ts';
+
+// The text/bytes converters and the multi-get builder are the onebox fixtures' own, by short names.
+export {
+  bytes as b,
+  EMPTY,
+  multiGetRequest as mg,
+  text as s,
+} from './helpers/onebox-fixtures.ts';
 export const k = (hashKey: string, sortKey = ''): Buffer => encodeKey(b(hashKey), b(sortKey));
-export const EMPTY = Buffer.alloc(0);
 
 export function newStore(
   limits: ConstructorParameters<typeof PartitionStore>[0]['limits'] = {},
@@ -32,24 +37,6 @@ export function put(
 ): void {
   const r = store.put({ key: k(hashKey, sortKey), value: b(value), expire_ts_seconds: expire }, now);
   if (r.error !== 0) throw new Error(`put failed: ${r.error}`);
-}
-
-export function mg(hashKey: string, over: Partial<MultiGetRequest> = {}): MultiGetRequest {
-  return {
-    hash_key: b(hashKey),
-    sort_keys: [],
-    max_kv_count: 0,
-    max_kv_size: 0,
-    no_value: false,
-    start_sortkey: EMPTY,
-    stop_sortkey: EMPTY,
-    start_inclusive: true,
-    stop_inclusive: false,
-    sort_key_filter_type: 0,
-    sort_key_filter_pattern: EMPTY,
-    reverse: false,
-    ...over,
-  };
 }
 
 /** kvs as "key=value" strings (or just keys), easy to assert on. */

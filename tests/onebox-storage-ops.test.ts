@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PartitionStore } from '../onebox/storage/index.ts';
-import { b, EMPTY, k, newStore, put, s } from './onebox-storage-helpers.ts';
+import { b, k, mg, newStore, put, s } from './onebox-storage-helpers.ts';
 
 describe('onebox storage: get / put / remove', () => {
   it('get finds a put value and echoes the store identity', () => {
@@ -266,23 +266,7 @@ describe('onebox storage: decrees', () => {
     assert.equal(store.lastDecree, 0n);
     put(store, 'h', 'a', '1');
     store.get(k('h', 'a'), 0);
-    store.multiGet(
-      {
-        hash_key: b('h'),
-        sort_keys: [],
-        max_kv_count: 0,
-        max_kv_size: 0,
-        no_value: false,
-        start_sortkey: EMPTY,
-        stop_sortkey: EMPTY,
-        start_inclusive: true,
-        stop_inclusive: false,
-        sort_key_filter_type: 0,
-        sort_key_filter_pattern: EMPTY,
-        reverse: false,
-      },
-      0,
-    );
+    store.multiGet(mg('h'), 0);
     assert.equal(store.lastDecree, 1n);
     store.remove(k('h', 'zz'), 0);
     store.incr({ key: k('h', 'a'), increment: 1n, expire_ts_seconds: 0 }, 0);

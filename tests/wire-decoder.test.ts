@@ -10,6 +10,7 @@ import {
   RequestDecoder,
   type RequestHeader,
   ResponseDecoder,
+  requestNameOf,
   threadHashOf,
 } from '../core/wire/index.ts';
 import { hex } from './wire-hex.ts';
@@ -263,6 +264,27 @@ describe('struct decoding', () => {
     assert.equal(
       kindOf(() => decodeResult('RPC_RRDB_RRDB_GET', hex('0c 00 00 0b 00 06 ff ff ff ff 00 00'))),
       'bad-length',
+    );
+  });
+  it("decodes with the reply's own name as it comes off the wire (frame.name carries _ACK)", () => {
+    const result = { error: 0, value: Buffer.from('v'), app_id: 2, partition_index: 4, server: 's' };
+    const { frames } = new ResponseDecoder().push(encodeResponse('RPC_RRDB_RRDB_GET', 9, 'ERR_OK', result));
+    const f = frames[0]!;
+    assert.equal(f.name, 'RPC_RRDB_RRDB_GET_ACK');
+    assert.deepEqual(decodeResult(f.name as 'RPC_RRDB_RRDB_GET_ACK', f.body), result);
+    assert.deepEqual(decodeResult('RPC_RRDB_RRDB_GET', f.body), result);
+    assert.equal(
+      requestNameOf('RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX_ACK'),
+      'RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX',
+    );
+    // only one _ACK is taken off, and a name that is no reply of a known RPC stays unknown
+    assert.equal(
+      kindOf(() => decodeResult('RPC_RRDB_RRDB_GET_ACK_ACK' as never, f.body)),
+      'unknown-rpc',
+    );
+    assert.equal(
+      kindOf(() => decodeResult('RPC_NOPE_ACK' as never, f.body)),
+      'unknown-rpc',
     );
   });
   it('checks the args wrapper: field 1 with the expected tag', () => {

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, type PushResult } from './frame
 import { readMessageBegin } from './message-begin.ts';
 import { asProtocolError, ProtocolError } from './protocol-error.ts';
 import { lookupRpc, toBuffer } from './request-codec.ts';
+import { isRpcName } from './rpc-registry.ts';
 import { MSG_REPLY, T_STOP, T_STRUCT } from './ttype.ts';
 import type { ErrorName, RpcName, RpcResult } from './types.ts';
 import type { WireReader, WireWriter } from './wire-io.ts';
@@ -104,8 +105,23 @@ export class ResponseDecoder {
   }
 }
 
-/** Reads the result wrapper of a response body with any WireReader. */
-export function readResult<N extends RpcName>(r: WireReader, name: N): RpcResult<N> {
+/** A reply's name as it comes off the wire (`RPC_RRDB_RRDB_GET_ACK`), or the request's name. */
+export type ReplyName<N extends RpcName> = N | `${N}_ACK`;
+
+const ACK = '_ACK';
+
+/**
+ * The request RPC a reply name answers: `RPC_X_ACK` -> `RPC_X`; a request name is returned as it is.
+ * Checked against the registry first, so an RPC whose own name ends in `_ACK` is not cut.
+ */
+export function requestNameOf<N extends RpcName>(name: ReplyName<N>): N {
+  if (isRpcName(name) || typeof name !== 'string' || !name.endsWith(ACK)) return name as N;
+  return name.slice(0, -ACK.length) as N;
+}
+
+/** Reads the result wrapper of a response body with any WireReader; `name` may be the reply's. */
+export function readResult<N extends RpcName>(r: WireReader, replyName: ReplyName<N>): RpcResult<N> {
+  const name = requestNameOf(replyName);
   const codec = lookupRpc(name).result;
   if (codec === undefined) throw new ProtocolError('missing-result', `${name} is one-way and has no result`);
   if (r.remaining === 0) throw new ProtocolError('missing-result', `${name} reply has an empty body`);
@@ -122,8 +138,11 @@ export function readResult<N extends RpcName>(r: WireReader, name: N): RpcResult
   return result;
 }
 
-/** Decodes the body of an ERR_OK ResponseFrame. Throws ProtocolError only. */
-export function decodeResult<N extends RpcName>(name: N, body: Uint8Array): RpcResult<N> {
+/**
+ * Decodes the body of an ERR_OK ResponseFrame. `name` is the frame's own (`frame.name`, which
+ * carries `_ACK`) or the request's. Throws ProtocolError only.
+ */
+export function decodeResult<N extends RpcName>(name: ReplyName<N>, body: Uint8Array): RpcResult<N> {
   try {
     return readResult(new FastReader(toBuffer(body)), name);
   } catch (e) {

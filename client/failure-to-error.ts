@@ -54,10 +54,13 @@ export function failureToError(f: CallFailure, ctx: FailureContext): PegasusErro
 }
 
 /** tableOpened failures carry no attempts: the meta query is not a call. */
-export function openFailureToError(f: CallFailure, table: string): PegasusError {
+export function openFailureToError(f: CallFailure, table: string, abortReason?: unknown): PegasusError {
   const details: PegasusErrorDetails = { op: 'openTable', table };
   if (f.cause !== null) details.cause = f.cause;
   switch (f.code) {
+    case 'ERR_ABORTED':
+      if (abortReason !== undefined) details.cause = abortReason;
+      return new PegasusAbortError(f.code, `opening table "${table}" aborted`, details);
     case 'ERR_APP_NOT_EXIST':
     case 'ERR_OBJECT_NOT_FOUND':
       return new PegasusTableNotFoundError(f.code, `table "${table}" does not exist`, details);

@@ -85,10 +85,19 @@ export class NodeDriver implements LinkSink {
     });
   }
 
-  openTable(table: string, timeoutMs: number): Promise<OpenSettlement> {
+  openTable(table: string, timeoutMs: number, signal?: AbortSignal): Promise<OpenSettlement> {
     const requestId = this.nextId++;
     return new Promise<OpenSettlement>((resolve) => {
-      this.opens.set(requestId, resolve);
+      if (signal === undefined) {
+        this.opens.set(requestId, resolve);
+      } else {
+        const onAbort = () => this.feed({ type: 'abortOpen', requestId, table, error: 'ERR_ABORTED' });
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.opens.set(requestId, (s) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(s);
+        });
+      }
       this.feed({ type: 'openTable', requestId, table, timeoutMs });
     });
   }

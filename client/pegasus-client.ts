@@ -1,14 +1,20 @@
 // The entry point: a client for one Pegasus cluster. Connections are opened lazily, when a table
 // is opened or a call needs a server; a client with nothing pending does not keep Node running.
-import type { CoreOptionsInput } from '../core/client/index.ts';
 import { ClientEvents, type Listener, type PegasusClientEventName } from './client-events.ts';
-import { PegasusArgumentError } from './errors.ts';
+import { PegasusAbortError, PegasusArgumentError } from './errors.ts';
 import { openFailureToError } from './failure-to-error.ts';
 import { NodeDriver } from './node-driver.ts';
-import { DEFAULT_OPEN_TIMEOUT_MS, type OpenTableOptions, type PegasusClientOptions } from './options.ts';
+import {
+  CLIENT_OPTION_KEYS,
+  coreOptionsOf,
+  DEFAULT_OPEN_TIMEOUT_MS,
+  OPEN_TABLE_OPTION_KEYS,
+  type OpenTableOptions,
+  type PegasusClientOptions,
+} from './options.ts';
 import { Table } from './table.ts';
 import type { TraceHook } from './trace.ts';
-import { checkName, checkObject, checkTimeoutMs, fail } from './validate.ts';
+import { checkName, checkOptions, checkSignal, checkTimeoutMs, fail } from './validate.ts';
 
 export class PegasusClient {
   private readonly driver: NodeDriver;
@@ -18,7 +24,11 @@ export class PegasusClient {
   /** Validates the options; throws PegasusArgumentError. Nothing is contacted yet. */
   constructor(options: PegasusClientOptions) {
     if (options === undefined) fail('options must be an object with metaServers');
-    const { trace, openTimeoutMs, ...core } = checkObject<PegasusClientOptions>('options', options);
+    const { trace, openTimeoutMs, ...core } = checkOptions<PegasusClientOptions>(
+      'options',
+      options,
+      CLIENT_OPTION_KEYS,
+    );
     if (trace !== undefined && typeof trace !== 'function') fail('trace must be a function');
     this.openTimeoutMs = checkTimeoutMs('openTimeoutMs', openTimeoutMs) ?? DEFAULT_OPEN_TIMEOUT_MS;
     checkTimeoutMs('timeoutMs', core.timeoutMs);
@@ -27,7 +37,7 @@ export class PegasusClient {
     };
     if (trace !== undefined) hooks.trace = trace;
     try {
-      this.driver = new NodeDriver(core as CoreOptionsInput, hooks);
+      this.driver = new NodeDriver(coreOptionsOf(core as PegasusClientOptions), hooks);
     } catch (e) {
       if (e instanceof TypeError) throw new PegasusArgumentError(e.message, { cause: e });
       throw e;
@@ -42,10 +52,18 @@ export class PegasusClient {
   /** Resolves once the table's routing is known; PegasusTableNotFoundError if it does not exist. */
   async openTable(name: string, opts?: OpenTableOptions): Promise<Table> {
     const table = checkName('table name', name);
-    const o = checkObject<OpenTableOptions>('options', opts);
+    const o = checkOptions<OpenTableOptions>('options', opts, OPEN_TABLE_OPTION_KEYS);
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.openTimeoutMs;
-    const s = await this.driver.openTable(table, timeoutMs);
-    if (!s.ok) throw openFailureToError(s.failure, table);
+    const signal = checkSignal(o.signal);
+    if (signal?.aborted) {
+      throw new PegasusAbortError('ERR_ABORTED', `opening table "${table}" aborted before it started`, {
+        cause: signal.reason,
+        op: 'openTable',
+        table,
+      });
+    }
+    const s = await this.driver.openTable(table, timeoutMs, signal);
+    if (!s.ok) throw openFailureToError(s.failure, table, signal?.reason);
     return new Table(this.driver, table, s.appId, s.partitionCount);
   }
 

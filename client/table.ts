@@ -18,8 +18,17 @@ import {
   multiSetPlan,
   setPlan,
 } from './ops/write-ops.ts';
-import type { CallOptions, CheckAndSetOptions, IncrOptions, WriteOptions } from './options.ts';
-import { type Bytes, checkBoolean, checkObject, checkSignal, checkTimeoutMs } from './validate.ts';
+import {
+  CALL_OPTION_KEYS,
+  type CallOptions,
+  CHECK_AND_SET_OPTION_KEYS,
+  type CheckAndSetOptions,
+  INCR_OPTION_KEYS,
+  type IncrOptions,
+  WRITE_OPTION_KEYS,
+  type WriteOptions,
+} from './options.ts';
+import { type Bytes, checkBoolean, checkOptions, checkSignal, checkTimeoutMs } from './validate.ts';
 
 export class Table {
   /** @internal built by PegasusClient.openTable */
@@ -32,17 +41,17 @@ export class Table {
 
   /** the value, or null when the record does not exist (or expired) */
   async get(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<Buffer | null> {
-    return this.run(getPlan(hashKey, sortKey), opts);
+    return this.run(getPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
   async set(hashKey: Bytes, sortKey: Bytes, value: Bytes, opts?: WriteOptions): Promise<void> {
-    const o = checkObject<WriteOptions>('options', opts);
+    const o = checkOptions<WriteOptions>('options', opts, WRITE_OPTION_KEYS);
     return this.run(setPlan(hashKey, sortKey, value, o.ttlSeconds), o);
   }
 
   /** deleting an absent record succeeds */
   async del(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<void> {
-    return this.run(delPlan(hashKey, sortKey), opts);
+    return this.run(delPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
   /**
@@ -54,22 +63,22 @@ export class Table {
     query: Bytes[] | MultiGetRange,
     opts?: CallOptions,
   ): Promise<MultiGetResult> {
-    return this.run(multiGetPlan(hashKey, query), opts);
+    return this.run(multiGetPlan(hashKey, query), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
   /** writes every entry atomically under one hash key (one TTL for all) */
   async multiSet(hashKey: Bytes, entries: MultiSetEntries, opts?: WriteOptions): Promise<void> {
-    const o = checkObject<WriteOptions>('options', opts);
+    const o = checkOptions<WriteOptions>('options', opts, WRITE_OPTION_KEYS);
     return this.run(multiSetPlan(hashKey, entries, o.ttlSeconds), o);
   }
 
   async multiDel(hashKey: Bytes, sortKeys: Bytes[], opts?: CallOptions): Promise<void> {
-    return this.run(multiDelPlan(hashKey, sortKeys), opts);
+    return this.run(multiDelPlan(hashKey, sortKeys), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
   /** adds `delta` to a decimal int64 value (absent counts as 0) and returns the new value */
   async incr(hashKey: Bytes, sortKey: Bytes, delta: bigint | number, opts?: IncrOptions): Promise<bigint> {
-    const o = checkObject<IncrOptions>('options', opts);
+    const o = checkOptions<IncrOptions>('options', opts, INCR_OPTION_KEYS);
     return this.run(incrPlan(hashKey, sortKey, delta, o.ttlSeconds), o);
   }
 
@@ -86,7 +95,7 @@ export class Table {
     setValue: Bytes,
     opts?: CheckAndSetOptions,
   ): Promise<CheckAndSetResult> {
-    const o = checkObject<CheckAndSetOptions>('options', opts);
+    const o = checkOptions<CheckAndSetOptions>('options', opts, CHECK_AND_SET_OPTION_KEYS);
     const returnCheckValue = checkBoolean('returnCheckValue', o.returnCheckValue, false);
     return this.run(
       checkAndSetPlan(
@@ -105,20 +114,20 @@ export class Table {
 
   /** remaining TTL: `{ exists: false }`, or `{ exists: true, ttlSeconds }` (null = never expires) */
   async ttl(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<TtlResult> {
-    return this.run(ttlPlan(hashKey, sortKey), opts);
+    return this.run(ttlPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
   async exist(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<boolean> {
-    return this.run(existPlan(hashKey, sortKey), opts);
+    return this.run(existPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
   /** number of live sort keys under the hash key */
   async sortKeyCount(hashKey: Bytes, opts?: CallOptions): Promise<number> {
-    return this.run(sortKeyCountPlan(hashKey), opts);
+    return this.run(sortKeyCountPlan(hashKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
-  private async run<N extends RpcName, T>(plan: OpPlan<N, T>, opts: unknown): Promise<T> {
-    const o = checkObject<CallOptions>('options', opts);
+  /** `o` was checked by the public method (its keys are that method's own) */
+  private async run<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
     const signal = checkSignal(o.signal);
     if (signal?.aborted) {

@@ -2,6 +2,7 @@
 // never leaves the process half-sent. Each check names the argument in its message.
 import { MAX_HASH_KEY_LENGTH } from '../core/routing/index.ts';
 import { PegasusArgumentError } from './errors.ts';
+import type { KeyList } from './options.ts';
 
 /** keys and values: bytes as given, strings as UTF-8 */
 export type Bytes = Buffer | Uint8Array | string;
@@ -101,11 +102,46 @@ export function checkBoolean(name: string, v: unknown, fallback: boolean): boole
 /** the options object of a call made without one: shared, never written to */
 const NO_OPTIONS = Object.freeze({});
 
-export function checkObject<T extends object>(name: string, v: unknown): Partial<T> {
+/**
+ * An options object: absent, or a plain object whose own keys are all in `keys`. A misspelt key is
+ * refused rather than ignored (`{ ttl: 5 }` for `ttlSeconds` would write a record that never
+ * expires). Only an object that is given is looked at: the common no-options call pays nothing.
+ */
+export function checkOptions<T extends object>(name: string, v: unknown, keys: KeyList): Partial<T> {
   if (v === undefined) return NO_OPTIONS as Partial<T>;
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     fail(`${name} must be an object, got ${describe(v)}`);
+  for (const k in v) {
+    if (!keys.set.has(k)) unknownKey(name, k, keys);
+  }
   return v as Partial<T>;
+}
+
+function unknownKey(name: string, key: string, keys: KeyList): never {
+  const near = keys.find((k) => isNear(key, k));
+  const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
+  return fail(`${name} has an unknown key "${key}"${hint}; valid keys: ${keys.join(', ')}`);
+}
+
+/** a likely misspelling: one is a prefix of the other, or at most two edits apart */
+function isNear(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x.length >= 3 && (y.startsWith(x) || x.startsWith(y))) return true;
+  return editDistance(x, y) <= 2;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(sub, prev[j]! + 1, row[j - 1]! + 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 export function checkName(name: string, v: unknown): string {

@@ -1,11 +1,12 @@
 // multiGet: either exactly the given sort keys, or a sort-key range with filter and limits.
 import { partitionHash } from '../../core/routing/index.ts';
 import { FilterType, type MultiGetRequest, StorageStatus } from '../../core/wire/index.ts';
+import { keyList } from '../options.ts';
 import {
   type Bytes,
   checkBoolean,
   checkLimit,
-  checkObject,
+  checkOptions,
   fail,
   toBytes,
   toBytesList,
@@ -53,6 +54,19 @@ const FILTERS = {
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
+const RANGE_KEYS = keyList<MultiGetRange>({
+  start: true,
+  stop: true,
+  startInclusive: true,
+  stopInclusive: true,
+  filter: true,
+  maxCount: true,
+  maxBytes: true,
+  noValue: true,
+  reverse: true,
+});
+const FILTER_KEYS = keyList<SortKeyFilter>({ type: true, pattern: true });
+
 export function multiGetPlan(
   hashKey: unknown,
   query: unknown,
@@ -78,7 +92,7 @@ export function multiGetPlan(
     args.sort_keys = toBytesList('sortKeys', query);
   } else {
     if (query === undefined) fail('multiGet needs a list of sort keys or a range object ({} for all)');
-    const q = checkObject<MultiGetRange>('range', query);
+    const q = checkOptions<MultiGetRange>('range', query, RANGE_KEYS);
     if (q.start !== undefined) args.start_sortkey = toBytes('range.start', q.start);
     if (q.stop !== undefined) args.stop_sortkey = toBytes('range.stop', q.stop);
     args.start_inclusive = checkBoolean('range.startInclusive', q.startInclusive, true);
@@ -88,7 +102,7 @@ export function multiGetPlan(
     args.no_value = checkBoolean('range.noValue', q.noValue, false);
     args.reverse = checkBoolean('range.reverse', q.reverse, false);
     if (q.filter !== undefined) {
-      const f = checkObject<SortKeyFilter>('range.filter', q.filter);
+      const f = checkOptions<SortKeyFilter>('range.filter', q.filter, FILTER_KEYS);
       const type = typeof f.type === 'string' && Object.hasOwn(FILTERS, f.type) ? FILTERS[f.type] : undefined;
       if (type === undefined)
         fail(`range.filter.type must be 'prefix', 'postfix' or 'anywhere', got ${JSON.stringify(f.type)}`);

@@ -17,7 +17,7 @@ import { afterStep, drain, enqueue, fireDueTimers } from './machine-run.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { onData } from './replies.ts';
 import type { RouteTable } from './route-table.ts';
-import { configOf, failOpens } from './table-actions.ts';
+import { configOf, failOpen, failOpens } from './table-actions.ts';
 
 export type { CallState, NodeState, TableState } from './core-state.ts';
 
@@ -44,6 +44,11 @@ export class ClientCore {
       case 'abort': {
         const call = this.s.calls.get(event.callId);
         if (call !== undefined) enqueue(this.s, call, { type: 'ABORT', error: event.error });
+        break;
+      }
+      case 'abortOpen': {
+        const table = this.s.tables.get(event.table);
+        if (table !== undefined) failOpen(this.s, table, event.requestId, event.error);
         break;
       }
       case 'connected': {

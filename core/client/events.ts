@@ -20,6 +20,8 @@ export type CoreEvent =
   | { type: 'openTable'; requestId: number; table: string; timeoutMs: number }
   | ({ type: 'call' } & CallSpec)
   | { type: 'abort'; callId: number; error: string }
+  /** the caller gave up on an openTable: it settles with `error` (the table's refresh goes on) */
+  | { type: 'abortOpen'; requestId: number; table: string; error: string }
   | { type: 'connected'; address: string }
   | { type: 'data'; address: string; bytes: Uint8Array }
   | { type: 'connectionLost'; address: string; reason: ConnectionLossReason }

@@ -93,6 +93,15 @@ export function failOpens(s: CoreState, table: TableState, code: string): void {
   table.opens.clear();
 }
 
+/** settles one pending open (nothing if it already settled) */
+export function failOpen(s: CoreState, table: TableState, requestId: number, code: string): void {
+  const entry = table.opens.get(requestId);
+  if (entry === undefined) return;
+  s.timers.cancel(entry);
+  table.opens.delete(requestId);
+  s.out.push({ type: 'tableOpened', requestId, ok: false, failure: failure(code, null, false, []) });
+}
+
 export function configOf(_s: CoreState, table: TableState) {
   return { app_id: table.routes.appId, partition_count: table.routes.partitionCount };
 }

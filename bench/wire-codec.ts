@@ -11,11 +11,10 @@ import {
   type RequestHeader,
   ResponseDecoder,
   readResult,
-  ThriftReader,
-  ThriftWriter,
   type UpdateResponse,
   writeRequest,
 } from '../core/wire/index.ts';
+import { ThriftReader, ThriftWriter } from '../core/wire/thrift-io.ts';
 
 const ROUNDS = 9;
 const ROUND_MS = 150;

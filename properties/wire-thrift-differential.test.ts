@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import thrift from 'thrift/lib/nodejs/lib/thrift/thrift.js';
 import {
   decodeArgs,
   decodeResult,
@@ -15,11 +16,11 @@ import {
   type RpcName,
   readArgs,
   readResult,
-  ThriftReader,
-  ThriftWriter,
   writeRequest,
   writeResponse,
 } from '../core/wire/index.ts';
+import { ThriftReader, ThriftWriter } from '../core/wire/thrift-io.ts';
+import * as ttype from '../core/wire/ttype.ts';
 import { anyRequest, anyResponse } from './wire-arbitraries.ts';
 
 const RUNS = { numRuns: 300 };
@@ -35,6 +36,22 @@ function outcome(fn: () => unknown): unknown {
 }
 
 describe('fast primitives = thrift TBinaryProtocol', () => {
+  it("type ids and message types are thrift's own", () => {
+    const { Type, MessageType } = thrift;
+    assert.deepEqual(
+      [ttype.T_STOP, ttype.T_BOOL, ttype.T_BYTE, ttype.T_DOUBLE, ttype.T_I16, ttype.T_I32, ttype.T_I64],
+      [Type.STOP, Type.BOOL, Type.BYTE, Type.DOUBLE, Type.I16, Type.I32, Type.I64],
+    );
+    assert.deepEqual(
+      [ttype.T_STRING, ttype.T_STRUCT, ttype.T_MAP, ttype.T_SET, ttype.T_LIST],
+      [Type.STRING, Type.STRUCT, Type.MAP, Type.SET, Type.LIST],
+    );
+    assert.deepEqual(
+      [ttype.MSG_CALL, ttype.MSG_REPLY, ttype.MSG_ONEWAY],
+      [MessageType.CALL, MessageType.REPLY, MessageType.ONEWAY],
+    );
+  });
+
   // ∀ request inputs x: writeRequest(ThriftWriter, x) = encodeRequest(x), byte for byte,
   //   and readArgs(ThriftReader, body) = decodeArgs(body)
   it('requests: same bytes, same decoded args', () => {

@@ -12,6 +12,5 @@ export * from './response-codec.ts';
 export * from './rpc-registry.ts';
 export * from './structs-meta.ts';
 export * from './structs-rrdb.ts';
-export { ThriftReader, ThriftWriter } from './thrift-io.ts';
 export * from './types.ts';
 export type { WireReader, WireWriter } from './wire-io.ts';

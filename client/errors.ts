@@ -1,19 +1,49 @@
 // The errors a caller can catch. Every failure of a call carries the wire (or client-side) error
 // name as `code` and the attempt history the core recorded, so a caller can tell "never sent" from
 // "sent to three nodes and the last one went silent".
-import type { AttemptRecord } from '../core/client/index.ts';
+import type { AttemptRecord as CoreAttemptRecord } from '../core/client/index.ts';
 
+/** One attempt of a call: a request written to one server, and how it ended. */
+export interface AttemptRecord {
+  /** the server it was written to, as `"host:port"` */
+  node: string;
+  /** when it was written (ms on the client's monotonic clock, `performance.now()`) */
+  sentAtMs: number;
+  /**
+   * `'ERR_OK'`, a server error name, `'ERR_TIMEOUT'` (its attempt timeout passed),
+   * `'ERR_SESSION_RESET'` (the connection was lost), `'abandoned'`, or null while unanswered
+   */
+  outcome: string | null;
+  /** when it ended (same clock), or null if it never did */
+  endedAtMs: number | null;
+}
+
+// Compile-time: the public record and the core's are the same shape.
+type AssertTrue<T extends true> = T;
+export type AttemptRecordMatchesCore = AssertTrue<
+  CoreAttemptRecord extends AttemptRecord ? (AttemptRecord extends CoreAttemptRecord ? true : false) : false
+>;
+
+/** What a {@link PegasusError} is built from; every field is optional. */
 export interface PegasusErrorDetails {
-  /** previous error code (what the call was retrying when it failed), or the abort reason */
+  /** the previous error code (what the call was retrying when it failed), or the abort reason */
   cause?: unknown;
+  /** every attempt that was written, in order */
   attempts?: readonly AttemptRecord[];
+  /** an attempt was written and never answered */
   outcomeUnknown?: boolean;
-  /** the public operation, e.g. 'get', 'incr', 'openTable' */
+  /** the public operation, e.g. `'get'`, `'incr'`, `'openTable'` */
   op?: string;
+  /** the table the operation was on */
   table?: string;
 }
 
+/**
+ * The base class of every error a call or an open rejects with, except {@link PegasusArgumentError}
+ * (a bad argument, a `TypeError`). Switch on the subclass or on `code`.
+ */
 export class PegasusError extends Error {
+  /** the class's name, e.g. `'PegasusTimeoutError'` */
   override name = 'PegasusError';
   /** wire error name (ERR_BUSY, ERR_APP_NOT_EXIST ...), a client code (ERR_TIMEOUT, ERR_ABORTED ...) or a storage status name */
   readonly code: string;
@@ -21,9 +51,16 @@ export class PegasusError extends Error {
   readonly attempts: readonly AttemptRecord[];
   /** an attempt was written and never answered: a write may or may not have been applied */
   readonly outcomeUnknown: boolean;
+  /** the public operation that failed, e.g. `'get'`, `'incr'`, `'openTable'` */
   readonly op: string | undefined;
+  /** the table it was on */
   readonly table: string | undefined;
 
+  /**
+   * @param code - see {@link PegasusError.code}
+   * @param message - the error's message
+   * @param details - cause, attempts and context
+   */
   constructor(code: string, message: string, details: PegasusErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
@@ -36,6 +73,7 @@ export class PegasusError extends Error {
 
 /** The call's deadline passed (idempotent calls, or calls whose attempts were all answered or never sent). */
 export class PegasusTimeoutError extends PegasusError {
+  /** `'PegasusTimeoutError'` */
   override name = 'PegasusTimeoutError';
 }
 
@@ -45,20 +83,25 @@ export class PegasusTimeoutError extends PegasusError {
  * (ERR_TIMEOUT or ERR_SESSION_RESET).
  */
 export class PegasusOutcomeUnknownError extends PegasusError {
+  /** `'PegasusOutcomeUnknownError'` */
   override name = 'PegasusOutcomeUnknownError';
 }
 
+/** The client was closed before the call or the open settled (`code` ERR_CLIENT_CLOSED). */
 export class PegasusClientClosedError extends PegasusError {
+  /** `'PegasusClientClosedError'` */
   override name = 'PegasusClientClosedError';
 }
 
 /** The caller's AbortSignal fired; `cause` is the signal's reason. */
 export class PegasusAbortError extends PegasusError {
+  /** `'PegasusAbortError'` */
   override name = 'PegasusAbortError';
 }
 
 /** openTable (or a call on a table dropped since): the meta server does not know the table. */
 export class PegasusTableNotFoundError extends PegasusError {
+  /** `'PegasusTableNotFoundError'` */
   override name = 'PegasusTableNotFoundError';
 }
 
@@ -67,19 +110,30 @@ export class PegasusTableNotFoundError extends PegasusError {
  * WIRE.md 6.5): e.g. incr on a non-integer value -> code 'InvalidArgument', status 4.
  */
 export class PegasusStorageError extends PegasusError {
+  /** `'PegasusStorageError'` */
   override name = 'PegasusStorageError';
   /** the RocksDB status number */
   readonly status: number;
 
+  /**
+   * @param status - the RocksDB status number; `code` becomes its name
+   * @param message - the error's message
+   * @param details - cause, attempts and context
+   */
   constructor(status: number, message: string, details: PegasusErrorDetails = {}) {
     super(storageStatusName(status), message, details);
     this.status = status;
   }
 }
 
-/** A bad argument, detected before anything was sent. */
+/**
+ * A bad argument or option (a wrong type, a value out of range, an unknown option key), detected
+ * before anything was sent. A `TypeError`; thrown by the constructor, rejected by async methods.
+ */
 export class PegasusArgumentError extends TypeError {
+  /** `'PegasusArgumentError'` */
   override name = 'PegasusArgumentError';
+  /** always `'ERR_INVALID_PARAMETERS'` */
   readonly code = 'ERR_INVALID_PARAMETERS';
 }
 

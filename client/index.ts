@@ -1,11 +1,26 @@
-// pegasus-ts: the public API (package entry point).
-export type { AttemptRecord } from '../core/client/index.ts';
-export type { Listener, PegasusClientEventName, PegasusClientEvents } from './client-events.ts';
+/**
+ * A client for Apache Pegasus: {@link PegasusClient} connects to a cluster's meta servers and opens
+ * {@link Table}s, whose methods are the data operations. Every failure rejects with a
+ * {@link PegasusError} subclass; a bad argument with {@link PegasusArgumentError}.
+ * @packageDocumentation
+ * @module pegasus-ts
+ */
+export type {
+  HealthEvent,
+  LeaderEvent,
+  Listener,
+  PegasusClientEventName,
+  PegasusClientEvents,
+  RefreshEvent,
+  RoutingEvent,
+} from './client-events.ts';
 export {
+  type AttemptRecord,
   PegasusAbortError,
   PegasusArgumentError,
   PegasusClientClosedError,
   PegasusError,
+  type PegasusErrorDetails,
   PegasusOutcomeUnknownError,
   PegasusStorageError,
   PegasusTableNotFoundError,
@@ -25,5 +40,5 @@ export type {
 } from './options.ts';
 export { PegasusClient } from './pegasus-client.ts';
 export { Table } from './table.ts';
-export type { PlainValue, TraceHook, TraceRecord } from './trace.ts';
+export type { PlainValue, TraceHook, TraceIn, TraceOut, TraceRecord } from './trace.ts';
 export type { Bytes } from './validate.ts';

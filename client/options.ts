@@ -34,7 +34,10 @@ export interface PegasusClientOptions {
    * @defaultValue 10
    */
   retryBackoffMs?: number;
-  /** @defaultValue 200 */
+  /**
+   * Longest back-off between two attempts of one call.
+   * @defaultValue 200
+   */
   retryBackoffCapMs?: number;
   /**
    * How long a TCP connect may take before the node counts as down.
@@ -47,7 +50,10 @@ export interface PegasusClientOptions {
    * @defaultValue 50
    */
   reconnectBackoffMs?: number;
-  /** @defaultValue 1000 */
+  /**
+   * Longest delay before reconnecting to a node that is down.
+   * @defaultValue 1000
+   */
   reconnectBackoffCapMs?: number;
   /**
    * First delay between meta queries while calls wait for a primary; it doubles (jitter only
@@ -73,7 +79,10 @@ export interface PegasusClientOptions {
    * @defaultValue 100
    */
   metaBackoffMs?: number;
-  /** @defaultValue 1000 */
+  /**
+   * Longest back-off after failed meta queries.
+   * @defaultValue 1000
+   */
   metaBackoffCapMs?: number;
   /**
    * Timeout of one meta query; the next meta server is tried after it.
@@ -103,9 +112,10 @@ export interface PegasusClientOptions {
    */
   seed?: number;
   /**
-   * Advanced; leave it unset in applications. Replaces the state machine definitions the client
-   * runs: a mutant in tests, or the `npm start` demo's "timeout only" policy.
+   * Not for applications: replaces the state machine definitions the client runs (a mutant in
+   * tests, the `npm start` demo's "timeout only" policy). Left out of the API reference.
    * @defaultValue the machines of `machines/` in this package
+   * @internal
    */
   machines?: CoreOptions['machines'];
   /**

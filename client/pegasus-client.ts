@@ -16,12 +16,20 @@ import { Table } from './table.ts';
 import type { TraceHook } from './trace.ts';
 import { checkName, checkOptions, checkSignal, checkTimeoutMs, fail } from './validate.ts';
 
+/**
+ * A client for one Pegasus cluster. Create it with {@link PegasusClient.connect}, open tables with
+ * {@link PegasusClient.openTable}, and {@link PegasusClient.close} it when done. Connections are
+ * opened lazily; a client with nothing pending does not keep Node running.
+ */
 export class PegasusClient {
   private readonly driver: NodeDriver;
   private readonly events = new ClientEvents();
   private readonly openTimeoutMs: number;
 
-  /** Validates the options; throws PegasusArgumentError. Nothing is contacted yet. */
+  /**
+   * Validates the options; throws {@link PegasusArgumentError} for a bad or unknown one. Nothing
+   * is contacted yet.
+   */
   constructor(options: PegasusClientOptions) {
     if (options === undefined) fail('options must be an object with metaServers');
     const { trace, openTimeoutMs, ...core } = checkOptions<PegasusClientOptions>(
@@ -44,12 +52,20 @@ export class PegasusClient {
     }
   }
 
-  /** Creates a client. Resolves at once: servers are contacted when a table is opened. */
+  /**
+   * Creates a client. Resolves at once: servers are contacted when a table is opened. Rejects with
+   * {@link PegasusArgumentError} for a bad or unknown option.
+   */
   static async connect(options: PegasusClientOptions): Promise<PegasusClient> {
     return new PegasusClient(options);
   }
 
-  /** Resolves once the table's routing is known; PegasusTableNotFoundError if it does not exist. */
+  /**
+   * Resolves once the table's routing is known. Rejects with {@link PegasusTableNotFoundError} if
+   * it does not exist, {@link PegasusTimeoutError} past `timeoutMs`, {@link PegasusAbortError} when
+   * `signal` aborts, {@link PegasusClientClosedError} if the client is closed meanwhile.
+   * @param name - the table's name
+   */
   async openTable(name: string, opts?: OpenTableOptions): Promise<Table> {
     const table = checkName('table name', name);
     const o = checkOptions<OpenTableOptions>('options', opts, OPEN_TABLE_OPTION_KEYS);
@@ -67,20 +83,28 @@ export class PegasusClient {
     return new Table(this.driver, table, s.appId, s.partitionCount);
   }
 
-  /** Settles every pending call with PegasusClientClosedError and releases every socket and timer. */
+  /**
+   * Settles every pending call and open with {@link PegasusClientClosedError} and releases every
+   * socket and timer; resolves once the sockets are closed. Calling it again is harmless.
+   */
   close(): Promise<void> {
     return this.driver.close();
   }
 
+  /** true once {@link PegasusClient.close} was called */
   get closed(): boolean {
     return this.driver.isClosed;
   }
 
-  /** Subscribes to health, routing or refresh events; returns the unsubscribe function. */
+  /**
+   * Subscribes to an event (see {@link PegasusClientEvents}); returns the unsubscribe function.
+   * Listeners run after the client's current step, so a call started in one is queued behind it.
+   */
   on<K extends PegasusClientEventName>(name: K, listener: Listener<K>): () => void {
     return this.events.on(name, listener);
   }
 
+  /** Unsubscribes a listener added with {@link PegasusClient.on}. */
   off<K extends PegasusClientEventName>(name: K, listener: Listener<K>): void {
     this.events.off(name, listener);
   }

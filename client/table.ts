@@ -30,12 +30,20 @@ import {
 } from './options.ts';
 import { type Bytes, checkBoolean, checkOptions, checkSignal, checkTimeoutMs } from './validate.ts';
 
+/**
+ * An open table: its data operations. Every method checks its arguments before anything is sent
+ * (a bad one rejects with {@link PegasusArgumentError}) and settles by its deadline: resolved, or
+ * rejected with a {@link PegasusError} subclass. Keys and values are {@link Bytes}.
+ */
 export class Table {
   /** @internal built by PegasusClient.openTable */
   constructor(
     private readonly driver: NodeDriver,
+    /** the table's name */
     readonly name: string,
+    /** the table's id on the cluster */
     readonly appId: number,
+    /** its number of partitions */
     readonly partitionCount: number,
   ) {}
 
@@ -44,6 +52,7 @@ export class Table {
     return this.run(getPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
+  /** writes the value (with `ttlSeconds`, it expires) */
   async set(hashKey: Bytes, sortKey: Bytes, value: Bytes, opts?: WriteOptions): Promise<void> {
     const o = checkOptions<WriteOptions>('options', opts, WRITE_OPTION_KEYS);
     return this.run(setPlan(hashKey, sortKey, value, o.ttlSeconds), o);
@@ -72,6 +81,7 @@ export class Table {
     return this.run(multiSetPlan(hashKey, entries, o.ttlSeconds), o);
   }
 
+  /** deletes the given sort keys under one hash key (absent ones are no error) */
   async multiDel(hashKey: Bytes, sortKeys: Bytes[], opts?: CallOptions): Promise<void> {
     return this.run(multiDelPlan(hashKey, sortKeys), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
@@ -117,6 +127,7 @@ export class Table {
     return this.run(ttlPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
+  /** whether the record exists (and has not expired) */
   async exist(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<boolean> {
     return this.run(existPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }

@@ -4,7 +4,7 @@ import { MAX_HASH_KEY_LENGTH } from '../core/routing/index.ts';
 import { PegasusArgumentError } from './errors.ts';
 import type { KeyList } from './options.ts';
 
-/** keys and values: bytes as given, strings as UTF-8 */
+/** A key or a value: bytes as given (not copied: do not change them until the call settles), strings as UTF-8. */
 export type Bytes = Buffer | Uint8Array | string;
 
 const INT64_MIN = -(2n ** 63n);

@@ -2,7 +2,31 @@
 import { CasCheckType } from '../../core/wire/index.ts';
 import { fail } from '../validate.ts';
 
-const CHECK_TYPES = {
+/**
+ * How checkAndSet tests the value at its check sort key against the operand: existence, emptiness,
+ * a byte-string match or comparison, or a comparison of decimal int64 values.
+ */
+export type CheckType =
+  | 'noCheck'
+  | 'valueNotExist'
+  | 'valueNotExistOrEmpty'
+  | 'valueExist'
+  | 'valueNotEmpty'
+  | 'valueMatchAnywhere'
+  | 'valueMatchPrefix'
+  | 'valueMatchPostfix'
+  | 'valueBytesLess'
+  | 'valueBytesLessOrEqual'
+  | 'valueBytesEqual'
+  | 'valueBytesGreaterOrEqual'
+  | 'valueBytesGreater'
+  | 'valueIntLess'
+  | 'valueIntLessOrEqual'
+  | 'valueIntEqual'
+  | 'valueIntGreaterOrEqual'
+  | 'valueIntGreater';
+
+const CHECK_TYPES: Record<CheckType, number> = {
   noCheck: CasCheckType.CT_NO_CHECK,
   valueNotExist: CasCheckType.CT_VALUE_NOT_EXIST,
   valueNotExistOrEmpty: CasCheckType.CT_VALUE_NOT_EXIST_OR_EMPTY,
@@ -21,10 +45,9 @@ const CHECK_TYPES = {
   valueIntEqual: CasCheckType.CT_VALUE_INT_EQUAL,
   valueIntGreaterOrEqual: CasCheckType.CT_VALUE_INT_GREATER_OR_EQUAL,
   valueIntGreater: CasCheckType.CT_VALUE_INT_GREATER,
-} as const;
+};
 
-export type CheckType = keyof typeof CHECK_TYPES;
-
+/** Every {@link CheckType}, in the wire enum's order. */
 export const CHECK_TYPE_NAMES = Object.keys(CHECK_TYPES) as CheckType[];
 
 export function checkTypeCode(v: unknown): number {

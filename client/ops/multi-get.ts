@@ -14,11 +14,15 @@ import {
 } from '../validate.ts';
 import { type OpPlan, ownBuffer, refuse } from './op-plan.ts';
 
+/** Keeps only the sort keys that match a pattern. */
 export interface SortKeyFilter {
+  /** where `pattern` must occur in the sort key: at its start, at its end, or anywhere */
   type: 'prefix' | 'postfix' | 'anywhere';
+  /** the bytes to look for */
   pattern: Bytes;
 }
 
+/** A sort-key range of {@link Table.multiGet}; `{}` is every sort key under the hash key. */
 export interface MultiGetRange {
   /** first sort key (default: the first one) */
   start?: Bytes;
@@ -28,6 +32,7 @@ export interface MultiGetRange {
   startInclusive?: boolean;
   /** default false */
   stopInclusive?: boolean;
+  /** only sort keys that match (default: every sort key in the range) */
   filter?: SortKeyFilter;
   /** at most this many entries (default: no client limit; server caps still apply) */
   maxCount?: number;
@@ -39,9 +44,15 @@ export interface MultiGetRange {
   reverse?: boolean;
 }
 
+/** What {@link Table.multiGet} resolves to. */
 export interface MultiGetResult {
   /** in the order the server sends them: ascending sort-key order, also with `reverse` */
-  entries: Array<{ sortKey: Buffer; value: Buffer }>;
+  entries: Array<{
+    /** the entry's sort key */
+    sortKey: Buffer;
+    /** its value (empty with `noValue`) */
+    value: Buffer;
+  }>;
   /** false when a limit (the caller's or the server's) stopped the read before the end */
   complete: boolean;
 }

@@ -4,8 +4,18 @@ import { StorageStatus } from '../../core/wire/index.ts';
 import { toBytes, toHashKey } from '../validate.ts';
 import { type OpPlan, ownBuffer, refuse } from './op-plan.ts';
 
-/** `exists: false` for an absent or expired record; `ttlSeconds: null` when it never expires */
-export type TtlResult = { exists: false } | { exists: true; ttlSeconds: number | null };
+/** What {@link Table.ttl} resolves to: whether the record exists, and if so its remaining TTL. */
+export type TtlResult =
+  | {
+      /** the record is absent or expired */
+      exists: false;
+    }
+  | {
+      /** the record exists */
+      exists: true;
+      /** seconds until it expires, or null when it never does */
+      ttlSeconds: number | null;
+    };
 
 function fullKey(hashKey: unknown, sortKey: unknown) {
   const h = toHashKey(hashKey, true);

@@ -54,6 +54,7 @@ export function delPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RR
   };
 }
 
+/** The entries of {@link Table.multiSet}: a Map, or any iterable of `[sortKey, value]` pairs. */
 export type MultiSetEntries = Map<Bytes, Bytes> | Iterable<readonly [Bytes, Bytes]>;
 
 export function multiSetPlan(
@@ -127,6 +128,7 @@ export function incrPlan(
   };
 }
 
+/** What {@link Table.checkAndSet} resolves to. */
 export interface CheckAndSetResult {
   /** false when the check did not pass (nothing was written) */
   setSucceed: boolean;

@@ -30,6 +30,7 @@ export function crc64TableEntry(i: number): bigint {
   return (BigInt(TABLE_HI[i]!) << 32n) | BigInt(TABLE_LO[i]!);
 }
 
+/** CRC-64 (ECMA-182 polynomial, reflected, as the Pegasus server computes it) of `bytes`, unsigned. */
 export function crc64(bytes: Uint8Array): bigint {
   let hi = 0xffffffff;
   let lo = 0xffffffff;

@@ -3,6 +3,7 @@
 /** Hash keys must be shorter than this (0xFFFF is refused, as the Java client does). */
 export const MAX_HASH_KEY_LENGTH = 0xfffe;
 
+/** The full key the server stores: u16 big-endian hash-key length, hash key, sort key. RangeError for a too-long hash key. */
 export function encodeKey(hashKey: Uint8Array, sortKey: Uint8Array): Buffer {
   if (hashKey.length > MAX_HASH_KEY_LENGTH) {
     throw new RangeError(`hash key length ${hashKey.length} must be below 65535`);
@@ -16,7 +17,12 @@ export function encodeKey(hashKey: Uint8Array, sortKey: Uint8Array): Buffer {
 }
 
 /** Splits a full key; the parts are views into `fullKey`. RangeError when it is not a valid key. */
-export function decodeKey(fullKey: Uint8Array): { hashKey: Buffer; sortKey: Buffer } {
+export function decodeKey(fullKey: Uint8Array): {
+  /** the hash key part */
+  hashKey: Buffer;
+  /** the sort key part (everything after the hash key) */
+  sortKey: Buffer;
+} {
   if (fullKey.length < 2) throw new RangeError(`a full key has at least 2 bytes, got ${fullKey.length}`);
   const b = Buffer.from(fullKey.buffer, fullKey.byteOffset, fullKey.byteLength);
   const hashLength = (b[0]! << 8) | b[1]!;

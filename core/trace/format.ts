@@ -19,19 +19,33 @@ export interface TraceHeader {
   fastCheck?: { seed: number; path: string };
 }
 
-/** an event fed to the client core (bytes and bigints JSON-encoded) */
+/** An event fed to the client core (bytes and bigints JSON-encoded). */
 export interface TraceIn {
+  /** `'in'` */
   type: 'in';
+  /** when, in ms on the client's monotonic clock (the simulator's virtual clock in simulations) */
   t: number;
+  /** the event: a call, a frame received, a connection opened or lost, a timer tick, close */
   event: Json;
 }
 
-/** a command the core produced; sends carry the decoded frame name, seqid and partition */
+/** A command the core produced; sends carry the decoded frame name, seqid and partition. */
 export interface TraceOut {
+  /** `'out'` */
   type: 'out';
+  /** when, in ms on the same clock as {@link TraceIn.t} */
   t: number;
+  /** the command: connect, send, disconnect, settle a call, a table opened, an observed event */
   cmd: Json;
-  frame?: { name: string; seqid: number; partition: number };
+  /** for a send, what the frame is (simulation traces only) */
+  frame?: {
+    /** the RPC name */
+    name: string;
+    /** the request's sequence id */
+    seqid: number;
+    /** the partition it is for */
+    partition: number;
+  };
 }
 
 /** every machine's state after an event: calls by id, nodes by address, tables by name */

@@ -1,6 +1,7 @@
 // Trace files are JSON: 64-bit values and bytes need a lossless, readable representation.
 // bigint -> { "$bigint": "123" }, bytes -> { "$hex": "0a0b" }; everything else is plain JSON.
 
+/** A JSON value; bigints are written `{ "$bigint": "123" }` and bytes `{ "$hex": "0a0b" }`. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function toJson(value: unknown): Json {

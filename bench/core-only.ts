@@ -4,7 +4,16 @@
 import type { CoreCommand } from '../core/client/index.ts';
 import { encodeKey, partitionHash } from '../core/routing/index.ts';
 import { encodeResponse } from '../core/wire/index.ts';
+import { parseCli } from '../scripts/cli-args.ts';
 import { CoreHarness, getReply, partitionConfig, queryCfgReply } from '../tests/helpers/core-harness.ts';
+
+parseCli(
+  `usage: npx tsx bench/core-only.ts
+
+CPU cost of one get through the sans-I/O client core alone (call, encode, reply decode, settle; no
+sockets), in µs per call. Takes no options.`,
+  {},
+);
 
 const META = '127.0.0.1:34601';
 const N1 = '127.0.0.1:34801';

@@ -2,6 +2,7 @@
 // functions with the most inclusive time (self + callees; what a call costs end to end).
 // Run: npx tsx bench/profile-top.ts <file.cpuprofile> [top N]
 import { readFileSync } from 'node:fs';
+import { numberArg, parseCli, usageError } from '../scripts/cli-args.ts';
 
 interface ProfileNode {
   id: number;
@@ -14,9 +15,14 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (file === undefined) throw new Error('usage: npx tsx bench/profile-top.ts <file.cpuprofile> [top N]');
-const top = Number(topArg ?? 30);
+const USAGE = `usage: npx tsx bench/profile-top.ts <file.cpuprofile> [N]
+
+Summarises a V8 CPU profile (e.g. from npm run bench:profile): the N functions and files with the
+most self time, and the functions with the most inclusive time (default N 30).`;
+const { positionals } = parseCli(USAGE, {}, { positionals: 2 });
+const [file, topArg] = positionals;
+if (file === undefined) usageError(USAGE, 'no profile file given');
+const top = numberArg(USAGE, 'N', topArg, 1) ?? 30;
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();

@@ -15,6 +15,15 @@ import {
   writeRequest,
 } from '../core/wire/index.ts';
 import { ThriftReader, ThriftWriter } from '../core/wire/thrift-io.ts';
+import { parseCli } from '../scripts/cli-args.ts';
+
+parseCli(
+  `usage: npm run bench:wire
+
+Micro-benchmark of the wire codec: ns per operation (median of several rounds) of the hot-path encoders
+and decoders, next to the same schema codecs over thrift's TBinaryProtocol. Takes no options.`,
+  {},
+);
 
 const ROUNDS = 9;
 const ROUND_MS = 150;

@@ -28,7 +28,7 @@ export interface DemoOptions {
   seed: number;
 }
 
-export const HELP = `npm start -- [options]
+export const HELP = `usage: npm start -- [options]
 
 Runs a Pegasus onebox (1 meta, 3 replicas) on loopback, a steady workload through the pegasus-ts
 client, and a fault on the primary of partition 0; then the same scenario with a "timeout only"

@@ -1,15 +1,18 @@
 // npm run onebox -- [--metas N] [--replicas N] [--partitions N] [--table NAME] [--meta-port P]
 //                   [--replica-port P] [--control-port P] [--detect-ms MS]
 // Starts a onebox over TCP on 127.0.0.1, prints one JSON line (metas, replicas, tables, control)
-// and stays up until SIGINT/SIGTERM.
+// and stays up until SIGINT/SIGTERM. For a program reading that line: `npm run -s onebox` keeps
+// npm's banner off stdout, and `--json-out FILE` also writes it to FILE (renamed into place whole).
 
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { REAL_META_PORT } from './layout.ts';
 import { startTcpOnebox, type TcpOneboxOptions } from './tcp-onebox.ts';
 
 const USAGE =
   'usage: npm run onebox -- [--metas 1..3] [--replicas N] [--partitions N] [--table NAME] ' +
-  '[--meta-port P (0 = free ports; default 34601)] [--replica-port P] [--control-port P] [--detect-ms MS]';
+  '[--meta-port P (0 = free ports; default 34601)] [--replica-port P] [--control-port P] [--detect-ms MS] ' +
+  '[--json-out FILE (also write the JSON line there)]';
 
 function intOption(values: Record<string, unknown>, name: string): number | undefined {
   const raw = values[name];
@@ -21,7 +24,7 @@ function intOption(values: Record<string, unknown>, name: string): number | unde
   return n;
 }
 
-function parseCli(argv: string[]): TcpOneboxOptions {
+function parseCli(argv: string[]): TcpOneboxOptions & { jsonOut?: string } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -33,6 +36,7 @@ function parseCli(argv: string[]): TcpOneboxOptions {
       'replica-port': { type: 'string' },
       'control-port': { type: 'string' },
       'detect-ms': { type: 'string' },
+      'json-out': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -42,7 +46,8 @@ function parseCli(argv: string[]): TcpOneboxOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const options: TcpOneboxOptions = {};
+  const options: TcpOneboxOptions & { jsonOut?: string } = {};
+  if (values['json-out'] !== undefined) options.jsonOut = values['json-out'];
   const set = <K extends keyof TcpOneboxOptions>(key: K, value: TcpOneboxOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
@@ -60,24 +65,29 @@ function parseCli(argv: string[]): TcpOneboxOptions {
 }
 
 async function main(): Promise<void> {
-  let options: TcpOneboxOptions;
+  let options: TcpOneboxOptions & { jsonOut?: string };
   try {
     options = parseCli(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     process.exit(2);
   }
-  const onebox = await startTcpOnebox(options);
-  process.stdout.write(
-    `${JSON.stringify({
-      metas: onebox.metas,
-      replicas: onebox.replicas,
-      tables: onebox.tables,
-      control: onebox.control,
-      leader: onebox.state().leader,
-      detectMs: onebox.cluster.tuning.detectMs,
-    })}\n`,
-  );
+  const { jsonOut, ...boxOptions } = options;
+  const onebox = await startTcpOnebox(boxOptions);
+  const line = `${JSON.stringify({
+    metas: onebox.metas,
+    replicas: onebox.replicas,
+    tables: onebox.tables,
+    control: onebox.control,
+    leader: onebox.state().leader,
+    detectMs: onebox.cluster.tuning.detectMs,
+  })}\n`;
+  if (jsonOut !== undefined) {
+    // a reader polling for the file never sees half a line
+    writeFileSync(`${jsonOut}.tmp`, line);
+    renameSync(`${jsonOut}.tmp`, jsonOut);
+  }
+  process.stdout.write(line);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -11,6 +11,7 @@ import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
 import { largeScope } from '../sim/explore/scope.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
+import { numberArg, parseCli, usageError } from './cli-args.ts';
 
 const SEARCHES: Array<{
   property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load';
@@ -24,14 +25,30 @@ const SEARCHES: Array<{
   },
 ];
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const USAGE = `usage: npm run properties -- [--minutes N] [--property NAME] [--batch N] [--explore-states N]
 
-const minutes = Number(arg('minutes') ?? 5);
-const only = arg('property');
-const batch = Number(arg('batch') ?? 500);
+The deep property search: the simulation properties over fresh random seeds until the time is spent,
+then the exhaustive explorer on the larger scope up to a state budget. Every seed is printed, so a run
+can be repeated with PROPERTY_SEED=<seed>; a counterexample is saved under traces/ and exits 1.
+
+  --minutes N          time budget of the random search (default 5)
+  --property NAME      only this property: ${SEARCHES.map((s) => s.property).join(', ')}
+                       (and no exploration)
+  --batch N            scenarios per seed (default 500)
+  --explore-states N   state budget of the exhaustive explorer, 0 to skip it (default 300000)
+  --help               this text`;
+
+const { values } = parseCli(USAGE, {
+  minutes: { type: 'string' },
+  property: { type: 'string' },
+  batch: { type: 'string' },
+  'explore-states': { type: 'string' },
+});
+const minutes = numberArg(USAGE, '--minutes', values.minutes, 0) ?? 5;
+const only = values.property;
+if (only !== undefined && !SEARCHES.some((s) => s.property === only))
+  usageError(USAGE, `--property: unknown property "${only}"`);
+const batch = numberArg(USAGE, '--batch', values.batch, 1) ?? 500;
 const deadline = performance.now() + minutes * 60_000;
 let scenarios = 0;
 const started = performance.now();
@@ -61,7 +78,7 @@ console.log(
 
 // The larger exhaustive scope does not finish in reasonable time (over 4 million states); explore a
 // budget of it. A cut-short search is reported as such, not as a pass of the whole scope.
-const exploreStates = Number(arg('explore-states') ?? 300_000);
+const exploreStates = numberArg(USAGE, '--explore-states', values['explore-states'], 0) ?? 300_000;
 if (exploreStates > 0 && only === undefined) {
   const t0 = performance.now();
   const r = explore(largeScope(), { maxStates: exploreStates, elapsedMs: () => performance.now() - t0 });

@@ -5,6 +5,17 @@ import { fromJson, type Json, type TraceRecord } from '../core/trace/index.ts';
 import { readTrace } from '../properties/trace-files.ts';
 import { isPropertyName, PROPERTIES } from '../sim/properties.ts';
 import { runScenario, type ScenarioSpec } from '../sim/scenario.ts';
+import { parseCli, usageError } from './cli-args.ts';
+
+const USAGE = `usage: npm run replay -- <trace.ndjson> [--html <out.html>]
+
+Re-runs a simulation trace (traces/*.ndjson) from its recorded scenario and reports whether the run is
+reproduced event for event and which properties fail now.
+
+  --html FILE   also draw the run as a self-contained HTML timeline
+  --help        this text
+
+Exit status: 0 when every property holds, 1 when one fails, 2 on a usage or trace error.`;
 
 export interface ReplayReport {
   property: string | null;
@@ -46,11 +57,9 @@ export function replayTrace(path: string): ReplayReport {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const file = argv.find((a) => !a.startsWith('--'));
-  if (file === undefined) {
-    console.error('usage: npm run replay -- <trace.ndjson> [--html <out.html>]');
-    return 2;
-  }
+  const { values, positionals } = parseCli(USAGE, { html: { type: 'string' } }, { positionals: 1, argv });
+  const file = positionals[0];
+  if (file === undefined) usageError(USAGE, 'no trace file given');
   const report = replayTrace(file);
   console.log(`trace: ${file}`);
   if (report.property !== null)
@@ -66,13 +75,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`property ${name} FAILS:`);
     for (const v of report.failures[name]!.slice(0, 10)) console.log(`  ${v}`);
   }
-  const htmlAt = argv.indexOf('--html');
-  if (htmlAt >= 0) {
-    const out = argv[htmlAt + 1];
-    if (out === undefined) {
-      console.error('--html needs an output path');
-      return 2;
-    }
+  const out = values.html;
+  if (out !== undefined) {
     const { writeTimelineHtml } = await import('./timeline-html.ts');
     writeTimelineHtml(out, report.records, file);
     console.log(`timeline: ${out}`);

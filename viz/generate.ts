@@ -2,13 +2,23 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MACHINES } from '../machines/index.ts';
+import { parseCli } from '../scripts/cli-args.ts';
 import { buildDiagrams, DIAGRAMS_DIR } from './outputs.ts';
 import { staleFiles } from './stale.ts';
 
+const USAGE = `usage: npm run viz [-- --check]
+
+Regenerates the machine diagrams in docs/diagrams/ (SVG, Mermaid, DOT and an index page) from the
+machine definitions in machines/.
+
+  --check   write nothing; exit 1 if docs/diagrams/ is out of date
+  --help    this text`;
+
+const { values } = parseCli(USAGE, { check: { type: 'boolean' } });
 const files = await buildDiagrams(MACHINES);
 const where = relative(process.cwd(), DIAGRAMS_DIR) || '.';
 
-if (process.argv.includes('--check')) {
+if (values.check === true) {
   const stale = staleFiles(files, DIAGRAMS_DIR);
   if (stale.length > 0) {
     console.error(`${where} is out of date (run \`npm run viz\`):\n  ${stale.join('\n  ')}`);

@@ -23,7 +23,7 @@ export interface BenchOptions {
   out: string;
 }
 
-export const USAGE = `npm run bench -- [options]      (or: npx tsx bench/run.ts [options])
+export const USAGE = `usage: npm run bench -- [options]   (or: npx tsx bench/run.ts [options])
   --quick               ~20 s smoke run (1 s phases, 1 round, no sweep, 2 failover runs)
   --duration-ms MS      length of one measured phase (default 3000; quick 1000)
   --rounds N            floor/client pairs per op at the headline depth (default 3; quick 1)

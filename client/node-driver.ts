@@ -18,6 +18,7 @@ import {
   type CoreOptionsInput,
   type ObservedEvent,
 } from '../core/client/index.ts';
+import { watchAbort } from './abort-watch.ts';
 import { type LinkSink, SocketLink } from './socket-link.ts';
 import { type TraceHook, toPlain } from './trace.ts';
 import { MAX_TIMEOUT_MS } from './validate.ts';
@@ -74,10 +75,9 @@ export class NodeDriver implements LinkSink {
       if (signal === undefined) {
         this.calls.set(callId, resolve);
       } else {
-        const onAbort = () => this.feed({ type: 'abort', callId, error: 'ERR_ABORTED' });
-        signal.addEventListener('abort', onAbort, { once: true });
+        const unwatch = watchAbort(signal, () => this.feed({ type: 'abort', callId, error: 'ERR_ABORTED' }));
         this.calls.set(callId, (s) => {
-          signal.removeEventListener('abort', onAbort);
+          unwatch();
           resolve(s);
         });
       }
@@ -91,10 +91,11 @@ export class NodeDriver implements LinkSink {
       if (signal === undefined) {
         this.opens.set(requestId, resolve);
       } else {
-        const onAbort = () => this.feed({ type: 'abortOpen', requestId, table, error: 'ERR_ABORTED' });
-        signal.addEventListener('abort', onAbort, { once: true });
+        const unwatch = watchAbort(signal, () =>
+          this.feed({ type: 'abortOpen', requestId, table, error: 'ERR_ABORTED' }),
+        );
         this.opens.set(requestId, (s) => {
-          signal.removeEventListener('abort', onAbort);
+          unwatch();
           resolve(s);
         });
       }

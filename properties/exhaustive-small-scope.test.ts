@@ -31,7 +31,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatPath } from '../sim/explore/choice.ts';
-import { explore } from '../sim/explore/explorer.ts';
+import { type ExploreResult, explore } from '../sim/explore/explorer.ts';
 import { MUTANTS } from '../sim/explore/mutants.ts';
 import { replay } from '../sim/explore/replay.ts';
 import { formatResult } from '../sim/explore/report.ts';
@@ -71,6 +71,10 @@ describe('exhaustive small scope', () => {
     });
   }
 
+  /** a planted bug's counterexample is the expected outcome: its printout says so */
+  const printPlanted = (r: ExploreResult) =>
+    console.log(formatResult(r).replace(/^(\s*)VIOLATION /gm, '$1planted bug found as expected: '));
+
   const plant = (mutant: string, s: ExploreScope = smallScope()): ExploreScope => ({
     ...s,
     name: `${s.name}+${mutant}`,
@@ -80,7 +84,7 @@ describe('exhaustive small scope', () => {
   it('finds a planted double apply (incr treated as idempotent) and replays it', () => {
     const scope = plant('idempotent-always');
     const r = explore(scope, { elapsedMs: clock });
-    console.log(formatResult(r));
+    printPlanted(r);
     const cx = r.counterexample;
     assert.ok(cx !== null, 'the planted bug was not found');
     assert.match(cx.violation.invariant, /at-most-once|linearizable/);
@@ -94,7 +98,7 @@ describe('exhaustive small scope', () => {
   it('finds a planted liveness bug (get/set not failed over) and replays it', () => {
     const scope = plant('idempotent-never');
     const r = explore(scope, { elapsedMs: clock });
-    console.log(formatResult(r));
+    printPlanted(r);
     const cx = r.counterexample;
     assert.ok(cx !== null, 'the planted bug was not found');
     assert.equal(cx.violation.invariant, 'failover-success');

@@ -15,6 +15,7 @@ import {
 } from '../client/index.ts';
 import { encodeKey, partitionHash } from '../core/routing/index.ts';
 import { CasCheckType, FilterType, PEGASUS_EPOCH_UNIX_SEC, type RequestFrame } from '../core/wire/index.ts';
+import { captureWarnings } from './helpers/capture-warnings.ts';
 import {
   args,
   configReply,
@@ -519,17 +520,18 @@ describe('client over TCP: failures', () => {
       }
       return reply(f, 'RPC_RRDB_RRDB_GET', { error: 0, value: B('v') });
     });
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.name);
-    process.on('warning', onWarning);
     s.client.on('health', () => {
       throw new Error('listener bug');
     });
-    assert.deepEqual(await s.table.get('h', 's'), B('v'));
-    await s.done();
-    await new Promise((r) => setImmediate(r));
-    process.off('warning', onWarning);
-    assert.ok(warnings.includes('PegasusListenerWarning'), `warnings: ${warnings.join(',')}`);
+    const { result, warnings } = await captureWarnings(async () => {
+      const value = await s.table.get('h', 's');
+      await s.done();
+      return value;
+    });
+    assert.deepEqual(result, B('v'));
+    const names = warnings.map((w) => w.name);
+    assert.ok(names.includes('PegasusListenerWarning'), `warnings: ${names.join(',')}`);
+    assert.match(warnings[0]!.message, /a "health" listener threw: Error: listener bug/);
   });
 
   it('observability: health, routing and refresh events; trace records are plain JSON', async () => {

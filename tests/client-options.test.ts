@@ -29,18 +29,20 @@ before(async () => {
 });
 
 after(async () => {
-  // no data RPC reached the wire and the core never saw a call: every case here fails before
-  assert.deepEqual(
-    server.received.map((f) => f.name).filter((n) => n !== QUERY_CFG),
-    [],
-  );
-  assert.equal(
-    trace.filter((r) => r.type === 'in' && (r.event as { type: string }).type === 'call').length,
-    0,
-  );
-  await client.close();
-  await server.drained();
-  await server.close();
+  try {
+    // no data RPC reached the wire and the core never saw a call: every case here fails before
+    assert.deepEqual(
+      server.received.map((f) => f.name).filter((n) => n !== QUERY_CFG),
+      [],
+    );
+    assert.equal(
+      trace.filter((r) => r.type === 'in' && (r.event as { type: string }).type === 'call').length,
+      0,
+    );
+  } finally {
+    await client.close();
+    await server.close();
+  }
 });
 
 const bad = (v: unknown) => v as never;
@@ -269,5 +271,46 @@ describe('openTable honours its AbortSignal', () => {
       { requestId: 1, ok: false, code: 'ERR_ABORTED' },
       { requestId: 2, ok: false, code: 'ERR_TIMEOUT' },
     ]);
+  });
+});
+
+describe('one AbortSignal shared by many calls', () => {
+  it('holds one listener on the signal, warns of no leak, and aborts every call', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    const silent = await FakeServer.start((f) =>
+      f.name === QUERY_CFG ? configReply(f, 1, () => silent.address) : 'silent',
+    );
+    const c = new PegasusClient({ metaServers: [silent.address] });
+    try {
+      const table = await c.openTable('t');
+      const ac = new AbortController();
+      const calls = Array.from({ length: 30 }, (_, i) =>
+        table.get('h', `s${i}`, { signal: ac.signal, timeoutMs: 5000 }).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof PegasusAbortError ? e.code : String(e)),
+        ),
+      );
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 1);
+      ac.abort();
+      assert.deepEqual(new Set(await Promise.all(calls)), new Set(['ERR_ABORTED']));
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+      // calls that settle by themselves leave nothing on a signal that never fires
+      const idle = new AbortController();
+      const timedOut = Array.from({ length: 15 }, (_, i) =>
+        table
+          .get('h', `t${i}`, { signal: idle.signal, timeoutMs: 30 })
+          .catch((e: { code: string }) => e.code),
+      );
+      assert.deepEqual(new Set(await Promise.all(timedOut)), new Set(['ERR_TIMEOUT']));
+      assert.equal(getEventListeners(idle.signal, 'abort').length, 0);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+      await c.close();
+      await silent.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 // npm run onebox -- [--metas N] [--replicas N] [--partitions N] [--table NAME] [--meta-port P]
-//                   [--replica-port P] [--control-port P] [--detect-ms MS]
+//                   [--replica-port P] [--control-port P] [--detect-ms MS] [--split-ms MS]
 // Starts a onebox over TCP on 127.0.0.1, prints one JSON line (metas, replicas, tables, control)
 // and stays up until SIGINT/SIGTERM.
 
@@ -9,7 +9,8 @@ import { startTcpOnebox, type TcpOneboxOptions } from './tcp-onebox.ts';
 
 const USAGE =
   'usage: npm run onebox -- [--metas 1..3] [--replicas N] [--partitions N] [--table NAME] ' +
-  '[--meta-port P (0 = free ports; default 34601)] [--replica-port P] [--control-port P] [--detect-ms MS]';
+  '[--meta-port P (0 = free ports; default 34601)] [--replica-port P] [--control-port P] [--detect-ms MS] ' +
+  '[--split-ms MS (split start -> first child registered; default 1000)]';
 
 function intOption(values: Record<string, unknown>, name: string): number | undefined {
   const raw = values[name];
@@ -33,6 +34,7 @@ function parseCli(argv: string[]): TcpOneboxOptions {
       'replica-port': { type: 'string' },
       'control-port': { type: 'string' },
       'detect-ms': { type: 'string' },
+      'split-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -52,6 +54,8 @@ function parseCli(argv: string[]): TcpOneboxOptions {
   set('replicaPort', intOption(values, 'replica-port'));
   set('controlPort', intOption(values, 'control-port'));
   set('detectMs', intOption(values, 'detect-ms'));
+  set('splitMs', intOption(values, 'split-ms'));
+  options.log = (line) => process.stderr.write(`onebox: ${line}\n`);
   const partitions = intOption(values, 'partitions') ?? 8;
   const table = values.table ?? 'temp';
   if (table === '') throw new Error('--table must not be empty');

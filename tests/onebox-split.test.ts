@@ -161,6 +161,13 @@ for (const [name, make] of networks) {
           assert.equal(await get(c, childCfg.primary, childHeader, moving!), '=v3');
           const final = await d.query('temp');
           assert.ok(final.partitions.every((p) => p.ballot > 0n && p.primary !== ''));
+          // list_apps: the doubled count, the count it was created with, and the split's table env
+          const apps = await c.call(d.metas[0]!, 'RPC_CM_LIST_APPS', { status: 1 });
+          const info =
+            apps.kind === 'reply' ? apps.result!.infos.find((i) => i.app_name === 'temp') : undefined;
+          assert.equal(info?.partition_count, 8);
+          assert.equal(info?.init_partition_count, 4);
+          assert.deepEqual([...(info?.envs ?? [])], [['replica.split.validate_partition_hash', 'true']]);
         },
       ));
 

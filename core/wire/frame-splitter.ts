@@ -20,7 +20,7 @@ export type ParseFrame<F> = (frame: Buffer) => F;
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** pieces below this size are copied into the accumulator rather than kept as views */
-const SMALL_PIECE_BYTES = 4096;
+const SMALL_PIECE_BYTES = 512;
 /** size of one accumulator (or less: never more than the frame still needs) */
 const ACCUMULATOR_BYTES = 64 * 1024;
 
@@ -53,7 +53,7 @@ export class FrameSplitter<F> {
     return this.partsBytes;
   }
 
-  /** how many buffers the incomplete frame is held in (bounded by bufferedBytes / 4 KiB + 2) */
+  /** how many buffers the incomplete frame is held in (at most bufferedBytes / 512 + 2) */
   get bufferedParts(): number {
     return this.parts.length;
   }

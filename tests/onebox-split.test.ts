@@ -304,6 +304,24 @@ for (const [name, make] of networks) {
         },
       ));
 
+    it('a write still replicating when the switch-over ends holds the registration back, and reaches the child', () =>
+      withCalls(
+        () => make(41, { splitMs: 50, splitSwitchMs: 20 }),
+        async (d, c) => {
+          const cfg = await d.query('temp');
+          const [k] = keysWhere(8, (i) => i === 6, 1);
+          const p2 = cfg.partitions[2]!;
+          // one parent secondary applies 250 ms late: the write commits long after the switch began
+          d.fault({ node: p2.secondaries[0]!, kind: 'slow', ms: 250 });
+          assert.equal(d.split({ table: 'temp' }).ok, true);
+          assert.equal(await put(c, p2.primary, keyHeader(cfg.app_id, k!, 2), k!, 'late'), 'ERR_OK');
+          d.fault({ node: p2.secondaries[0]!, kind: 'heal' });
+          assert.ok(await d.waitFor(() => registered(d, 6), 3000));
+          const child = (await d.query('temp')).partitions[6]!;
+          assert.equal(await get(c, child.primary, keyHeader(cfg.app_id, k!, 6), k!), '=late');
+        },
+      ));
+
     it('scans after the split: the parent skips rows that moved (validate_partition_hash), the child holds only its rows', () =>
       withCalls(
         () => make(36, { splitMs: 50 }),

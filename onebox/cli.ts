@@ -1,5 +1,5 @@
 // npm run onebox -- [--metas N] [--replicas N] [--partitions N] [--table NAME] [--meta-port P]
-//                   [--replica-port P] [--control-port P] [--detect-ms MS]
+//                   [--replica-port P] [--control-port P] [--detect-ms MS] [--split-ms MS]
 // Starts a onebox over TCP on 127.0.0.1, prints one JSON line (metas, replicas, tables, control)
 // and stays up until SIGINT/SIGTERM. For a program reading that line: `npm run -s onebox` keeps
 // npm's banner off stdout, and `--json-out FILE` also writes it to FILE (renamed into place whole).
@@ -12,6 +12,7 @@ import { startTcpOnebox, type TcpOneboxOptions } from './tcp-onebox.ts';
 const USAGE =
   'usage: npm run onebox -- [--metas 1..3] [--replicas N] [--partitions N] [--table NAME] ' +
   '[--meta-port P (0 = free ports; default 34601)] [--replica-port P] [--control-port P] [--detect-ms MS] ' +
+  '[--split-ms MS (split start -> first child registered; default 1000)] ' +
   '[--json-out FILE (also write the JSON line there)]';
 
 function intOption(values: Record<string, unknown>, name: string): number | undefined {
@@ -36,6 +37,7 @@ function parseCli(argv: string[]): TcpOneboxOptions & { jsonOut?: string } {
       'replica-port': { type: 'string' },
       'control-port': { type: 'string' },
       'detect-ms': { type: 'string' },
+      'split-ms': { type: 'string' },
       'json-out': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -57,6 +59,8 @@ function parseCli(argv: string[]): TcpOneboxOptions & { jsonOut?: string } {
   set('replicaPort', intOption(values, 'replica-port'));
   set('controlPort', intOption(values, 'control-port'));
   set('detectMs', intOption(values, 'detect-ms'));
+  set('splitMs', intOption(values, 'split-ms'));
+  options.log = (line) => process.stderr.write(`onebox: ${line}\n`);
   const partitions = intOption(values, 'partitions') ?? 8;
   const table = values.table ?? 'temp';
   if (table === '') throw new Error('--table must not be empty');

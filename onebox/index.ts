@@ -3,23 +3,39 @@
 // It is a test and demo backend, not a storage product.
 
 export { Cluster, type ClusterOptions } from './cluster/cluster.ts';
-export type { ConfigChange, PartitionConfig, TableRecord } from './cluster/cluster-model.ts';
+export type {
+  ConfigChange,
+  PartitionConfig,
+  SplitPhase,
+  TableRecord,
+  TableSplit,
+} from './cluster/cluster-model.ts';
 export {
   FAULT_KINDS,
   type FaultKind,
   type FaultRequest,
   type FaultResult,
+  NODE_FAULT_KINDS,
   parseFaultRequest,
 } from './cluster/faults.ts';
 export type { ClusterTuning, TableSpec } from './cluster/options.ts';
+export type { BackupRequestCounts } from './cluster/replica-server.ts';
 export type { ProcessState } from './cluster/server-process.ts';
 export type {
   ClusterState,
   MetaNodeState,
   PartitionState,
   ReplicaNodeState,
+  SplitState,
   TableState,
 } from './cluster/state.ts';
+export {
+  parseSplitRequest,
+  parseTableRequest,
+  type SplitRequest,
+  type TableRequest,
+  type TopologyResult,
+} from './cluster/topology-requests.ts';
 export { type ControlServer, startControlServer } from './control/http.ts';
 export {
   DEFAULT_TABLE,

@@ -5,6 +5,7 @@ import { Cluster } from './cluster/cluster.ts';
 import type { FaultRequest, FaultResult } from './cluster/faults.ts';
 import type { ClusterTuning } from './cluster/options.ts';
 import type { ClusterState } from './cluster/state.ts';
+import type { SplitRequest, TableRequest, TopologyResult } from './cluster/topology-requests.ts';
 import {
   type OneboxLayout,
   REAL_META_PORT,
@@ -17,6 +18,8 @@ import { SimNetwork, type SimNetworkOptions } from './net/sim-network.ts';
 export interface SimOneboxOptions extends OneboxLayout, ClusterTuning, SimNetworkOptions {
   /** Host part of every simulated node address (default 127.0.0.1; ports start at 34601 / 34801). */
   host?: string;
+  /** Server log lines (a connection closed for a bad or oversized frame); default: dropped. */
+  log?: (line: string) => void;
 }
 
 export interface SimOnebox {
@@ -26,6 +29,10 @@ export interface SimOnebox {
   readonly replicas: readonly string[];
   readonly tables: TableDirectory;
   fault(request: FaultRequest): FaultResult;
+  /** Start or cancel a partition split: { table, cancel? }. */
+  split(request: SplitRequest): TopologyResult;
+  /** Create or drop a table: { name, action: 'create' | 'drop', partitions?, replicas? }. */
+  table(request: TableRequest): TopologyResult;
   state(): ClusterState;
   /** Stop the cluster (its daemon timers end; client connections see resets). */
   close(): void;
@@ -54,6 +61,8 @@ export function createSimOnebox(options: SimOneboxOptions): SimOnebox {
     replicas,
     tables,
     fault: (r) => cluster.fault(r),
+    split: (r) => cluster.split(r),
+    table: (r) => cluster.table(r),
     state: () => cluster.state(),
     close: () => cluster.stop(),
   };

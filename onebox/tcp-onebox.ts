@@ -4,6 +4,7 @@ import { Cluster } from './cluster/cluster.ts';
 import type { FaultRequest, FaultResult } from './cluster/faults.ts';
 import type { ClusterTuning } from './cluster/options.ts';
 import type { ClusterState } from './cluster/state.ts';
+import type { SplitRequest, TableRequest, TopologyResult } from './cluster/topology-requests.ts';
 import { startControlServer } from './control/http.ts';
 import { type OneboxLayout, resolveLayout, type TableDirectory } from './layout.ts';
 import { RealClock } from './net/real-clock.ts';
@@ -16,6 +17,8 @@ export interface TcpOneboxOptions extends OneboxLayout, ClusterTuning {
   replicaPort?: number;
   /** Control endpoint port; 0 (default) picks a free one. */
   controlPort?: number;
+  /** Server log lines (a connection closed for a bad or oversized frame); default: dropped. */
+  log?: (line: string) => void;
 }
 
 export interface Onebox {
@@ -26,6 +29,10 @@ export interface Onebox {
   readonly control: string;
   readonly cluster: Cluster;
   fault(request: FaultRequest): FaultResult;
+  /** Start or cancel a partition split: { table, cancel? }. */
+  split(request: SplitRequest): TopologyResult;
+  /** Create or drop a table: { name, action: 'create' | 'drop', partitions?, replicas? }. */
+  table(request: TableRequest): TopologyResult;
   state(): ClusterState;
   /** Stops every server, socket and timer. */
   close(): Promise<void>;
@@ -75,6 +82,8 @@ export async function startTcpOnebox(options: TcpOneboxOptions = {}): Promise<On
       control: control.address,
       cluster: c,
       fault: (r) => c.fault(r),
+      split: (r) => c.split(r),
+      table: (r) => c.table(r),
       state: () => c.state(),
       close: () => {
         closing ??= (async () => {

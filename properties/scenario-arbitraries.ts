@@ -1,6 +1,6 @@
 // fast-check generators of scenarios: random workloads and fault schedules over a small cluster.
 import fc from 'fast-check';
-import { FAULT_KINDS } from '../onebox/index.ts';
+import { NODE_FAULT_KINDS } from '../onebox/index.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
 import type { SimCall, SimFault, SimOp } from '../sim/workload.ts';
 
@@ -20,7 +20,7 @@ export const simFault = (horizonMs: number): fc.Arbitrary<SimFault> =>
     {
       atMs: fc.integer({ min: 0, max: horizonMs }),
       node: fc.integer({ min: 0, max: 2 }),
-      kind: fc.constantFrom(...FAULT_KINDS),
+      kind: fc.constantFrom(...NODE_FAULT_KINDS),
       ms: fc.integer({ min: 1, max: 1500 }),
     },
     { requiredKeys: ['atMs', 'node', 'kind', 'ms'] },

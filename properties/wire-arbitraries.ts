@@ -132,6 +132,8 @@ export const ARGS: { [N in RpcName]: fc.Arbitrary<RpcArgs<N>> } = {
       { requiredKeys: ['success_if_not_exist'] },
     ),
   }),
+  RPC_CM_LIST_NODES: rec({ status: i32 }),
+  RPC_CLI_CLI_CALL: rec({ cmd: str, arguments: list(str) }),
   RPC_RRDB_RRDB_PUT: rec(
     {
       key: blob,
@@ -278,6 +280,13 @@ export const RESULTS: ResultArbs = {
   ),
   RPC_CM_CREATE_APP: rec({ err: errorName, appid: i32 }),
   RPC_CM_DROP_APP: rec({ err: errorName }),
+  RPC_CM_LIST_NODES: rec({
+    err: errorName,
+    infos: list(
+      rec({ status: i32, node: rpcAddress, hp_node: hostPort }, { requiredKeys: ['status', 'node'] }),
+    ),
+  }),
+  RPC_CLI_CLI_CALL: str,
   RPC_RRDB_RRDB_PUT: updateResponse,
   RPC_RRDB_RRDB_MULTI_PUT: updateResponse,
   RPC_RRDB_RRDB_REMOVE: updateResponse,

@@ -110,6 +110,129 @@ describe('onebox over TCP', () => {
     }
   });
 
+  it('control endpoint: POST /split and POST /table, their refusals, and what GET /state shows', async () => {
+    const box = await startTcpOnebox({
+      detectMs: 1000,
+      splitMs: 100,
+      tables: [{ name: 't', partitionCount: 2 }],
+    });
+    try {
+      type Table = {
+        name: string;
+        appId: number;
+        partitionCount: number;
+        validatePartitionHash: boolean;
+        split?: {
+          fromPartitionCount: number;
+          parents: Array<{ index: number; child: number; phase: string }>;
+        };
+        partitions: Array<{ ballot: number }>;
+      };
+      const tableT = async () =>
+        ((await http(box.control, 'GET', '/state')).json.tables as Table[]).find((t) => t.name === 't')!;
+      assert.equal((await tableT()).validatePartitionHash, false);
+      const split = await http(box.control, 'POST', '/split', JSON.stringify({ table: 't' }));
+      assert.equal(split.status, 200, JSON.stringify(split.json));
+      const during = await tableT();
+      assert.equal(during.partitionCount, 4);
+      assert.equal(during.validatePartitionHash, true);
+      assert.deepEqual(during.split?.fromPartitionCount, 2);
+      assert.deepEqual(
+        during.split?.parents.map((p) => [p.index, p.child]),
+        [
+          [0, 2],
+          [1, 3],
+        ],
+      );
+      assert.deepEqual(
+        during.partitions.map((p) => p.ballot < 0),
+        [false, false, true, true],
+      );
+      assert.equal((await http(box.control, 'POST', '/split', JSON.stringify({ table: 't' }))).status, 409);
+      const deadline = Date.now() + 5000;
+      while ((await tableT()).split !== undefined && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      assert.ok((await tableT()).partitions.every((p) => p.ballot > 0));
+      const cancel = await http(box.control, 'POST', '/split', JSON.stringify({ table: 't', cancel: true }));
+      assert.equal(cancel.status, 409);
+
+      const created = await http(
+        box.control,
+        'POST',
+        '/table',
+        JSON.stringify({ name: 'u', action: 'create', partitions: 4, replicas: 2 }),
+      );
+      assert.equal(created.status, 200, JSON.stringify(created.json));
+      assert.equal(created.json.partitionCount, 4);
+      const appId = created.json.appId as number;
+      assert.equal(
+        (await http(box.control, 'POST', '/table', JSON.stringify({ name: 'u', action: 'create' }))).status,
+        409,
+      );
+      assert.equal(
+        (await http(box.control, 'POST', '/table', JSON.stringify({ name: 'u', action: 'drop' }))).status,
+        200,
+      );
+      assert.equal(
+        (await http(box.control, 'POST', '/table', JSON.stringify({ name: 'u', action: 'drop' }))).status,
+        404,
+      );
+      const again = await http(
+        box.control,
+        'POST',
+        '/table',
+        JSON.stringify({ name: 'u', action: 'create' }),
+      );
+      assert.equal(again.status, 200);
+      assert.ok((again.json.appId as number) > appId);
+
+      const node = box.replicas[0]!;
+      const throttle = await http(
+        box.control,
+        'POST',
+        '/fault',
+        JSON.stringify({ node, kind: 'throttle-backup' }),
+      );
+      assert.equal(throttle.status, 200);
+      type Replica = { address: string; throttlingBackup: boolean; backupRequests: Record<string, number> };
+      const replicaState = async () =>
+        ((await http(box.control, 'GET', '/state')).json.replicas as Replica[]).find(
+          (r) => r.address === node,
+        )!;
+      assert.equal((await replicaState()).throttlingBackup, true);
+      assert.deepEqual((await replicaState()).backupRequests, {
+        served: 0,
+        dropped: 0,
+        refused: 0,
+        flaggedWrites: 0,
+      });
+      await http(box.control, 'POST', '/fault', JSON.stringify({ node, kind: 'heal' }));
+      assert.equal((await replicaState()).throttlingBackup, false);
+
+      const bad: Array<[string, string, RegExp]> = [
+        ['/split', '{}', /table/],
+        ['/split', JSON.stringify({ table: 't', cancel: 'yes' }), /cancel/],
+        ['/split', JSON.stringify({ table: 't', force: true }), /unknown field/],
+        ['/table', JSON.stringify({ name: 'v' }), /action/],
+        ['/table', JSON.stringify({ name: 'v', action: 'create', partitions: 0 }), /partitions/],
+        ['/table', JSON.stringify({ name: 'v', action: 'drop', partitions: 4 }), /create only/],
+        ['/table', JSON.stringify({ name: '', action: 'drop' }), /name/],
+      ];
+      for (const [path, body, message] of bad) {
+        const r = await http(box.control, 'POST', path, body);
+        assert.equal(r.status, 400, body);
+        assert.match(String(r.json.error), message, body);
+      }
+      assert.equal(
+        (await http(box.control, 'POST', '/split', JSON.stringify({ table: 'nope' }))).status,
+        404,
+      );
+      assert.equal((await http(box.control, 'GET', '/split')).status, 405);
+    } finally {
+      await box.close();
+    }
+  });
+
   it('CLI: prints one JSON line, serves, and exits on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
@@ -127,6 +250,8 @@ describe('onebox over TCP', () => {
         'demo',
         '--detect-ms',
         '3000',
+        '--split-ms',
+        '0',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -155,6 +280,19 @@ describe('onebox over TCP', () => {
       assert.equal(state.status, 200);
       const meta = await TcpRawClient.connect(info.metas[0]!);
       assert.equal((await queryTcp(meta, 'demo')).partition_count, 4);
+      // a split over the control endpoint (children register at once with --split-ms 0)
+      assert.equal(
+        (await http(info.control, 'POST', '/split', JSON.stringify({ table: 'demo' }))).status,
+        200,
+      );
+      const until = Date.now() + 10_000;
+      let cfg = await queryTcp(meta, 'demo');
+      while (cfg.partitions.some((p) => p.ballot < 0n) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+        cfg = await queryTcp(meta, 'demo');
+      }
+      assert.equal(cfg.partition_count, 8);
+      assert.ok(cfg.partitions.every((p) => p.ballot > 0n));
       meta.close();
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

@@ -176,6 +176,31 @@ describe('response decoder', () => {
     assert.equal(d.bufferedBytes, 10);
     assert.equal(d.push(S7.subarray(10)).frames[0]?.error, 'ERR_INVALID_STATE');
   });
+  it('a frame trickling in byte by byte is held in a few coalesced buffers, not one per byte', () => {
+    const value = Buffer.alloc(100_000, 7);
+    const frame = encodeRequest(
+      'RPC_RRDB_RRDB_PUT',
+      9,
+      { key: Buffer.from([0, 1, 0x61]), value, expire_ts_seconds: 0 },
+      H,
+    );
+    const d = new RequestDecoder();
+    let decoded: ReturnType<RequestDecoder['push']>['frames'] = [];
+    let maxParts = 0;
+    for (let i = 0; i < frame.length; i++) {
+      const r = d.push(frame.subarray(i, i + 1));
+      assert.equal(r.error, undefined);
+      decoded = decoded.concat(r.frames);
+      maxParts = Math.max(maxParts, d.bufferedParts);
+      // the bound the splitter documents: one part per 512 bytes, plus the first view and one accumulator
+      assert.ok(d.bufferedParts <= Math.floor(d.bufferedBytes / 512) + 2, `${d.bufferedParts} parts`);
+    }
+    // 100 KB in 1-byte pieces: two 64 KiB accumulators at most, not 100 000 views
+    assert.ok(maxParts <= 3, `${maxParts} parts`);
+    assert.equal(decoded.length, 1);
+    assert.equal(d.bufferedBytes, 0);
+    assert.deepEqual(decodeArgs('RPC_RRDB_RRDB_PUT', decoded[0]!.body).value, value);
+  });
   it('turns a non-Uint8Array chunk into a ProtocolError instead of throwing', () => {
     const r = new ResponseDecoder().push('oops' as unknown as Uint8Array);
     assert.ok(r.error instanceof ProtocolError);

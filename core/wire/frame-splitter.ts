@@ -4,7 +4,9 @@
 // Memory: bytes are held only for an incomplete frame whose announced length was already checked
 // against maxFrameBytes (or for a header fragment shorter than ~48 bytes). Copies: a frame that lies
 // inside one chunk is handed out as a view; only a frame spread over several chunks is concatenated,
-// once, when its last byte arrives.
+// once, when its last byte arrives. Pieces smaller than SMALL_PIECE_BYTES are copied into a shared
+// accumulator instead of being kept one by one, so a frame trickling in byte by byte holds a few
+// buffers, not one Buffer object (~100 bytes of heap) per received byte.
 import { asProtocolError, type ProtocolError } from './protocol-error.ts';
 
 /**
@@ -17,6 +19,10 @@ export type MeasureFrame = (buf: Buffer, off: number, avail: number) => number;
 export type ParseFrame<F> = (frame: Buffer) => F;
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** pieces below this size are copied into the accumulator rather than kept as views */
+const SMALL_PIECE_BYTES = 512;
+/** size of one accumulator (or less: never more than the frame still needs) */
+const ACCUMULATOR_BYTES = 64 * 1024;
 
 export interface PushResult<F> {
   frames: F[];
@@ -31,6 +37,9 @@ export class FrameSplitter<F> {
   /** pieces of the incomplete frame at the head of the stream */
   private parts: Buffer[] = [];
   private partsBytes = 0;
+  /** the last part's backing buffer when that part is an accumulator of small pieces */
+  private acc: Buffer | undefined;
+  private accUsed = 0;
   /** total length of that frame, 0 while still unknown */
   private frameLen = 0;
   private dead: ProtocolError | undefined;
@@ -44,6 +53,11 @@ export class FrameSplitter<F> {
     return this.partsBytes;
   }
 
+  /** how many buffers the incomplete frame is held in (at most bufferedBytes / 512 + 2) */
+  get bufferedParts(): number {
+    return this.parts.length;
+  }
+
   /** Never throws; after the first error the splitter is dead and keeps returning that error. */
   push(chunk: Uint8Array): PushResult<F> {
     const frames: F[] = [];
@@ -54,8 +68,7 @@ export class FrameSplitter<F> {
       return { frames };
     } catch (e) {
       this.dead = asProtocolError(e, 'frame decoder');
-      this.parts = [];
-      this.partsBytes = 0;
+      this.reset();
       return { frames, error: this.dead };
     }
   }
@@ -82,14 +95,11 @@ export class FrameSplitter<F> {
       }
       if (off === end && this.partsBytes < this.frameLen) return;
       const take = Math.min(this.frameLen - this.partsBytes, end - off);
-      if (take > 0) this.parts.push(chunk.subarray(off, off + take));
-      this.partsBytes += take;
+      if (take > 0) this.append(chunk.subarray(off, off + take));
       off += take;
       if (this.partsBytes < this.frameLen) return;
       const frame = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.frameLen);
-      this.parts = [];
-      this.partsBytes = 0;
-      this.frameLen = 0;
+      this.reset();
       frames.push(this.parse(frame));
     }
     // 2. frames that start in this chunk: hand out views while they are complete
@@ -105,5 +115,33 @@ export class FrameSplitter<F> {
       this.frameLen = Math.max(r, 0);
       return;
     }
+  }
+
+  /** Adds a piece of the frame being completed (frameLen is known). */
+  private append(piece: Buffer): void {
+    this.partsBytes += piece.length;
+    if (piece.length >= SMALL_PIECE_BYTES) {
+      this.parts.push(piece);
+      this.acc = undefined;
+      return;
+    }
+    if (this.acc === undefined || this.accUsed + piece.length > this.acc.length) {
+      // partsBytes already counts this piece: the frame still needs frameLen - partsBytes after it
+      const size = Math.min(ACCUMULATOR_BYTES, piece.length + this.frameLen - this.partsBytes);
+      this.acc = Buffer.allocUnsafe(Math.max(size, piece.length));
+      this.accUsed = 0;
+      this.parts.push(this.acc.subarray(0, 0));
+    }
+    piece.copy(this.acc, this.accUsed);
+    this.accUsed += piece.length;
+    this.parts[this.parts.length - 1] = this.acc.subarray(0, this.accUsed);
+  }
+
+  private reset(): void {
+    this.parts = [];
+    this.partsBytes = 0;
+    this.frameLen = 0;
+    this.acc = undefined;
+    this.accUsed = 0;
   }
 }

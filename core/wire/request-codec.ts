@@ -214,6 +214,11 @@ export class RequestDecoder {
   get bufferedBytes(): number {
     return this.splitter.bufferedBytes;
   }
+
+  /** buffers holding the incomplete frame (a trickle of tiny chunks is coalesced) */
+  get bufferedParts(): number {
+    return this.splitter.bufferedParts;
+  }
 }
 
 export function toBuffer(body: Uint8Array): Buffer {

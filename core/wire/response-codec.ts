@@ -9,7 +9,7 @@ import { readMessageBegin } from './message-begin.ts';
 import { asProtocolError, ProtocolError } from './protocol-error.ts';
 import { lookupRpc, toBuffer } from './request-codec.ts';
 import { isRpcName } from './rpc-registry.ts';
-import { MSG_REPLY, T_STOP, T_STRUCT } from './ttype.ts';
+import { MSG_REPLY, T_STOP } from './ttype.ts';
 import type { ErrorName, RpcName, RpcResult } from './types.ts';
 import type { WireReader, WireWriter } from './wire-io.ts';
 
@@ -40,7 +40,8 @@ export function writeResponse(
   if (result !== undefined) {
     const codec = lookupRpc(name as RpcName).result;
     if (codec === undefined) throw new ProtocolError('encode', `${name} is one-way and has no result`);
-    w.writeFieldBegin(T_STRUCT, 0);
+    // field 0 is a struct for every RPC but RPC_CLI_CLI_CALL, whose result is a string
+    w.writeFieldBegin(codec.tag, 0);
     codec.write(w, result as never);
     w.writeFieldStop();
   }
@@ -103,6 +104,11 @@ export class ResponseDecoder {
   get bufferedBytes(): number {
     return this.splitter.bufferedBytes;
   }
+
+  /** buffers holding the incomplete frame (a trickle of tiny chunks is coalesced) */
+  get bufferedParts(): number {
+    return this.splitter.bufferedParts;
+  }
 }
 
 /** A reply's name as it comes off the wire (`RPC_RRDB_RRDB_GET_ACK`), or the request's name. */
@@ -129,10 +135,10 @@ export function readResult<N extends RpcName>(r: WireReader, replyName: ReplyNam
   for (;;) {
     const t = r.readFieldBegin();
     if (t === T_STOP) break;
-    if (r.fieldId === 0 && t === T_STRUCT) result = codec.read(r);
+    if (r.fieldId === 0 && t === codec.tag) result = codec.read(r);
     else skipValue(r, t, `${name} result wrapper field ${r.fieldId}`);
   }
-  if (result === undefined) throw new ProtocolError('missing-result', `${name} reply has no result struct`);
+  if (result === undefined) throw new ProtocolError('missing-result', `${name} reply has no result field`);
   if (r.remaining !== 0)
     throw new ProtocolError('trailing-bytes', `${r.remaining} bytes after the ${name} result`);
   return result;

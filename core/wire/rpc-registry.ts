@@ -1,6 +1,6 @@
 // Every RPC the client and the onebox speak: its args value codec (field 1 of the args wrapper), its
 // result struct codec (field 0 of the result wrapper) and how the client core should treat it.
-import { type Codec, i64Codec } from './codec.ts';
+import { type Codec, i64Codec, stringCodec } from './codec.ts';
 import { blobCodec } from './placeholder-codecs.ts';
 import {
   createAppRequestCodec,
@@ -9,8 +9,11 @@ import {
   dropAppResponseCodec,
   listAppsRequestCodec,
   listAppsResponseCodec,
+  listNodesRequestCodec,
+  listNodesResponseCodec,
   queryCfgRequestCodec,
   queryCfgResponseCodec,
+  remoteCommandCodec,
 } from './structs-meta.ts';
 import {
   batchGetRequestCodec,
@@ -37,8 +40,11 @@ import {
 } from './structs-rrdb.ts';
 import type { RpcArgs, RpcName, RpcResult } from './types.ts';
 
-/** WIRE.md 5.2 "kind": writes need the primary; reads may use backup requests; scans are stateful. */
-export type RpcKind = 'meta' | 'read' | 'write' | 'scan' | 'security';
+/**
+ * WIRE.md 5.2 "kind": writes need the primary; reads may use backup requests; scans are stateful;
+ * 'admin' RPCs (remote commands) are answered by any meta or replica server, leader or not.
+ */
+export type RpcKind = 'meta' | 'read' | 'write' | 'scan' | 'security' | 'admin';
 
 export interface RpcInfo<N extends RpcName = RpcName> {
   readonly name: N;
@@ -76,6 +82,9 @@ const REGISTRY: Registry = {
   // differ on a resend (ERR_APP_EXIST), so they are not treated as idempotent
   RPC_CM_CREATE_APP: rpc('RPC_CM_CREATE_APP', 'meta', false, createAppRequestCodec, createAppResponseCodec),
   RPC_CM_DROP_APP: rpc('RPC_CM_DROP_APP', 'meta', false, dropAppRequestCodec, dropAppResponseCodec),
+  RPC_CM_LIST_NODES: rpc('RPC_CM_LIST_NODES', 'meta', true, listNodesRequestCodec, listNodesResponseCodec),
+  // a command may change server state (e.g. a flag), so it is not resent after an ambiguous failure
+  RPC_CLI_CLI_CALL: rpc('RPC_CLI_CLI_CALL', 'admin', false, remoteCommandCodec, stringCodec),
   RPC_RRDB_RRDB_PUT: rpc('RPC_RRDB_RRDB_PUT', 'write', true, updateRequestCodec, updateResponseCodec),
   RPC_RRDB_RRDB_MULTI_PUT: rpc(
     'RPC_RRDB_RRDB_MULTI_PUT',

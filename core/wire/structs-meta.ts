@@ -1,4 +1,5 @@
-// Meta-server structs (WIRE.md 6.2) and the v1 request meta (2.2), as codec tables.
+// Meta-server structs (WIRE.md 6.2; list_nodes from idl/meta_admin.thrift), the remote-command
+// struct (idl/command.thrift) and the v1 request meta (2.2), as codec tables.
 import { boolCodec, i32Codec, i64Codec, listOf, mapOf, stringCodec, structCodec } from './codec.ts';
 import { errorCodeCodec, gpidCodec, hostPortCodec, rpcAddressCodec } from './placeholder-codecs.ts';
 import type {
@@ -11,9 +12,13 @@ import type {
   DropAppResponse,
   ListAppsRequest,
   ListAppsResponse,
+  ListNodesRequest,
+  ListNodesResponse,
+  NodeInfo,
   PartitionConfiguration,
   QueryCfgRequest,
   QueryCfgResponse,
+  RemoteCommand,
   RequestHeader,
 } from './types.ts';
 
@@ -117,4 +122,25 @@ export const dropAppRequestCodec = structCodec<DropAppRequest>('configuration_dr
 
 export const dropAppResponseCodec = structCodec<DropAppResponse>('configuration_drop_app_response', [
   { id: 1, name: 'err', codec: errorCodeCodec },
+]);
+
+export const nodeInfoCodec = structCodec<NodeInfo>('node_info', [
+  { id: 1, name: 'status', codec: i32Codec },
+  { id: 2, name: 'node', codec: rpcAddressCodec },
+  { id: 3, name: 'hp_node', codec: hostPortCodec, optional: true },
+]);
+
+export const listNodesRequestCodec = structCodec<ListNodesRequest>('configuration_list_nodes_request', [
+  { id: 1, name: 'status', codec: i32Codec },
+]);
+
+export const listNodesResponseCodec = structCodec<ListNodesResponse>('configuration_list_nodes_response', [
+  { id: 1, name: 'err', codec: errorCodeCodec },
+  { id: 2, name: 'infos', codec: listOf(nodeInfoCodec) },
+]);
+
+/** idl/command.thrift: the args of RPC_CLI_CLI_CALL; its result is a plain string (field 0, tag 11). */
+export const remoteCommandCodec = structCodec<RemoteCommand>('command', [
+  { id: 1, name: 'cmd', codec: stringCodec },
+  { id: 2, name: 'arguments', codec: listOf(stringCodec) },
 ]);

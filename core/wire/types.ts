@@ -125,6 +125,31 @@ export interface DropAppResponse {
   err: ErrorName;
 }
 
+/** node_status (idl/meta_admin.thrift) */
+export const NodeStatus = { NS_INVALID: 0, NS_ALIVE: 1, NS_UNALIVE: 2 } as const;
+
+export interface NodeInfo {
+  status: number;
+  node: RpcAddress;
+  hp_node?: HostPort;
+}
+
+export interface ListNodesRequest {
+  /** NS_INVALID (0) = every node */
+  status: number;
+}
+
+export interface ListNodesResponse {
+  err: ErrorName;
+  infos: NodeInfo[];
+}
+
+/** dsn.dist.cmd.command (idl/command.thrift): a remote command and its arguments. */
+export interface RemoteCommand {
+  cmd: string;
+  arguments: string[];
+}
+
 // ---- rrdb data path (WIRE.md 6.3); `error` fields are storage status codes (6.5) ----
 
 export const StorageStatus = {
@@ -390,6 +415,9 @@ export interface RpcTypes {
   RPC_CM_LIST_APPS: { args: ListAppsRequest; result: ListAppsResponse };
   RPC_CM_CREATE_APP: { args: CreateAppRequest; result: CreateAppResponse };
   RPC_CM_DROP_APP: { args: DropAppRequest; result: DropAppResponse };
+  RPC_CM_LIST_NODES: { args: ListNodesRequest; result: ListNodesResponse };
+  /** remote command, answered by every meta and replica server; the result is the output text */
+  RPC_CLI_CLI_CALL: { args: RemoteCommand; result: string };
   RPC_RRDB_RRDB_PUT: { args: UpdateRequest; result: UpdateResponse };
   RPC_RRDB_RRDB_MULTI_PUT: { args: MultiPutRequest; result: UpdateResponse };
   RPC_RRDB_RRDB_REMOVE: { args: Blob; result: UpdateResponse };

@@ -12,16 +12,21 @@ import { MetaGroup } from './meta-group.ts';
 import { MetaServer } from './meta-server.ts';
 import { type ClusterTuning, type ResolvedTuning, resolveTuning, type TableSpec } from './options.ts';
 import { PartitionGuardian } from './partition-guardian.ts';
+import { PartitionSplitter } from './partition-split.ts';
+import type { ServerInfo } from './remote-command.ts';
 import { ReplicaServer } from './replica-server.ts';
 import { Replication } from './replication.ts';
-import { ServerProcess } from './server-process.ts';
+import { type ProcessLimits, ServerProcess } from './server-process.ts';
 import type { ClusterState } from './state.ts';
+import type { SplitRequest, TableRequest, TopologyResult } from './topology-requests.ts';
 
 export interface ClusterOptions extends ClusterTuning {
   metaAddresses: readonly string[];
   replicaAddresses: readonly string[];
   /** Tables created at start. */
   tables?: readonly TableSpec[];
+  /** Where the servers write log lines (a connection closed for a bad or oversized frame). */
+  log?: (line: string) => void;
 }
 
 export class Cluster {
@@ -32,6 +37,7 @@ export class Cluster {
   readonly detector: FailureDetector;
   readonly guardian: PartitionGuardian;
   readonly faults: FaultInjector;
+  readonly splitter: PartitionSplitter;
   private readonly metaProcesses: ServerProcess[];
   private readonly replicaServers: ReplicaServer[];
   private readonly byAddress = new Map<string, ServerProcess>();
@@ -52,7 +58,13 @@ export class Cluster {
     if (new Set(all).size !== all.length) throw new RangeError('node addresses must be distinct');
     this.tuning = resolveTuning(options);
     this.model = new ClusterModel(() => clock.nowMs());
-    this.metaProcesses = options.metaAddresses.map((a) => new ServerProcess(a, network, clock));
+    const limits: ProcessLimits = {
+      maxRequestFrameBytes: this.tuning.maxRequestFrameBytes,
+      maxBufferedBytes: this.tuning.maxBufferedBytes,
+    };
+    if (options.log !== undefined) limits.log = options.log;
+    const info: ServerInfo = { startedAtWallSeconds: clock.wallSeconds() };
+    this.metaProcesses = options.metaAddresses.map((a) => new ServerProcess(a, network, clock, limits));
     this.metaGroup = new MetaGroup(this.metaProcesses, clock, this.tuning);
     this.detector = new FailureDetector(options.replicaAddresses, clock, this.tuning.detectMs);
     const node = (a: string) => this.replicaByAddress.get(a);
@@ -80,11 +92,14 @@ export class Cluster {
             const primary = this.model.partition(appId, index)?.primary ?? '';
             return this.replicaByAddress.get(primary)?.store(appId, index)?.lastDecree ?? 0n;
           },
+          replicaNodes: () =>
+            options.replicaAddresses.map((address) => ({ address, alive: this.detector.isAlive(address) })),
+          info,
         }),
       );
     }
     this.replicaServers = options.replicaAddresses.map((address, i) => {
-      const proc = new ServerProcess(address, network, clock);
+      const proc = new ServerProcess(address, network, clock, limits);
       this.byAddress.set(address, proc);
       const server = new ReplicaServer(
         address,
@@ -95,10 +110,20 @@ export class Cluster {
         this.replication,
         this.tuning,
         (a) => this.guardian.onBeacon(a),
+        info,
       );
       this.replicaByAddress.set(address, server);
       return server;
     });
+    this.splitter = new PartitionSplitter(
+      this.model,
+      this.metaGroup,
+      options.replicaAddresses,
+      node,
+      this.replication,
+      clock,
+      this.tuning,
+    );
     this.faults = new FaultInjector({
       network,
       clock,
@@ -162,6 +187,41 @@ export class Cluster {
     for (const r of this.replicaServers) r.dropStores(table.appId);
   }
 
+  /** Start (or cancel) a partition split of a table; see partition-split.ts. */
+  split(request: SplitRequest): TopologyResult {
+    return request.cancel === true ? this.splitter.cancel(request.table) : this.splitter.start(request.table);
+  }
+
+  /**
+   * Create or drop a table, as the meta's create_app / drop_app would (a recreated table gets a new
+   * app_id; calls for the old one get ERR_OBJECT_NOT_FOUND from every replica server).
+   */
+  table(request: TableRequest): TopologyResult {
+    const existing = this.model.liveTable(request.name);
+    if (request.action === 'drop') {
+      if (existing === undefined) return { ok: false, status: 404, error: `no table ${request.name}` };
+      if (existing.split !== undefined) {
+        return { ok: false, status: 409, error: `table ${request.name} is splitting (ERR_SPLITTING)` };
+      }
+      this.dropTable(request.name);
+      return {
+        ok: true,
+        message: `table ${request.name} (app ${existing.appId}) dropped`,
+        appId: existing.appId,
+      };
+    }
+    if (existing !== undefined) {
+      return { ok: false, status: 409, error: `table ${request.name} exists (app ${existing.appId})` };
+    }
+    const t = this.createTable(request.name, request.partitions ?? 8, request.replicas ?? 3);
+    return {
+      ok: true,
+      message: `table ${t.name} created: app ${t.appId}, ${t.partitionCount} partitions`,
+      appId: t.appId,
+      partitionCount: t.partitionCount,
+    };
+  }
+
   fault(request: FaultRequest): FaultResult {
     return this.faults.apply(request);
   }
@@ -188,6 +248,8 @@ export class Cluster {
         partitioned: this.faults.isPartitioned(p.address),
         latencyMs: p.latencyMs,
         connections: p.connectionCount,
+        bufferedBytes: p.bufferedBytes,
+        badFrameCloses: p.badFrameCloseCount,
       })),
       replicas: this.replicaServers.map((r) => {
         let primaryCount = 0;
@@ -206,8 +268,12 @@ export class Cluster {
           latencyMs: r.process.latencyMs,
           busy: r.busy,
           connections: r.process.connectionCount,
+          bufferedBytes: r.process.bufferedBytes,
+          badFrameCloses: r.process.badFrameCloseCount,
           primaryCount,
           secondaryCount,
+          throttlingBackup: r.throttlingBackup,
+          backupRequests: { ...r.backupRequests },
         };
       }),
       tables: tables.map((t) => ({
@@ -215,6 +281,20 @@ export class Cluster {
         appId: t.appId,
         partitionCount: t.partitionCount,
         maxReplicaCount: t.maxReplicaCount,
+        validatePartitionHash: t.validatePartitionHash,
+        ...(t.split === undefined
+          ? {}
+          : {
+              split: {
+                fromPartitionCount: t.split.fromCount,
+                startedAtMs: t.split.startedAtMs,
+                parents: t.split.phases.map((phase, index) => ({
+                  index,
+                  child: index + t.split!.fromCount,
+                  phase,
+                })),
+              },
+            }),
         partitions: t.partitions.map((c, index) => ({
           index,
           ballot: Number(c.ballot),
@@ -241,6 +321,7 @@ export class Cluster {
     // After the crashes: they would otherwise schedule elections and reconfigurations.
     for (const r of this.replicaServers) r.dispose();
     this.faults.dispose();
+    this.splitter.dispose();
     this.guardian.dispose();
     this.metaGroup.dispose();
     this.replication.dispose();

@@ -6,10 +6,12 @@
 //   coredump   hang for ms, then crash (what a core dump looks like from outside)
 //   restart    crash if needed, then start again: a replica rejoins as a learner/secondary
 //   partition  client <-> node packets dropped, nothing reset; meta still sees the node
-//   heal       undo hang, partition, slow and busy (not crash: use restart)
+//   heal       undo hang, partition, slow, busy and throttle-backup (not crash: use restart)
 //   slow       every incoming message waits ms more
 //   busy       data RPCs answered ERR_BUSY (for ms, or until heal)
 //   leader     make this meta the leader (or, if it already is, the next one)
+//   throttle-backup  backup requests (is_backup_request reads) dropped without a reply (for ms, or
+//              until heal), as a replica's backup-request throttling does
 
 import type { Clock } from '../net/clock.ts';
 import type { ServerNetwork } from '../net/network.ts';
@@ -66,6 +68,7 @@ export class FaultInjector {
         this.cancelProcessTimer(node);
         proc.crash();
         t.replica(node)?.clearBusy();
+        t.replica(node)?.clearThrottleBackup();
         proc.start();
         return ok(`${node} restarted`);
       case 'partition':
@@ -78,6 +81,7 @@ export class FaultInjector {
         this.setLink(node, false);
         proc.setLatencyMs(0);
         t.replica(node)?.clearBusy();
+        t.replica(node)?.clearThrottleBackup();
         if (proc.state === 'hung') {
           this.cancelProcessTimer(node);
           proc.resume();
@@ -92,6 +96,13 @@ export class FaultInjector {
           return { ok: false, error: `busy applies to replica servers; ${node} is a meta` };
         replica.setBusy(ms);
         return ok(`${node} answers ERR_BUSY${ms !== undefined ? ` for ${ms} ms` : ' until healed'}`);
+      }
+      case 'throttle-backup': {
+        const replica = t.replica(node);
+        if (replica === undefined)
+          return { ok: false, error: `throttle-backup applies to replica servers; ${node} is a meta` };
+        replica.setThrottleBackup(ms);
+        return ok(`${node} drops backup requests${ms !== undefined ? ` for ${ms} ms` : ' until healed'}`);
       }
       case 'leader': {
         if (!t.isMeta(node))

@@ -1,7 +1,11 @@
 // Fault requests (the control API's POST /fault body, and Onebox.fault()) and their validation.
 // What each kind does is implemented by FaultInjector (fault-injector.ts).
 
-export const FAULT_KINDS = [
+/**
+ * Process, link and leadership faults: what the simulation's random schedules draw from. Keep this
+ * list and its order as it is: seeded schedules map draws onto it.
+ */
+export const NODE_FAULT_KINDS = [
   'crash',
   'hang',
   'coredump',
@@ -12,6 +16,8 @@ export const FAULT_KINDS = [
   'busy',
   'leader',
 ] as const;
+/** Every fault kind the control API accepts. */
+export const FAULT_KINDS = [...NODE_FAULT_KINDS, 'throttle-backup'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRequest {
@@ -22,7 +28,8 @@ export interface FaultRequest {
    * crash: restart after ms (optional); hang: resume after ms (optional, else until heal/restart);
    * coredump: hang this long, then crash (required); partition: heal after ms (optional);
    * slow: added latency per message (required); busy: ERR_BUSY for ms (optional, else until heal);
-   * leader: the new leader stays not ready (ERR_SERVICE_NOT_ACTIVE) for ms (optional).
+   * leader: the new leader stays not ready (ERR_SERVICE_NOT_ACTIVE) for ms (optional);
+   * throttle-backup: backup requests are dropped without a reply for ms (optional, else until heal).
    */
   ms?: number;
 }

@@ -1,7 +1,11 @@
 // The meta server's RPCs (WIRE.md 5.1, 9): query partition config by index, list / create / drop
-// table. Only the leader answers; a follower replies RPC-level ERR_OK with err
+// table, list nodes. Only the leader answers; a follower replies RPC-level ERR_OK with err
 // ERR_FORWARD_TO_OTHERS (for query_cfg with the leader's address in partitions[0].primary and
-// hp_primary), and a leader that is not ready yet answers ERR_SERVICE_NOT_ACTIVE.
+// hp_primary), and a leader that is not ready yet answers ERR_SERVICE_NOT_ACTIVE. Remote commands
+// (RPC_CLI_CLI_CALL) are answered by every meta, leader or not.
+// During a split, query_cfg reports the doubled count, children not registered yet with ballot -1
+// and no members (as the real meta's default-constructed configurations: max_replica_count 0), and
+// drop_app answers ERR_SPLITTING. A dropped table is unknown to query_cfg (ERR_OBJECT_NOT_FOUND).
 
 import { decodeArgs, encodeResponse, ProtocolError, type RequestFrame } from '../../core/wire/index.ts';
 import {
@@ -13,6 +17,10 @@ import {
   type DropAppResponse,
   type ListAppsRequest,
   type ListAppsResponse,
+  type ListNodesRequest,
+  type ListNodesResponse,
+  type NodeInfo,
+  NodeStatus,
   type PartitionConfiguration,
   type QueryCfgRequest,
   type QueryCfgResponse,
@@ -21,6 +29,7 @@ import {
 import type { ClusterModel, TableRecord } from './cluster-model.ts';
 import { toHostPort } from './host-port.ts';
 import type { MetaGroup } from './meta-group.ts';
+import { runRemoteCommand, type ServerInfo } from './remote-command.ts';
 import type { RequestContext, RequestHandler } from './server-process.ts';
 
 /** What the meta needs from the rest of the cluster. */
@@ -28,12 +37,20 @@ export interface MetaClusterOps {
   createTable(name: string, partitionCount: number, replicaCount: number): TableRecord;
   dropTable(name: string): void;
   lastCommittedDecree(appId: number, partitionIndex: number): bigint;
+  /** every replica server and whether the failure detector considers it alive */
+  replicaNodes(): Array<{ address: string; alive: boolean }>;
+  readonly info: ServerInfo;
 }
 
 const QUERY = 'RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX';
 const LIST = 'RPC_CM_LIST_APPS';
 const CREATE = 'RPC_CM_CREATE_APP';
 const DROP = 'RPC_CM_DROP_APP';
+const LIST_NODES = 'RPC_CM_LIST_NODES';
+const REMOTE_COMMAND = 'RPC_CLI_CLI_CALL';
+
+/** The env a split sets on its table (replica_envs::SPLIT_VALIDATE_PARTITION_HASH). */
+export const SPLIT_VALIDATE_ENV = 'replica.split.validate_partition_hash';
 
 // list_apps pattern_match_type values (WIRE.md 6.2)
 const MATCH_ALL = 1;
@@ -67,6 +84,18 @@ export class MetaServer implements RequestHandler {
         case DROP:
           context.reply(encodeResponse(DROP, seqid, 'ERR_OK', this.drop(decodeArgs(DROP, frame.body))));
           return;
+        case LIST_NODES:
+          context.reply(
+            encodeResponse(LIST_NODES, seqid, 'ERR_OK', this.listNodes(decodeArgs(LIST_NODES, frame.body))),
+          );
+          return;
+        case REMOTE_COMMAND: {
+          const { cmd, arguments: args } = decodeArgs(REMOTE_COMMAND, frame.body);
+          context.reply(
+            encodeResponse(REMOTE_COMMAND, seqid, 'ERR_OK', runRemoteCommand(cmd, args, this.ops.info)),
+          );
+          return;
+        }
         default:
           context.reply(encodeResponse(name as RpcName, seqid, 'ERR_HANDLER_NOT_FOUND'));
       }
@@ -134,7 +163,7 @@ export class MetaServer implements RequestHandler {
     const entry: PartitionConfiguration = {
       pid: { app_id: table.appId, partition_index: index },
       ballot: c.ballot,
-      max_replica_count: table.maxReplicaCount,
+      max_replica_count: c.ballot < 0n ? 0 : table.maxReplicaCount,
       primary: c.primary,
       secondaries: [...c.secondaries],
       last_drops: [...c.lastDrops],
@@ -178,12 +207,39 @@ export class MetaServer implements RequestHandler {
   private drop(req: DropAppRequest): DropAppResponse {
     const refusal = this.notServing();
     if (refusal !== undefined) return { err: refusal };
-    if (this.model.liveTable(req.app_name) === undefined) {
+    const table = this.model.liveTable(req.app_name);
+    if (table === undefined) {
       return { err: req.options.success_if_not_exist ? 'ERR_OK' : 'ERR_APP_NOT_EXIST' };
     }
+    if (table.split !== undefined) return { err: 'ERR_SPLITTING' };
     this.ops.dropTable(req.app_name);
     return { err: 'ERR_OK' };
   }
+
+  /** Alive nodes, then dead ones, each sorted by host then port (the real meta's two sets). */
+  private listNodes(req: ListNodesRequest): ListNodesResponse {
+    const refusal = this.notServing();
+    if (refusal !== undefined) return { err: refusal, infos: [] };
+    const nodes = this.ops.replicaNodes();
+    const infos: NodeInfo[] = [];
+    const add = (alive: boolean, status: number) => {
+      if (req.status !== NodeStatus.NS_INVALID && req.status !== status) return;
+      const picked = nodes.filter((n) => n.alive === alive).map((n) => n.address);
+      for (const address of picked.sort(compareHostPort)) {
+        infos.push({ status, node: address, hp_node: toHostPort(address) });
+      }
+    };
+    add(true, NodeStatus.NS_ALIVE);
+    add(false, NodeStatus.NS_UNALIVE);
+    return { err: 'ERR_OK', infos };
+  }
+}
+
+function compareHostPort(a: string, b: string): number {
+  const ha = toHostPort(a);
+  const hb = toHostPort(b);
+  if (ha.host !== hb.host) return ha.host < hb.host ? -1 : 1;
+  return ha.port - hb.port;
 }
 
 function appInfo(t: TableRecord): AppInfo {
@@ -193,13 +249,13 @@ function appInfo(t: TableRecord): AppInfo {
     app_name: t.name,
     app_id: t.appId,
     partition_count: t.partitionCount,
-    envs: new Map(),
+    envs: t.validatePartitionHash ? new Map([[SPLIT_VALIDATE_ENV, 'true']]) : new Map(),
     is_stateful: true,
     max_replica_count: t.maxReplicaCount,
     expire_second: 0n,
     create_second: t.createSecond,
     drop_second: t.dropSecond,
-    init_partition_count: t.partitionCount,
+    init_partition_count: t.initPartitionCount,
   };
 }
 

@@ -25,6 +25,20 @@ export interface ClusterTuning {
   maxWriteBytes?: number;
   /** Writes need at least this many members (primary included), else ERR_NOT_ENOUGH_MEMBER. Default 2. */
   minWriteReplicas?: number;
+  /** Partition split: from the split's start until the first child registers. Default 1000 ms. */
+  splitMs?: number;
+  /**
+   * Partition split: each parent's switch-over (its primary answers ERR_SPLITTING) lasts this long,
+   * and the parents switch one after the other. Default 20 ms.
+   */
+  splitSwitchMs?: number;
+  /**
+   * Largest request frame a server accepts; a connection announcing a larger one is closed (the real
+   * server has no limit; a test double must not buffer without bound). Default 16 MiB.
+   */
+  maxRequestFrameBytes?: number;
+  /** Bytes of incomplete frames one server process holds over all its connections. Default 64 MiB. */
+  maxBufferedBytes?: number;
 }
 
 export interface ResolvedTuning {
@@ -36,10 +50,17 @@ export interface ResolvedTuning {
   metaFailoverMs: number;
   maxWriteBytes: number;
   minWriteReplicas: number;
+  splitMs: number;
+  splitSwitchMs: number;
+  maxRequestFrameBytes: number;
+  maxBufferedBytes: number;
 }
 
 export const DEFAULT_DETECT_MS = 20_000;
 export const DEFAULT_MAX_WRITE_BYTES = 1 << 20;
+export const DEFAULT_SPLIT_MS = 1000;
+export const DEFAULT_MAX_REQUEST_FRAME_BYTES = 16 << 20;
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 << 20;
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
@@ -61,5 +82,13 @@ export function resolveTuning(t: ClusterTuning = {}): ResolvedTuning {
     metaFailoverMs: positive('metaFailoverMs', t.metaFailoverMs, detectMs),
     maxWriteBytes: positive('maxWriteBytes', t.maxWriteBytes, DEFAULT_MAX_WRITE_BYTES),
     minWriteReplicas: positive('minWriteReplicas', t.minWriteReplicas, 2),
+    splitMs: positive('splitMs', t.splitMs, DEFAULT_SPLIT_MS),
+    splitSwitchMs: positive('splitSwitchMs', t.splitSwitchMs, 20),
+    maxRequestFrameBytes: positive(
+      'maxRequestFrameBytes',
+      t.maxRequestFrameBytes,
+      DEFAULT_MAX_REQUEST_FRAME_BYTES,
+    ),
+    maxBufferedBytes: positive('maxBufferedBytes', t.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
   };
 }

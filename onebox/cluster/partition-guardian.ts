@@ -118,6 +118,8 @@ export class PartitionGuardian implements MembershipAuthority {
     for (const table of this.model.liveTables()) {
       for (let index = 0; index < table.partitionCount; index++) {
         const config = table.partitions[index]!;
+        // a split child not registered yet has no members to cure: its parent serves its keys
+        if (config.ballot < 0n) continue;
         if (config.primary === '') this.tryPromote(table, index, config);
         else if (1 + config.secondaries.length < table.maxReplicaCount)
           this.tryAddLearner(table, index, config);

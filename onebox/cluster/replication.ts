@@ -73,6 +73,11 @@ export class Replication {
     return n;
   }
 
+  /** Writes of one partition in flight. */
+  pendingFor(appId: number, partitionIndex: number): number {
+    return this.pending.get(key(appId, partitionIndex))?.size ?? 0;
+  }
+
   /**
    * Replicate a write to `secondaries` and, once every live one applied it, apply it on `primary`;
    * `done` receives the primary's response.

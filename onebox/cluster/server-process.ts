@@ -5,6 +5,12 @@
 //   hung     bytes are accepted but nothing runs and nothing is sent until resume() (a core dump
 //            being written, a stop-the-world pause); queued work then runs in arrival order;
 //   slow     every piece of incoming work is delayed by latencyMs (FIFO is kept).
+//
+// Memory is bounded per process: a request frame announcing more than maxRequestFrameBytes closes
+// its connection at once (nothing of it is buffered), incomplete frames over all connections may
+// hold at most maxBufferedBytes (the connection that grows past it is closed), and bytes received
+// but not yet processed (hung or slow process) pause reading on that connection above
+// PAUSE_READING_BYTES, as a kernel's full receive buffer would stall the sender.
 
 import { RequestDecoder, type RequestFrame } from '../../core/wire/index.ts';
 import type { Clock } from '../net/clock.ts';
@@ -27,7 +33,27 @@ interface ConnectionState {
   readonly connection: ServerConnection;
   readonly decoder: RequestDecoder;
   open: boolean;
+  /** received, not yet handed to the decoder (the process is hung or slow) */
+  queuedBytes: number;
+  /** the decoder's incomplete-frame bytes as last counted into ServerProcess.partialBytes */
+  partialBytes: number;
+  paused: boolean;
 }
+
+export interface ProcessLimits {
+  maxRequestFrameBytes: number;
+  maxBufferedBytes: number;
+  /** one line per connection closed for a bad or oversized frame */
+  log?: (line: string) => void;
+}
+
+/** Received-but-unprocessed bytes per connection above which reading pauses (resumes at half). */
+export const PAUSE_READING_BYTES = 4 << 20;
+
+const NO_LIMITS: ProcessLimits = {
+  maxRequestFrameBytes: 64 << 20,
+  maxBufferedBytes: Number.POSITIVE_INFINITY,
+};
 
 export class ServerProcess {
   private stateValue: ProcessState = 'crashed';
@@ -40,11 +66,15 @@ export class ServerProcess {
   private lastWorkAtMs = 0;
   private handler: RequestHandler | undefined;
   private readonly stateListeners: Array<(state: ProcessState) => void> = [];
+  /** incomplete-frame bytes held by the decoders of all open connections */
+  private partialBytes = 0;
+  private badFrameCloses = 0;
 
   constructor(
     readonly address: string,
     private readonly network: ServerNetwork,
     private readonly clock: Clock,
+    private readonly limits: ProcessLimits = NO_LIMITS,
   ) {}
 
   setHandler(handler: RequestHandler): void {
@@ -65,6 +95,18 @@ export class ServerProcess {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Bytes held for open connections: incomplete frames plus received-but-unprocessed chunks. */
+  get bufferedBytes(): number {
+    let queued = 0;
+    for (const c of this.connections) queued += c.queuedBytes;
+    return this.partialBytes + queued;
+  }
+
+  /** Connections closed because of a malformed, oversized or over-budget frame, since start. */
+  get badFrameCloseCount(): number {
+    return this.badFrameCloses;
   }
 
   onStateChange(listener: (state: ProcessState) => void): void {
@@ -98,6 +140,7 @@ export class ServerProcess {
       c.connection.reset();
     }
     this.connections.clear();
+    this.partialBytes = 0;
     this.pausedWork.length = 0;
     this.notify();
   }
@@ -161,18 +204,37 @@ export class ServerProcess {
   }
 
   private accept(connection: ServerConnection) {
-    const state: ConnectionState = { connection, decoder: new RequestDecoder(), open: true };
+    const state: ConnectionState = {
+      connection,
+      decoder: new RequestDecoder({ maxFrameBytes: this.limits.maxRequestFrameBytes }),
+      open: true,
+      queuedBytes: 0,
+      partialBytes: 0,
+      paused: false,
+    };
     this.connections.add(state);
     return {
       onData: (bytes: Uint8Array) => {
         if (!state.open) return;
         // Copy: the network may reuse its buffer before delayed work runs.
         const chunk = Buffer.from(bytes);
-        this.submit(() => this.process(state, chunk));
+        state.queuedBytes += chunk.length;
+        if (state.queuedBytes > PAUSE_READING_BYTES && !state.paused) {
+          state.paused = true;
+          connection.pauseReading?.();
+        }
+        this.submit(() => {
+          state.queuedBytes -= chunk.length;
+          if (state.paused && state.queuedBytes <= PAUSE_READING_BYTES / 2) {
+            state.paused = false;
+            connection.resumeReading?.();
+          }
+          this.process(state, chunk);
+        });
       },
       onClose: () => {
         state.open = false;
-        this.connections.delete(state);
+        this.forget(state);
       },
     };
   }
@@ -181,11 +243,37 @@ export class ServerProcess {
     if (!state.open) return;
     const { frames, error } = state.decoder.push(chunk);
     const generation = this.incarnation;
+    const held = state.decoder.bufferedBytes;
+    this.partialBytes += held - state.partialBytes;
+    state.partialBytes = held;
     for (const frame of frames) {
       if (!state.open || this.incarnation !== generation) return;
       this.handler?.handleRequest(frame, this.contextFor(state, generation));
     }
-    if (error !== undefined) this.dropConnection(state);
+    if (!state.open || this.incarnation !== generation) return;
+    if (error !== undefined) {
+      this.closeForBadFrame(state, error.message);
+    } else if (this.partialBytes > this.limits.maxBufferedBytes) {
+      this.closeForBadFrame(
+        state,
+        `incomplete frames hold ${this.partialBytes} bytes, over the process budget of ${this.limits.maxBufferedBytes}`,
+      );
+    }
+  }
+
+  private closeForBadFrame(state: ConnectionState, reason: string): void {
+    this.badFrameCloses++;
+    this.limits.log?.(
+      `${this.address}: closing connection from ${state.connection.remoteAddress}: ${reason}`,
+    );
+    this.dropConnection(state);
+  }
+
+  /** Stops counting a connection's buffers (it closed). */
+  private forget(state: ConnectionState): void {
+    if (this.connections.delete(state)) this.partialBytes -= state.partialBytes;
+    state.partialBytes = 0;
+    state.queuedBytes = 0;
   }
 
   private contextFor(state: ConnectionState, generation: number): RequestContext {
@@ -208,7 +296,7 @@ export class ServerProcess {
   private dropConnection(state: ConnectionState): void {
     if (!state.open) return;
     state.open = false;
-    this.connections.delete(state);
+    this.forget(state);
     state.connection.close();
   }
 }

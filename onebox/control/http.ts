@@ -1,17 +1,58 @@
 // The control endpoint: plain HTTP/JSON on loopback.
-//   POST /fault  {"node": "host:port", "kind": "crash|hang|coredump|restart|partition|heal|slow|busy|leader", "ms": N}
+//   POST /fault  {"node": "host:port", "kind": "crash|hang|...|leader|throttle-backup", "ms": N}
+//   POST /split  {"table": "temp", "cancel": false}
+//   POST /table  {"name": "temp", "action": "create" | "drop", "partitions": N, "replicas": N}
 //   GET  /state  every partition's configuration and every node's state
-// Bad input gets 400 with {"error": "..."}.
+// Bad input gets 400 with {"error": "..."}; an unknown table 404; a request the cluster's state
+// refuses (table exists, already splitting, a child already registered) 409.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FaultRequest, type FaultResult, parseFaultRequest } from '../cluster/faults.ts';
 import type { ClusterState } from '../cluster/state.ts';
+import {
+  parseSplitRequest,
+  parseTableRequest,
+  type SplitRequest,
+  type TableRequest,
+  type TopologyResult,
+} from '../cluster/topology-requests.ts';
 
 export interface ControlTarget {
   fault(request: FaultRequest): FaultResult;
+  split(request: SplitRequest): TopologyResult;
+  table(request: TableRequest): TopologyResult;
   state(): ClusterState;
 }
+
+type PostRoute = (target: ControlTarget, body: unknown) => { status: number; body: unknown };
+
+function topology<R>(
+  parse: (b: unknown) => R | { error: string },
+  run: (t: ControlTarget, r: R) => TopologyResult,
+): PostRoute {
+  return (target, body) => {
+    const parsed = parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+      return { status: 400, body: { error: parsed.error } };
+    }
+    const result = run(target, parsed as R);
+    if (!result.ok) return { status: result.status, body: { error: result.error } };
+    return { status: 200, body: result };
+  };
+}
+
+const POST_ROUTES: Record<string, PostRoute> = {
+  '/fault': (target, body) => {
+    const parsed = parseFaultRequest(body);
+    if ('error' in parsed) return { status: 400, body: { error: parsed.error } };
+    const result = target.fault(parsed);
+    if (!result.ok) return { status: 400, body: { error: result.error } };
+    return { status: 200, body: { ok: true, message: result.message } };
+  },
+  '/split': topology(parseSplitRequest, (t, r) => t.split(r)),
+  '/table': topology(parseTableRequest, (t, r) => t.table(r)),
+};
 
 export interface ControlServer {
   /** 'host:port' */
@@ -28,7 +69,7 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 function handle(target: ControlTarget, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const path = (req.url ?? '/').split('?')[0];
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (path === '/state') {
     if (req.method !== 'GET') {
       send(res, 405, { error: 'use GET /state' });
@@ -37,12 +78,13 @@ function handle(target: ControlTarget, req: http.IncomingMessage, res: http.Serv
     send(res, 200, target.state());
     return;
   }
-  if (path !== '/fault') {
-    send(res, 404, { error: 'not found; use POST /fault or GET /state' });
+  const route = Object.hasOwn(POST_ROUTES, path) ? POST_ROUTES[path] : undefined;
+  if (route === undefined) {
+    send(res, 404, { error: 'not found; use POST /fault, POST /split, POST /table or GET /state' });
     return;
   }
   if (req.method !== 'POST') {
-    send(res, 405, { error: 'use POST /fault' });
+    send(res, 405, { error: `use POST ${path}` });
     return;
   }
   const chunks: Buffer[] = [];
@@ -65,18 +107,8 @@ function handle(target: ControlTarget, req: http.IncomingMessage, res: http.Serv
       send(res, 400, { error: 'body is not valid JSON' });
       return;
     }
-    const parsed = parseFaultRequest(body);
-    if ('error' in parsed) {
-      send(res, 400, { error: parsed.error });
-      return;
-    }
-    const result = target.fault(parsed);
-    if (!result.ok) {
-      send(res, 400, { error: result.error });
-      return;
-    }
-    send(res, 200, { ok: true, message: result.message });
-    return;
+    const answer = route(target, body);
+    send(res, answer.status, answer.body);
   });
 }
 

@@ -15,6 +15,13 @@ export interface ServerConnection {
   close(): void;
   /** Abortive close (RST): the peer sees a reset at once; unsent bytes are discarded. */
   reset(): void;
+  /**
+   * Stop / restart reading from the peer (flow control: unread bytes stay in the kernel and the
+   * sender eventually blocks, as with a process that does not read). Optional: the simulated network
+   * delivers everything.
+   */
+  pauseReading?(): void;
+  resumeReading?(): void;
 }
 
 /** What the server logic does with an accepted connection's events. */

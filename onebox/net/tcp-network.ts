@@ -141,12 +141,20 @@ export class TcpNetwork implements ServerNetwork {
       close: () => {
         if (locallyClosed) return;
         locallyClosed = true;
+        // Keep reading (and discarding) a paused socket, or its 'close' would wait for the reader.
+        socket.resume();
         socket.end();
       },
       reset: () => {
         if (locallyClosed) return;
         locallyClosed = true;
         socket.resetAndDestroy();
+      },
+      pauseReading: () => {
+        if (!locallyClosed) socket.pause();
+      },
+      resumeReading: () => {
+        if (!locallyClosed) socket.resume();
       },
     };
     const handler: ServerConnectionHandler = accept(connection);

@@ -30,6 +30,7 @@ import * as cas from './check-and-set.ts';
 import type { StoreIdentity } from './identity.ts';
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from './limits.ts';
 import { multiGet } from './multi-get.ts';
+import { partitionOfKey } from './partition-of-key.ts';
 import * as reads from './reads.ts';
 import { isExpired, SortedRecords } from './records.ts';
 import { getScanner, type PartitionPlace, ScanContexts, scan } from './scanner.ts';
@@ -173,6 +174,23 @@ export class PartitionStore {
       contextIdBase: this.#contexts.nextId,
     });
     copy.#records = this.#records.clone();
+    copy.#decree = this.#decree;
+    return copy;
+  }
+
+  /**
+   * A split child's starting store: this (parent) store's records whose key routes to `childIndex`
+   * among `childCount` partitions, with the parent's decree (the child continues its mutation log).
+   */
+  splitCopy(childIndex: number, childCount: number): PartitionStore {
+    const copy = new PartitionStore({
+      appId: this.#id.app_id,
+      partitionIndex: childIndex,
+      partitionCount: childCount,
+      limits: this.limits,
+      contextIdBase: this.#contexts.nextId,
+    });
+    copy.#records = this.#records.filter((r) => partitionOfKey(r.key, childCount) === childIndex);
     copy.#decree = this.#decree;
     return copy;
   }

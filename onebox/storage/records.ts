@@ -94,4 +94,9 @@ export class SortedRecords {
   clone(): SortedRecords {
     return new SortedRecords(this.#rows.slice());
   }
+
+  /** The records `keep` accepts, still sorted. */
+  filter(keep: (record: StoredRecord) => boolean): SortedRecords {
+    return new SortedRecords(this.#rows.filter(keep));
+  }
 }

@@ -10,7 +10,10 @@ import {
   type FaultRequest,
   type FaultResult,
   type OneboxLayout,
+  type SplitRequest,
   startTcpOnebox,
+  type TableRequest,
+  type TopologyResult,
 } from '../../onebox/index.ts';
 import { type CallOptions, type CallOutcome, SimRawClient, TcpRawClient } from './onebox-raw-client.ts';
 
@@ -29,9 +32,13 @@ export interface Driver {
   /** What a fresh connection attempt sees within timeoutMs. */
   connectOutcome(address: string, timeoutMs: number): Promise<'open' | 'refused' | 'reset' | 'timeout'>;
   wait(ms: number): Promise<void>;
+  /** Run `fn` ms from now on the driver's clock (also while a call is waiting for its reply). */
+  later(ms: number, fn: () => void): void;
   /** Waits (bounded) until `condition` holds; returns whether it did. */
   waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean>;
   fault(request: FaultRequest): FaultResult;
+  split(request: SplitRequest): TopologyResult;
+  table(request: TableRequest): TopologyResult;
   state(): ClusterState;
   query(table: string): Promise<QueryCfgResponse>;
   now(): number;
@@ -67,8 +74,13 @@ export function simDriver(options: Options & { seed: number }): Driver {
       return outcome;
     },
     wait: async (ms) => sim.runFor(ms),
+    later: (ms, fn) => {
+      sim.setTimer(ms, fn);
+    },
     waitFor: async (condition, timeoutMs) => sim.runUntilTrue(condition, timeoutMs),
     fault: (r) => box.fault(r),
+    split: (r) => box.split(r),
+    table: (r) => box.table(r),
     state: () => box.state(),
     query: async (table) => {
       meta ??= await connect(box.metas[0]!);
@@ -98,6 +110,7 @@ export async function tcpDriver(options: Options): Promise<Driver> {
   };
   let meta: DriverConnection | undefined;
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const timers = new Set<NodeJS.Timeout>();
   return {
     kind: 'tcp',
     metas: box.metas,
@@ -119,6 +132,10 @@ export async function tcpDriver(options: Options): Promise<Driver> {
         );
       }),
     wait: sleep,
+    later: (ms, fn) => {
+      const t = setTimeout(fn, ms);
+      timers.add(t);
+    },
     waitFor: async (condition, timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       while (!condition()) {
@@ -128,6 +145,8 @@ export async function tcpDriver(options: Options): Promise<Driver> {
       return true;
     },
     fault: (r) => box.fault(r),
+    split: (r) => box.split(r),
+    table: (r) => box.table(r),
     state: () => box.state(),
     query: async (table) => {
       meta ??= await connect(box.metas[0]!);
@@ -140,6 +159,7 @@ export async function tcpDriver(options: Options): Promise<Driver> {
     },
     now: () => performance.now(),
     close: async () => {
+      for (const t of timers) clearTimeout(t);
       for (const c of clients) c.close();
       await box.close();
     },

@@ -86,12 +86,6 @@ async function main(): Promise<void> {
     leader: onebox.state().leader,
     detectMs: onebox.cluster.tuning.detectMs,
   })}\n`;
-  if (jsonOut !== undefined) {
-    // a reader polling for the file never sees half a line
-    writeFileSync(`${jsonOut}.tmp`, line);
-    renameSync(`${jsonOut}.tmp`, jsonOut);
-  }
-  process.stdout.write(line);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -101,8 +95,16 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Before the line goes out: a reader may send SIGTERM as soon as it has it, and a signal that
+  // arrives before a handler exists kills the process uncleanly.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (jsonOut !== undefined) {
+    // a reader polling for the file never sees half a line
+    writeFileSync(`${jsonOut}.tmp`, line);
+    renameSync(`${jsonOut}.tmp`, jsonOut);
+  }
+  process.stdout.write(line);
 }
 
 main().catch((error: unknown) => {

@@ -146,13 +146,14 @@ describe('onebox: its JSON line is machine-readable', () => {
     const killTimer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     try {
       const line = await firstLine(child);
+      // stopped the moment its line is out: it must already handle SIGTERM (exit 0, not killed)
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
       assert.ok(existsSync(file), `${file} not written before the line was printed`);
       assert.equal(readFileSync(file, 'utf8'), `${line}\n`);
       assert.ok(!existsSync(`${file}.tmp`));
       const info = JSON.parse(line) as { metas: string[] };
       assert.match(info.metas[0]!, /^127\.0\.0\.1:\d+$/);
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
       assert.deepEqual(await exited, [0, null]);
     } finally {
       clearTimeout(killTimer);

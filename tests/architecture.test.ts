@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { MACHINES } from '../machines/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -130,5 +131,85 @@ describe('architecture: import directions', () => {
       }
     }
     assert.deepEqual(hits, []);
+  });
+});
+
+/** leaf state names of every machine (compound states never hold a snapshot) */
+function leafStateNames(): Set<string> {
+  interface StateNode {
+    key: string;
+    states: Record<string, StateNode>;
+  }
+  const out = new Set<string>();
+  const visit = (n: StateNode) => {
+    const children = Object.values(n.states);
+    if (children.length === 0) out.add(n.key);
+    for (const c of children) visit(c);
+  };
+  for (const m of Object.values(MACHINES)) visit(m.root as unknown as StateNode);
+  return out;
+}
+
+/** `x === 'name'`, `'name' !== x`, `case 'name':` and `['a', 'name'].includes(` for a state name */
+export function stateNameComparisons(
+  source: string,
+  names: ReadonlySet<string>,
+): Array<{ line: number; name: string; text: string }> {
+  const hits: Array<{ line: number; name: string; text: string }> = [];
+  const literal = /'([A-Za-z]+)'/g;
+  source.split('\n').forEach((line, i) => {
+    const code = line.replace(/\/\/.*$/, '');
+    for (const m of code.matchAll(literal)) {
+      const name = m[1] ?? '';
+      if (!names.has(name)) continue;
+      const before = code.slice(0, m.index).trimEnd();
+      const after = code.slice((m.index ?? 0) + m[0].length).trimStart();
+      const compared =
+        /[=!]==$/.test(before) ||
+        /^[=!]==/.test(after) ||
+        /\bcase$/.test(before) ||
+        (/\[[^\]]*$/.test(before) && /^[^\]]*\]\.includes\(/.test(after));
+      if (compared) hits.push({ line: i + 1, name, text: line.trim() });
+    }
+  });
+  return hits;
+}
+
+/** comparisons with a string that happens to equal a state name but is not one (file: literal) */
+const NOT_STATE_NAMES = new Set(['sim/monitor.ts: failed']);
+
+describe('architecture: machine state names come from machines/', () => {
+  const names = leafStateNames();
+
+  it('the checker finds each form of comparison', () => {
+    const probe = new Set(['ready', 'down']);
+    assert.deepEqual(
+      stateNameComparisons(
+        [
+          "if (h === 'ready') x();",
+          "if ('down' !== h) x();",
+          "case 'ready':",
+          "['idle', 'ready'].includes(h)",
+          "notify('ready'); // h === 'down'",
+          "const t = 'readyish' === h;",
+        ].join('\n'),
+        probe,
+      ).map((h) => `${h.line}:${h.name}`),
+      ['1:ready', '2:down', '3:ready', '4:ready'],
+    );
+  });
+
+  it('no file in core/, client/, sim/ or tests/helpers/ compares a state against a string literal', () => {
+    assert.ok(names.has('awaiting') && names.has('suspect') && names.has('querying'));
+    const hits: string[] = [];
+    for (const dir of ['core', 'client', 'sim', 'tests/helpers']) {
+      for (const full of tsFiles(join(ROOT, dir))) {
+        const file = relative(ROOT, full).split('\\').join('/');
+        for (const hit of stateNameComparisons(readFileSync(full, 'utf8'), names)) {
+          if (!NOT_STATE_NAMES.has(`${file}: ${hit.name}`)) hits.push(`${file}:${hit.line}: ${hit.text}`);
+        }
+      }
+    }
+    assert.deepEqual(hits, [], 'use REQUEST_STATE / NODE_HEALTH / ROUTING_STATE from machines/');
   });
 });

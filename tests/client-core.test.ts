@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeKey, partitionHash } from '../core/routing/index.ts';
 import { encodeResponse, type RequestFrame } from '../core/wire/index.ts';
-import { MACHINES, requestMachine } from '../machines/index.ts';
+import { MACHINES, NODE_HEALTH, REQUEST_STATE, requestMachine } from '../machines/index.ts';
 import {
   CoreHarness,
   errorReply,
@@ -111,8 +111,8 @@ describe('client core', () => {
     assert.equal(si?.outcomeUnknown, true);
     assert.equal(si?.atMs, crashAt);
     assert.equal(h.settledOf(g), undefined, 'the get is re-routed, not failed');
-    assert.equal(h.core.callState(g), 'waitingRoute');
-    assert.equal(h.core.nodeHealth(N1), 'down');
+    assert.equal(h.core.callState(g), REQUEST_STATE.waitingRoute);
+    assert.equal(h.core.nodeHealth(N1), NODE_HEALTH.down);
     // meta promotes N2; the get goes there and succeeds; nothing more is sent to N1
     const sentToN1 = h.sent.filter((s) => s.address === N1).length;
     cfg.ballot = 3n;
@@ -162,7 +162,7 @@ describe('client core', () => {
     const s = h.settledOf(g);
     assert.equal(s?.ok, true);
     assert.ok(s!.atMs - start >= 400 && s!.atMs - start < 500, `settled at +${s!.atMs - start}`);
-    assert.equal(h.core.nodeHealth(N1), 'suspect');
+    assert.equal(h.core.nodeHealth(N1), NODE_HEALTH.suspect);
   });
 
   it('a non-idempotent call is never resent after an attempt timeout; it settles at its deadline as outcome-unknown', () => {

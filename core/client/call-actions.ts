@@ -1,9 +1,9 @@
 // The request machine's named actions: route lookup, writing an attempt, forgetting it, asking for a
 // refresh, invalidating a route, marking a node suspect, and settling the call.
-import type { RequestEvent } from '../../machines/index.ts';
+import { NODE_HEALTH, type RequestEvent } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
 import { encodeRequest, ProtocolError } from '../wire/index.ts';
-import { type CallState, type CoreState, failure, leafOf } from './core-state.ts';
+import { type CallState, type CoreState, failure, healthOf } from './core-state.ts';
 import { nodeOf } from './instances.ts';
 import { enqueue } from './machine-run.ts';
 
@@ -71,14 +71,14 @@ export function lookup(s: CoreState, call: CallState): RequestEvent {
   const primary = routes.primaryOf(call.partition);
   if (primary === null) return { type: 'ROUTE_MISSING' };
   const node = nodeOf(s, primary);
-  switch (leafOf(node.state.value)) {
-    case 'ready':
-    case 'suspect':
+  switch (healthOf(node)) {
+    case NODE_HEALTH.ready:
+    case NODE_HEALTH.suspect:
       return { type: 'ROUTE_READY', nowMs: s.nowMs, node: primary };
-    case 'idle':
+    case NODE_HEALTH.idle:
       enqueue(s, node, { type: 'CONNECT' });
       return { type: 'ROUTE_CONNECTING', node: primary };
-    case 'connecting':
+    case NODE_HEALTH.connecting:
       return { type: 'ROUTE_CONNECTING', node: primary };
     default:
       // Known down: never send to it; wait for a new primary or for the node to come back.
@@ -89,8 +89,8 @@ export function lookup(s: CoreState, call: CallState): RequestEvent {
 export function usable(s: CoreState, address: string): boolean {
   const node = s.nodes.get(address);
   if (node === undefined) return true;
-  const health = leafOf(node.state.value);
-  return health !== 'down' && health !== 'closed';
+  const health = healthOf(node);
+  return health !== NODE_HEALTH.down && health !== NODE_HEALTH.closed;
 }
 
 export function sendAttempt(s: CoreState, call: CallState, p: { node: string; timeoutMs: number }): void {

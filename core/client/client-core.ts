@@ -6,10 +6,23 @@
 // call-, node- and table-actions.ts (what their named actions do), replies.ts (what servers send),
 // instances.ts (creating instances on first use).
 
+import {
+  NODE_HEALTH,
+  type NodeHealthState,
+  type RequestState,
+  type RoutingRefreshState,
+} from '../../machines/index.ts';
 import { rpcInfo } from '../wire/index.ts';
 import type { RpcName } from '../wire/types.ts';
 import type { CoreCommand } from './commands.ts';
-import { type CallState, CoreState, failure, leafOf } from './core-state.ts';
+import {
+  type CallState,
+  CoreState,
+  failure,
+  healthOf,
+  requestStateOf,
+  routingStateOf,
+} from './core-state.ts';
 import { describeState } from './describe-state.ts';
 import type { CallSpec, CoreEvent } from './events.ts';
 import { tableOf } from './instances.ts';
@@ -99,19 +112,19 @@ export class ClientCore {
     return node === undefined ? [] : [...node.attached].map((c) => c.spec.callId);
   }
 
-  callState(callId: number): string | null {
+  callState(callId: number): RequestState | null {
     const call = this.s.calls.get(callId);
-    return call === undefined ? null : leafOf(call.state.value);
+    return call === undefined ? null : requestStateOf(call);
   }
 
-  nodeHealth(address: string): string | null {
+  nodeHealth(address: string): NodeHealthState | null {
     const node = this.s.nodes.get(address);
-    return node === undefined ? null : leafOf(node.state.value);
+    return node === undefined ? null : healthOf(node);
   }
 
-  routingState(table: string): string | null {
+  routingState(table: string): RoutingRefreshState | null {
     const t = this.s.tables.get(table);
-    return t === undefined ? null : leafOf(t.state.value);
+    return t === undefined ? null : routingStateOf(t);
   }
 
   routeTable(table: string): RouteTable | null {
@@ -124,7 +137,7 @@ export class ClientCore {
 
   openConnections(): string[] {
     return [...this.s.nodes.values()]
-      .filter((n) => ['connecting', 'ready', 'suspect'].includes(leafOf(n.state.value)))
+      .filter((n) => CONNECTED_OR_OPENING.has(healthOf(n)))
       .map((n) => n.address);
   }
 
@@ -151,11 +164,11 @@ export class ClientCore {
     tables: Record<string, string>;
   } {
     const calls: Record<string, string> = {};
-    for (const [id, c] of this.s.calls) calls[String(id)] = leafOf(c.state.value);
+    for (const [id, c] of this.s.calls) calls[String(id)] = requestStateOf(c);
     const nodes: Record<string, string> = {};
-    for (const [address, n] of this.s.nodes) nodes[address] = leafOf(n.state.value);
+    for (const [address, n] of this.s.nodes) nodes[address] = healthOf(n);
     const tables: Record<string, string> = {};
-    for (const [name, t] of this.s.tables) tables[name] = leafOf(t.state.value);
+    for (const [name, t] of this.s.tables) tables[name] = routingStateOf(t);
     return { calls, nodes, tables };
   }
 
@@ -250,6 +263,13 @@ export class ClientCore {
 
   // ---- machine execution ----
 }
+
+/** health states in which the node's connection exists (opening or open) */
+const CONNECTED_OR_OPENING: ReadonlySet<NodeHealthState> = new Set([
+  NODE_HEALTH.connecting,
+  NODE_HEALTH.ready,
+  NODE_HEALTH.suspect,
+]);
 
 function isReadOnly(rpc: RpcName): boolean {
   const kind = rpcInfo(rpc).kind;

@@ -1,6 +1,12 @@
 // The client core's state: every machine instance (calls, nodes, tables), the timer heap, the
 // meta-leader guess, the clock, and the queue of machine events and the commands produced.
 // One CoreState per ClientCore; the modules beside it operate on it.
+import {
+  leafOf,
+  type NodeHealthState,
+  type RequestState,
+  type RoutingRefreshState,
+} from '../../machines/index.ts';
 import type { NodeHealthContext } from '../../machines/node-health.machine.ts';
 import type { RequestContext } from '../../machines/request.machine.ts';
 import type { RoutingRefreshContext } from '../../machines/routing-refresh.machine.ts';
@@ -64,20 +70,15 @@ export type TimerPayload =
   | { owner: Owner; id: string; event: { type: string } }
   | { owner: null; openRequest: number; table: TableState };
 
-/** the innermost state name of a snapshot value */
-export function leafOf(value: unknown): string {
-  let v = value;
-  // for-in, not Object.values: this runs on every call step and must not allocate
-  while (typeof v === 'object' && v !== null) {
-    const o = v as Record<string, unknown>;
-    let next: unknown;
-    for (const k in o) {
-      next = o[k];
-      break;
-    }
-    v = next;
-  }
-  return String(v);
+/** the leaf state of a call, a node or a table, typed by its machine */
+export function requestStateOf(call: CallState): RequestState {
+  return leafOf<RequestState>(call.state.value);
+}
+export function healthOf(node: NodeState): NodeHealthState {
+  return leafOf<NodeHealthState>(node.state.value);
+}
+export function routingStateOf(table: TableState): RoutingRefreshState {
+  return leafOf<RoutingRefreshState>(table.state.value);
 }
 
 /** an owner's live timers (at most a few): a small array scanned by id instead of a Map per call */

@@ -1,7 +1,12 @@
 // Running the machines: one FIFO queue of (instance, event), each event stepped through the
 // compiled definition, its timer commands kept in the timer heap, its named actions executed by the
 // action modules, and the instance indexes (waiting, attached) kept in step with its state.
-import type { NodeHealthEvent, RequestEvent, RoutingRefreshEvent } from '../../machines/index.ts';
+import {
+  type NodeHealthEvent,
+  REQUEST_STATE,
+  type RequestEvent,
+  type RoutingRefreshEvent,
+} from '../../machines/index.ts';
 import type { ActionCommand, Command } from '../executor/index.ts';
 import { callAction } from './call-actions.ts';
 import {
@@ -9,8 +14,8 @@ import {
   type CoreState,
   dropTimer,
   failure,
-  leafOf,
   type Owner,
+  requestStateOf,
   timerOf,
 } from './core-state.ts';
 import { nodeOf } from './instances.ts';
@@ -79,8 +84,8 @@ export function afterStep(s: CoreState, owner: Owner, acts: Command[]): void {
 }
 
 export function indexCall(s: CoreState, call: CallState): void {
-  const leaf = leafOf(call.state.value);
-  const waiting = leaf === 'waitingRoute';
+  const leaf = requestStateOf(call);
+  const waiting = leaf === REQUEST_STATE.waitingRoute;
   if (waiting !== call.waiting) {
     call.waiting = waiting;
     if (waiting) call.table.waiting.add(call);
@@ -88,7 +93,10 @@ export function indexCall(s: CoreState, call: CallState): void {
   }
   const node = call.state.context.node;
   const attachTo =
-    (leaf === 'connecting' || leaf === 'awaiting' || leaf === 'awaitingLate') && node !== null
+    (leaf === REQUEST_STATE.connecting ||
+      leaf === REQUEST_STATE.awaiting ||
+      leaf === REQUEST_STATE.awaitingLate) &&
+    node !== null
       ? nodeOf(s, node)
       : null;
   if (attachTo !== call.attached) {

@@ -1,8 +1,10 @@
 // The node-health machine's named actions: opening and closing the connection, failing or
 // re-routing every call pending on a lost node, and waking whatever waits for a node to be usable.
+
+import { NODE_HEALTH, REQUEST_STATE, ROUTING_STATE } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
 import { ProtocolError } from '../wire/index.ts';
-import { type CoreState, leafOf, type NodeState } from './core-state.ts';
+import { type CoreState, healthOf, type NodeState, requestStateOf, routingStateOf } from './core-state.ts';
 import { observe } from './instances.ts';
 import { enqueue } from './machine-run.ts';
 import { writeQuery } from './table-actions.ts';
@@ -54,7 +56,7 @@ export function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): voi
 
 export function onNodeUsable(s: CoreState, node: NodeState): void {
   for (const call of node.attached) {
-    if (leafOf(call.state.value) === 'connecting') {
+    if (requestStateOf(call) === REQUEST_STATE.connecting) {
       enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
     }
   }
@@ -65,12 +67,12 @@ export function onNodeUsable(s: CoreState, node: NodeState): void {
       }
     }
   }
-  const health = leafOf(node.state.value);
-  if (health === 'ready' && node.metaWaiters.size > 0) {
+  if (healthOf(node) === NODE_HEALTH.ready && node.metaWaiters.size > 0) {
     const waiters = [...node.metaWaiters];
     node.metaWaiters.clear();
     for (const table of waiters)
-      if (leafOf(table.state.value) === 'querying' && table.query === null) writeQuery(s, table, node);
+      if (routingStateOf(table) === ROUTING_STATE.querying && table.query === null)
+        writeQuery(s, table, node);
   }
 }
 

@@ -1,8 +1,17 @@
 // The routing machine's named actions: sending a meta query (to the current leader guess), giving
 // it up, following a forwarded leader and rotating metas.
+
+import { NODE_HEALTH } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
 import { encodeRequest } from '../wire/index.ts';
-import { type CoreState, failure, leafOf, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';
+import {
+  type CoreState,
+  failure,
+  healthOf,
+  type NodeState,
+  QUERY_CFG,
+  type TableState,
+} from './core-state.ts';
 import { nodeOf, observe } from './instances.ts';
 import { enqueue } from './machine-run.ts';
 
@@ -40,16 +49,16 @@ export function tableAction(s: CoreState, table: TableState, a: ActionCommand): 
 export function sendQuery(s: CoreState, table: TableState): void {
   const address = s.metas[s.metaLeader]!;
   const node = nodeOf(s, address);
-  switch (leafOf(node.state.value)) {
-    case 'ready':
-    case 'suspect':
+  switch (healthOf(node)) {
+    case NODE_HEALTH.ready:
+    case NODE_HEALTH.suspect:
       writeQuery(s, table, node);
       break;
-    case 'idle':
+    case NODE_HEALTH.idle:
       node.metaWaiters.add(table);
       enqueue(s, node, { type: 'CONNECT' });
       break;
-    case 'connecting':
+    case NODE_HEALTH.connecting:
       node.metaWaiters.add(table);
       break;
     default:

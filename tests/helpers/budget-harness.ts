@@ -2,6 +2,7 @@
 // reconnect storm) fails with an error instead of hanging the test run. It also checks the
 // simulation's no-wait-after-death invariant at every connection loss.
 import type { CoreCommand, CoreEvent, CoreOptionsInput } from '../../core/client/index.ts';
+import { NODE_HEALTH } from '../../machines/index.ts';
 import { CoreHarness } from './core-harness.ts';
 
 export class BudgetExceeded extends Error {}
@@ -21,7 +22,9 @@ export class BudgetHarness extends CoreHarness {
     if (event.type !== 'connectionLost') return super.feed(event);
     // only a loss of a live connection counts (the harness may report a dead one twice), and only
     // calls that waited on it before (due timers run in the same handle and may attach new ones)
-    const live = ['connecting', 'ready', 'suspect'].includes(this.core.nodeHealth(event.address) ?? '');
+    const health = this.core.nodeHealth(event.address);
+    const live =
+      health === NODE_HEALTH.connecting || health === NODE_HEALTH.ready || health === NODE_HEALTH.suspect;
     const before = new Set(this.core.callsWaitingOn(event.address));
     const out = super.feed(event);
     const stuck = this.core.callsWaitingOn(event.address).filter((c) => before.has(c));

@@ -2,6 +2,7 @@
 // refresh, invalidating a route, marking a node suspect, and settling the call.
 import { NODE_HEALTH, type RequestEvent } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
+import { invalidateAll, invalidatePartition, isLoaded, partitionOf, primaryOf } from '../routing/index.ts';
 import { encodeRequest, ProtocolError } from '../wire/index.ts';
 import { type CallState, type CoreState, failure, healthOf } from './core-state.ts';
 import { nodeOf } from './instances.ts';
@@ -27,10 +28,11 @@ export function callAction(s: CoreState, call: CallState, a: ActionCommand): voi
       break;
     case 'invalidateRoute': {
       const { scope } = a.params as { scope: string };
+      const table = call.table;
       if (scope === 'table') {
-        call.table.routes.invalidateAll();
-        call.table.fullRefresh = true;
-      } else if (call.partition >= 0) call.table.routes.invalidate(call.partition);
+        table.routes = invalidateAll(table.routes);
+        table.fullRefresh = true;
+      } else if (call.partition >= 0) table.routes = invalidatePartition(table.routes, call.partition);
       break;
     }
     case 'markSuspect': {
@@ -66,9 +68,9 @@ export function callAction(s: CoreState, call: CallState, a: ActionCommand): voi
 
 export function lookup(s: CoreState, call: CallState): RequestEvent {
   const routes = call.table.routes;
-  if (!routes.loaded) return { type: 'ROUTE_MISSING' };
-  call.partition = routes.partitionOf(call.spec.partitionHash);
-  const primary = routes.primaryOf(call.partition);
+  if (!isLoaded(routes)) return { type: 'ROUTE_MISSING' };
+  call.partition = partitionOf(routes, call.spec.partitionHash);
+  const primary = primaryOf(routes, call.partition);
   if (primary === null) return { type: 'ROUTE_MISSING' };
   const node = nodeOf(s, primary);
   switch (healthOf(node)) {

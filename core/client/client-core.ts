@@ -12,6 +12,7 @@ import {
   type RequestState,
   type RoutingRefreshState,
 } from '../../machines/index.ts';
+import { isLoaded, type RouteSnapshot } from '../routing/index.ts';
 import { rpcInfo } from '../wire/index.ts';
 import type { RpcName } from '../wire/types.ts';
 import type { CoreCommand } from './commands.ts';
@@ -29,7 +30,6 @@ import { tableOf } from './instances.ts';
 import { afterStep, drain, enqueue, fireDueTimers } from './machine-run.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { onData } from './replies.ts';
-import type { RouteTable } from './route-table.ts';
 import { configOf, failOpens } from './table-actions.ts';
 
 export type { CallState, NodeState, TableState } from './core-state.ts';
@@ -127,7 +127,8 @@ export class ClientCore {
     return t === undefined ? null : routingStateOf(t);
   }
 
-  routeTable(table: string): RouteTable | null {
+  /** the table's current routing snapshot (immutable: a later answer replaces it) */
+  routeTable(table: string): RouteSnapshot | null {
     return this.s.tables.get(table)?.routes ?? null;
   }
 
@@ -237,7 +238,7 @@ export class ClientCore {
       return;
     }
     const table = tableOf(this.s, name);
-    if (table.routes.loaded) {
+    if (isLoaded(table.routes)) {
       this.s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(this.s, table) });
       return;
     }

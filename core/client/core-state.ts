@@ -11,13 +11,13 @@ import type { NodeHealthContext } from '../../machines/node-health.machine.ts';
 import type { RequestContext } from '../../machines/request.machine.ts';
 import type { RoutingRefreshContext } from '../../machines/routing-refresh.machine.ts';
 import type { Command, ExecState } from '../executor/index.ts';
+import type { RouteSnapshot } from '../routing/index.ts';
 import type { AttemptRecord, CallFailure, CoreCommand } from './commands.ts';
 import type { Connection } from './connection.ts';
 import type { CallSpec } from './events.ts';
 import { type CompiledMachines, compiledMachinesFor } from './machine-set.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { resolveOptions } from './options-defaults.ts';
-import type { RouteTable } from './route-table.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { type TimerEntry, TimerQueue } from './timer-queue.ts';
 
@@ -56,7 +56,8 @@ export interface NodeState extends Timed {
 export interface TableState extends Timed {
   readonly kind: 'table';
   readonly name: string;
-  readonly routes: RouteTable;
+  /** replaced, never mutated: every answer or invalidation makes a new snapshot */
+  routes: RouteSnapshot;
   state: ExecState<RoutingRefreshContext>;
   readonly calls: Set<CallState>;
   readonly waiting: Set<CallState>;

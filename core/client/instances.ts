@@ -1,10 +1,11 @@
 // Machine instances are created on first use (a node per address, a table per name), and what the
 // core reports for observation.
+
+import { NO_ROUTES } from '../routing/index.ts';
 import type { ObservedEvent } from './commands.ts';
 import { Connection } from './connection.ts';
 import type { CoreState, NodeState, TableState } from './core-state.ts';
 import { afterStep } from './machine-run.ts';
-import { RouteTable } from './route-table.ts';
 
 export function observe(s: CoreState, event: ObservedEvent): void {
   s.out.push({ type: 'observe', event });
@@ -51,7 +52,7 @@ export function tableOf(s: CoreState, name: string): TableState {
     table = {
       kind: 'table',
       name,
-      routes: new RouteTable(),
+      routes: NO_ROUTES,
       state,
       calls: new Set(),
       waiting: new Set(),

@@ -3,6 +3,7 @@
 
 import { NODE_HEALTH, REQUEST_STATE, ROUTING_STATE } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
+import { primaryOf } from '../routing/index.ts';
 import { ProtocolError } from '../wire/index.ts';
 import { type CoreState, healthOf, type NodeState, requestStateOf, routingStateOf } from './core-state.ts';
 import { observe } from './instances.ts';
@@ -62,7 +63,7 @@ export function onNodeUsable(s: CoreState, node: NodeState): void {
   }
   for (const table of s.tables.values()) {
     for (const call of table.waiting) {
-      if (call.partition >= 0 && table.routes.primaryOf(call.partition) === node.address) {
+      if (call.partition >= 0 && primaryOf(table.routes, call.partition) === node.address) {
         enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
       }
     }

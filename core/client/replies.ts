@@ -1,5 +1,6 @@
 // What arrives from the servers: frames matched to the call or meta query waiting for them,
 // decoded, classified and fed to the owning machine; meta's configuration applied to a table.
+import { applyAnswer, partitionOf, primaryOf } from '../routing/index.ts';
 import { classifyError, decodeResult, type ResponseFrame } from '../wire/index.ts';
 import type { QueryCfgResponse } from '../wire/types.ts';
 import { endAttempt, usable } from './call-actions.ts';
@@ -110,19 +111,23 @@ export function onMetaReply(s: CoreState, node: NodeState, tableName: string, fr
 }
 
 export function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): void {
-  const before = new Map<number, string>();
-  for (const call of table.calls) {
-    if (call.attached !== null && call.partition >= 0) before.set(call.partition, call.attached.address);
+  const update = applyAnswer(table.routes, resp);
+  if (update.kind === 'rejected') {
+    // a count no table can have: nothing is learned from this answer (docs/PROTOCOL.md 7.3)
+    enqueue(s, table, { type: 'QUERY_FAILED', reason: 'ERR_INVALID_DATA', jitter: s.random.next() });
+    return;
   }
-  const { reset, changed } = table.routes.apply(resp);
-  if (changed.length > 0 || reset) {
+  const routes = update.snapshot;
+  table.routes = routes;
+  const { changed } = update;
+  if (changed.length > 0 || update.moveAll) {
     observe(s, {
       kind: 'routing',
       table: table.name,
-      appId: table.routes.appId,
-      partitionCount: table.routes.partitionCount,
+      appId: routes.appId,
+      partitionCount: routes.partitionCount,
       changed: changed.map((index) => {
-        const r = table.routes.partitions[index];
+        const r = routes.partitions[index];
         return { index, ballot: r?.ballot ?? -1n, primary: r?.primary ?? '' };
       }),
     });
@@ -131,14 +136,14 @@ export function applyConfig(s: CoreState, table: TableState, resp: QueryCfgRespo
   // Calls in flight on a partition that moved go to its new primary at once (idempotent ones).
   for (const call of table.calls) {
     if (call.attached === null || call.waiting) continue;
-    if (!reset && !moved.has(call.partition)) continue;
-    const p = table.routes.partitionOf(call.spec.partitionHash);
-    enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: table.routes.primaryOf(p) });
+    if (!update.moveAll && !moved.has(call.partition)) continue;
+    const p = partitionOf(routes, call.spec.partitionHash);
+    enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: primaryOf(routes, p) });
   }
   let stillWaiting = false;
   for (const call of table.waiting) {
-    const p = table.routes.partitionOf(call.spec.partitionHash);
-    const primary = table.routes.primaryOf(p);
+    const p = partitionOf(routes, call.spec.partitionHash);
+    const primary = primaryOf(routes, p);
     if (primary !== null && usable(s, primary)) {
       enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary });
     } else {

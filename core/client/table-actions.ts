@@ -3,6 +3,7 @@
 
 import { NODE_HEALTH } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
+import { isLoaded } from '../routing/index.ts';
 import { encodeRequest } from '../wire/index.ts';
 import {
   type CoreState,
@@ -73,7 +74,7 @@ export function sendQuery(s: CoreState, table: TableState): void {
 export function writeQuery(s: CoreState, table: TableState, node: NodeState): void {
   const seqid = node.conn.register({ kind: 'meta', table: table.name });
   const partitions = new Set<number>();
-  if (table.routes.loaded && !table.fullRefresh) {
+  if (isLoaded(table.routes) && !table.fullRefresh) {
     for (const call of table.waiting) if (call.partition >= 0) partitions.add(call.partition);
   }
   table.fullRefresh = false;

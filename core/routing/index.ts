@@ -2,3 +2,4 @@
 export * from './crc64.ts';
 export * from './key.ts';
 export * from './partition.ts';
+export * from './route-snapshot.ts';

@@ -53,7 +53,10 @@ export type RequestEvent =
   | { type: 'ROUTE_CONNECTING'; node: string }
   /** no usable primary (none in the table, route invalidated, or the primary is known down) */
   | { type: 'ROUTE_MISSING' }
-  /** routing or node availability changed for this call's partition: look again */
+  /**
+   * routing or node availability changed for this call's partition: look again (`primary`: the node
+   * the call's picker names now, the partition's primary unless the call is pinned)
+   */
   | { type: 'ROUTE_CHANGED'; nowMs: number; primary: string | null }
   /** the connection this call depends on closed, reset, was refused or broke the protocol */
   | { type: 'NODE_DOWN'; nowMs: number; node: string; reason: string }

@@ -2,9 +2,10 @@
 // It owns the machine instances (one per call, per server address, per table) and executes the
 // named actions their definitions emit; it decides nothing the machines decide. Events produced
 // while executing actions go through one FIFO queue and are run to completion inside handle().
-// The work is split by concern: core-state.ts (the state), machine-run.ts (stepping the machines),
-// call-, node- and table-actions.ts (what their named actions do), replies.ts (what servers send),
-// instances.ts (creating instances on first use).
+// The work is split by concern: core-state.ts (the state), machine-run.ts (the interpreter),
+// machine-kinds.ts (the registry: call-kind.ts, node-kind.ts, table-kind.ts say what each
+// machine's named actions do), attempts.ts and picker.ts (where and how a call's attempts go),
+// replies.ts (what servers send). docs/ARCHITECTURE.md follows one event through them.
 
 import {
   NODE_HEALTH,
@@ -13,24 +14,16 @@ import {
   type RoutingRefreshState,
 } from '../../machines/index.ts';
 import { isLoaded, type RouteSnapshot } from '../routing/index.ts';
-import { rpcInfo } from '../wire/index.ts';
-import type { RpcName } from '../wire/types.ts';
+import { startCall } from './call-kind.ts';
 import type { CoreCommand } from './commands.ts';
-import {
-  type CallState,
-  CoreState,
-  failure,
-  healthOf,
-  requestStateOf,
-  routingStateOf,
-} from './core-state.ts';
+import { CoreState, failure, healthOf, requestStateOf, routingStateOf } from './core-state.ts';
 import { describeState } from './describe-state.ts';
-import type { CallSpec, CoreEvent } from './events.ts';
-import { tableOf } from './instances.ts';
-import { afterStep, drain, enqueue, fireDueTimers } from './machine-run.ts';
+import type { CoreEvent } from './events.ts';
+import { MACHINE_KINDS } from './machine-kinds.ts';
+import { drain, enqueue, fireDueTimers } from './machine-run.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { onData } from './replies.ts';
-import { configOf, failOpens } from './table-actions.ts';
+import { configOf, failOpens, tableOf } from './table-kind.ts';
 
 export type { CallState, NodeState, TableState } from './core-state.ts';
 
@@ -39,7 +32,7 @@ export class ClientCore {
   private readonly s: CoreState;
 
   constructor(options: CoreOptionsInput) {
-    this.s = new CoreState(options);
+    this.s = new CoreState(options, MACHINE_KINDS);
     this.options = this.s.options;
   }
 
@@ -49,7 +42,7 @@ export class ClientCore {
     if (nowMs > this.s.nowMs) this.s.nowMs = nowMs;
     switch (event.type) {
       case 'call':
-        this.startCall(event);
+        startCall(this.s, event);
         break;
       case 'openTable':
         this.openTable(event.requestId, event.table, event.timeoutMs);
@@ -177,7 +170,7 @@ export class ClientCore {
   metaQueriesInFlight(table: string): number {
     let n = 0;
     for (const node of this.s.nodes.values()) {
-      for (const p of node.conn.pending.values()) if (p.kind === 'meta' && p.table === table) n++;
+      for (const p of node.conn.pending.values()) if (p.kind === 'meta' && p.table.name === table) n++;
     }
     return n;
   }
@@ -187,45 +180,6 @@ export class ClientCore {
   }
 
   // ---- event entry points ----
-
-  private startCall(spec: CallSpec): void {
-    if (this.s.closed) {
-      this.s.out.push({
-        type: 'settle',
-        callId: spec.callId,
-        ok: false,
-        failure: failure('ERR_CLIENT_CLOSED', null, false, []),
-      });
-      return;
-    }
-    const table = tableOf(this.s, spec.table);
-    const o = this.s.options;
-    const [state, acts] = this.s.machines.request.initial({
-      idempotent: spec.idempotent,
-      readOnly: isReadOnly(spec.rpc),
-      nowMs: this.s.nowMs,
-      deadlineMs: this.s.nowMs + spec.timeoutMs,
-      attemptTimeoutMs: o.attemptTimeoutMs,
-      retryBackoffMs: o.retryBackoffMs,
-      retryBackoffCapMs: o.retryBackoffCapMs,
-    });
-    const call: CallState = {
-      kind: 'call',
-      spec,
-      table,
-      state,
-      partition: -1,
-      attempt: null,
-      attached: null,
-      waiting: false,
-      attempts: [],
-      result: undefined,
-      timers: [],
-    };
-    this.s.calls.set(spec.callId, call);
-    table.calls.add(call);
-    afterStep(this.s, call, acts);
-  }
 
   private openTable(requestId: number, name: string, timeoutMs: number): void {
     if (this.s.closed) {
@@ -239,7 +193,7 @@ export class ClientCore {
     }
     const table = tableOf(this.s, name);
     if (isLoaded(table.routes)) {
-      this.s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(this.s, table) });
+      this.s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
       return;
     }
     const entry = this.s.timers.add(this.s.nowMs + timeoutMs, { owner: null, openRequest: requestId, table });
@@ -261,8 +215,6 @@ export class ClientCore {
     drain(this.s);
     this.s.timers.clear();
   }
-
-  // ---- machine execution ----
 }
 
 /** health states in which the node's connection exists (opening or open) */
@@ -271,8 +223,3 @@ const CONNECTED_OR_OPENING: ReadonlySet<NodeHealthState> = new Set([
   NODE_HEALTH.ready,
   NODE_HEALTH.suspect,
 ]);
-
-function isReadOnly(rpc: RpcName): boolean {
-  const kind = rpcInfo(rpc).kind;
-  return kind === 'read' || kind === 'scan';
-}

@@ -1,16 +1,58 @@
-// The node-health machine's named actions: opening and closing the connection, failing or
-// re-routing every call pending on a lost node, and waking whatever waits for a node to be usable.
-
+// The node-health machine's kind: one instance per server address, created on first use. Its named
+// actions open and close the connection, fail or re-route every call pending on a lost node, and
+// wake whatever waits for a node to be usable.
 import { NODE_HEALTH, REQUEST_STATE, ROUTING_STATE } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
-import { primaryOf } from '../routing/index.ts';
 import { ProtocolError } from '../wire/index.ts';
-import { type CoreState, healthOf, type NodeState, requestStateOf, routingStateOf } from './core-state.ts';
-import { observe } from './instances.ts';
-import { enqueue } from './machine-run.ts';
-import { writeQuery } from './table-actions.ts';
+import { Connection } from './connection.ts';
+import {
+  type CoreState,
+  healthOf,
+  type MachineKind,
+  type NodeState,
+  observe,
+  type PendingReply,
+  requestStateOf,
+  routingStateOf,
+} from './core-state.ts';
+import { afterStep, enqueue } from './machine-run.ts';
+import { writeQuery } from './meta-query.ts';
 
-export function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
+export const NODE_KIND: MachineKind<NodeState> = {
+  machine: 'nodeHealth',
+  act: nodeAction,
+  afterStep: null,
+  retire: null,
+};
+
+export function nodeOf(s: CoreState, address: string): NodeState {
+  let node = s.nodes.get(address);
+  if (node === undefined) {
+    const o = s.options;
+    const runner = s.runners.node;
+    const [state, acts] = runner.machine.initial({
+      address,
+      connectTimeoutMs: o.connectTimeoutMs,
+      reconnectBackoffMs: o.reconnectBackoffMs,
+      reconnectBackoffCapMs: o.reconnectBackoffCapMs,
+    });
+    node = {
+      kind: 'node',
+      runner,
+      address,
+      state,
+      conn: new Connection<PendingReply>(o.maxFrameBytes),
+      attached: new Set(),
+      metaWaiters: new Set(),
+      timers: [],
+    };
+    s.nodes.set(address, node);
+    afterStep(s, node, acts);
+  }
+  return node;
+}
+
+function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
   switch (a.type) {
     case 'openConnection':
       node.conn.reset();
@@ -27,8 +69,8 @@ export function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): voi
       }
       for (const pending of node.conn.pending.values()) {
         if (pending.kind !== 'meta') continue;
-        const table = s.tables.get(pending.table);
-        if (table !== undefined && table.query?.address === node.address) {
+        const table = pending.table;
+        if (table.query?.node === node) {
           table.query = null;
           enqueue(s, table, { type: 'QUERY_FAILED', reason, jitter: s.random.next() });
         }
@@ -55,7 +97,7 @@ export function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): voi
   }
 }
 
-export function onNodeUsable(s: CoreState, node: NodeState): void {
+function onNodeUsable(s: CoreState, node: NodeState): void {
   for (const call of node.attached) {
     if (requestStateOf(call) === REQUEST_STATE.connecting) {
       enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
@@ -63,7 +105,7 @@ export function onNodeUsable(s: CoreState, node: NodeState): void {
   }
   for (const table of s.tables.values()) {
     for (const call of table.waiting) {
-      if (call.partition >= 0 && primaryOf(table.routes, call.partition) === node.address) {
+      if (call.partition >= 0 && call.picker.pick(table.routes, call.partition) === node.address) {
         enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
       }
     }
@@ -77,8 +119,15 @@ export function onNodeUsable(s: CoreState, node: NodeState): void {
   }
 }
 
-/** a malformed frame: close the connection with a protocol error; its calls re-route or fail */
+/** a node calls may be sent to: not known down (an address never used counts as usable) */
+export function usable(s: CoreState, address: string): boolean {
+  const node = s.nodes.get(address);
+  if (node === undefined) return true;
+  const health = healthOf(node);
+  return health !== NODE_HEALTH.down && health !== NODE_HEALTH.closed;
+}
 
+/** a malformed frame: close the connection with a protocol error; its calls re-route or fail */
 export function breakConnection(s: CoreState, node: NodeState, cause: unknown): void {
   s.out.push({ type: 'disconnect', address: node.address });
   const reason = cause instanceof ProtocolError ? 'ERR_PROTOCOL' : 'ERR_UNKNOWN';

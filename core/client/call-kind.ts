@@ -185,8 +185,11 @@ function indexCall(s: CoreState, call: CallState): void {
 function retireCall(s: CoreState, call: CallState): void {
   for (const entry of call.timers) s.timers.cancel(entry);
   call.timers.length = 0;
-  // an attempt still in flight now (a hedge that lost) is abandoned: its reply will be dropped
-  forgetAttempts(s, call);
+  // A reply to an attempt still in flight is dropped from now on. Its record is left as the machine
+  // left it: a machine that ends a call with attempts in flight must forget them itself (the kill
+  // suite checks that every record is closed).
+  for (const attempt of call.inFlight) attempt.node.conn.pending.delete(attempt.seqid);
+  call.inFlight.length = 0;
   call.attached?.attached.delete(call);
   call.attached = null;
   call.table.waiting.delete(call);

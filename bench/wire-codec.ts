@@ -16,31 +16,12 @@ import {
   type UpdateResponse,
   writeRequest,
 } from '../core/wire/index.ts';
+import { nsPerOp } from './lib/ns-per-op.ts';
 
 const ROUNDS = 9;
 const ROUND_MS = 150;
 
-function bench(fn: () => void): number {
-  let n = 1;
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms > 30) {
-      n = Math.max(1, Math.round((n * ROUND_MS) / ms));
-      break;
-    }
-    n *= 2;
-  }
-  const res: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    res.push(Number(process.hrtime.bigint() - t0) / n);
-  }
-  res.sort((a, b) => a - b);
-  return res[Math.floor(res.length / 2)]!;
-}
+const bench = (fn: () => void): number => nsPerOp(fn, { rounds: ROUNDS, roundMs: ROUND_MS, calibrateMs: 30 });
 
 const hashKey = Buffer.from('user_000123');
 const sortKey = Buffer.from('profile');

@@ -5,53 +5,30 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sendAttempt } from '../core/client/attempts.ts';
 import type { CoreState } from '../core/client/core-state.ts';
-import { encodeKey, partitionHash } from '../core/routing/index.ts';
 import { encodeResponse } from '../core/wire/index.ts';
-import { REQUEST_STATE } from '../machines/index.ts';
-import { CoreHarness, errorReply, getReply, partitionConfig, queryCfgReply } from './helpers/core-harness.ts';
+import { MACHINES, REQUEST_STATE } from '../machines/index.ts';
+import { get, META, N1, N2, N3, open, world } from './fixtures/machines/kill-world.ts';
+import { BudgetHarness } from './helpers/budget-harness.ts';
+import {
+  type CoreHarness,
+  errorReply,
+  getReply,
+  partitionConfig,
+  queryCfgReply,
+} from './helpers/core-harness.ts';
 
-const META = '127.0.0.1:34601';
-const N1 = '127.0.0.1:34801';
-const N2 = '127.0.0.1:34802';
-const N3 = '127.0.0.1:34803';
-
-const key = encodeKey(Buffer.from('h'), Buffer.from('s'));
-const hash = partitionHash(Buffer.from('h'), Buffer.from('s'));
-const get = (extra: { pinnedNode?: string } = {}) =>
-  ({
-    table: 't',
-    rpc: 'RPC_RRDB_RRDB_GET',
-    args: key,
-    partitionHash: hash,
-    idempotent: true,
-    timeoutMs: 1000,
-    ...extra,
-  }) as const;
 const clearScanner = (pinnedNode?: string) => ({
-  table: 't',
+  ...get(),
   rpc: 'RPC_RRDB_RRDB_CLEAR_SCANNER' as const,
   args: 42n,
-  partitionHash: hash,
-  idempotent: true,
-  timeoutMs: 1000,
   ...(pinnedNode === undefined ? {} : { pinnedNode }),
 });
 
-/** a one-partition table with primary N1 (ballot `cfg.ballot`), opened */
+/** the kill suite's one-partition world (primary N1, secondaries N2 and N3), opened */
 function opened() {
-  const h = new CoreHarness({ metaServers: [META], seed: 3 });
-  const cfg = { ballot: 1n, primary: N1 };
-  h.scripts.set(META, (req) =>
-    queryCfgReply(req, {
-      app_id: 1,
-      partition_count: 1,
-      partitions: [partitionConfig(1, 0, cfg.ballot, cfg.primary, [N2, N3])],
-    }),
-  );
-  h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
-  h.runUntil(10);
-  assert.deepEqual(h.opened.at(-1), { requestId: 1, ok: true, code: null });
-  return { h, cfg };
+  const w = world(MACHINES);
+  open(w.h);
+  return w;
 }
 
 const sentNames = (h: CoreHarness, address: string) =>
@@ -66,7 +43,7 @@ describe('client core: calls and attempts', () => {
     h.scripts.set(N3, (req) => getReply(req, 'from-new-primary'));
     cfg.ballot = 2n;
     cfg.primary = N3;
-    const pinned = h.call(get({ pinnedNode: N2 }));
+    const pinned = h.call({ ...get(), pinnedNode: N2 });
     const plain = h.call(get());
     h.runUntil(h.nowMs + 200);
     assert.equal(h.settledOf(plain)?.ok, true, 'the plain call moved to the new primary');
@@ -118,7 +95,7 @@ describe('client core: calls and attempts', () => {
     h.scripts.set(N1, (req) => getReply(req, 'warm-up'));
     h.scripts.set(N2, (req) => getReply(req, 'warm-up'));
     h.call(get());
-    h.call(get({ pinnedNode: N2 })); // both connections open, each has used seqid 1
+    h.call({ ...get(), pinnedNode: N2 }); // both connections open, each has used seqid 1
     h.runUntil(h.nowMs + 10);
     h.scripts.set(N1, () => ({ kind: 'silent' }));
     h.scripts.set(N2, () => ({ kind: 'silent' }));
@@ -156,7 +133,7 @@ describe('client core: calls and attempts', () => {
   });
 
   it('a meta answer with a partition count no table can have is ignored; a later answer routes the call', () => {
-    const h = new CoreHarness({ metaServers: [META], seed: 3 });
+    const h = new BudgetHarness({ metaServers: [META], seed: 3 });
     let count = 0;
     h.scripts.set(META, (req) =>
       queryCfgReply(req, {

@@ -52,7 +52,7 @@ describe('npm pack', () => {
       ],
       { cwd: app, encoding: 'utf8' },
     );
-    // 94 bytes: WIRE.md vector S2 (GET, header v1)
+    // 94 bytes: docs/PROTOCOL.md 11, vector S2 (GET, header v1)
     assert.deepEqual(JSON.parse(out), {
       client: 'function',
       closed: true,

@@ -1,5 +1,5 @@
 // Writing a table's meta query (query_cfg) on an open meta connection: only the partitions calls
-// are waiting for, unless the whole table must be refreshed (docs/PROTOCOL.md 6.1).
+// are waiting for, unless the whole table must be refreshed (docs/PROTOCOL.md 5.2).
 import { isLoaded } from '../routing/index.ts';
 import { encodeRequest } from '../wire/index.ts';
 import { type CoreState, type MetaQuery, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';

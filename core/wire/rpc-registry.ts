@@ -37,7 +37,7 @@ import {
 } from './structs-rrdb.ts';
 import type { RpcArgs, RpcName, RpcResult } from './types.ts';
 
-/** WIRE.md 5.2 "kind": writes need the primary; reads may use backup requests; scans are stateful. */
+/** docs/PROTOCOL.md 4.2 "kind": writes need the primary; reads may use backup requests; scans are stateful. */
 export type RpcKind = 'meta' | 'read' | 'write' | 'scan' | 'security';
 
 export interface RpcInfo<N extends RpcName = RpcName> {

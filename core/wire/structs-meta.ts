@@ -1,4 +1,4 @@
-// Meta-server structs (WIRE.md 6.2) and the v1 request meta (2.2), as codec tables.
+// Meta-server structs (docs/PROTOCOL.md 5.2) and the v1 request meta (2.2), as codec tables.
 import { boolCodec, i32Codec, i64Codec, listOf, mapOf, stringCodec, structCodec } from './codec.ts';
 import { errorCodeCodec, gpidCodec, hostPortCodec, rpcAddressCodec } from './placeholder-codecs.ts';
 import type {

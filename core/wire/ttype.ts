@@ -21,5 +21,5 @@ export const MSG_CALL: number = MessageType.CALL;
 export const MSG_REPLY: number = MessageType.REPLY;
 export const MSG_ONEWAY: number = MessageType.ONEWAY;
 
-/** High 16 bits of a strict message-begin word (WIRE.md 4.2). */
+/** High 16 bits of a strict message-begin word (docs/PROTOCOL.md 3.2). */
 export const STRICT_VERSION_1 = 0x80010000;

@@ -1,4 +1,4 @@
-// The meta server's RPCs (WIRE.md 5.1, 9): query partition config by index, list / create / drop
+// The meta server's RPCs (docs/PROTOCOL.md 4.1, 8): query partition config by index, list / create / drop
 // table. Only the leader answers; a follower replies RPC-level ERR_OK with err
 // ERR_FORWARD_TO_OTHERS (for query_cfg with the leader's address in partitions[0].primary and
 // hp_primary), and a leader that is not ready yet answers ERR_SERVICE_NOT_ACTIVE.
@@ -35,7 +35,7 @@ const LIST = 'RPC_CM_LIST_APPS';
 const CREATE = 'RPC_CM_CREATE_APP';
 const DROP = 'RPC_CM_DROP_APP';
 
-// list_apps pattern_match_type values (WIRE.md 6.2)
+// list_apps pattern_match_type values (docs/PROTOCOL.md 5.2)
 const MATCH_ALL = 1;
 const MATCH_EXACT = 2;
 const MATCH_ANYWHERE = 3;

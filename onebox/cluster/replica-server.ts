@@ -1,5 +1,5 @@
-// The replica server's RPCs: every rrdb operation of WIRE.md 5.2, with the replica dispatch
-// layer's errors (WIRE.md 7.2) answered before the storage engine is reached:
+// The replica server's RPCs: every rrdb operation of docs/PROTOCOL.md 4.2, with the replica dispatch
+// layer's errors (docs/PROTOCOL.md 6.2) answered before the storage engine is reached:
 //   ERR_HANDLER_NOT_FOUND  unknown RPC name, or app_id <= 0
 //   ERR_BUSY               the node is being throttled (fault "busy")
 //   ERR_OBJECT_NOT_FOUND   this node does not serve the partition

@@ -25,7 +25,7 @@ export {
   type RoutingRefreshState,
   routingRefreshMachine,
 } from './routing-refresh.machine.ts';
-export { type LeafStateOf, leafOf, type StateNames } from './state-names.ts';
+export { type LeafStateOf, leafOf, leafStatesOf, type StateNames } from './state-names.ts';
 
 import { nodeHealthMachine } from './node-health.machine.ts';
 import { requestMachine } from './request.machine.ts';

@@ -11,6 +11,22 @@ export type LeafStateOf<M extends AnyStateMachine> = Leaves<SnapshotFrom<M>['val
 /** a const object naming every leaf state exactly once, `{ ready: 'ready', ... }` */
 export type StateNames<S extends string> = { readonly [K in S]: K };
 
+/** the leaf state names of a definition, in document order, read from its state nodes */
+export function leafStatesOf(machine: AnyStateMachine): string[] {
+  interface Node {
+    key: string;
+    states: Record<string, Node>;
+  }
+  const out: string[] = [];
+  const visit = (n: Node) => {
+    const children = Object.values(n.states);
+    if (children.length === 0) out.push(n.key);
+    for (const c of children) visit(c);
+  };
+  visit(machine.root as unknown as Node);
+  return out;
+}
+
 /** the innermost state name of a snapshot value ({ active: 'awaiting' } -> 'awaiting') */
 export function leafOf<S extends string = string>(value: unknown): S {
   let v = value;

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { MACHINES } from '../machines/index.ts';
+import { leafStatesOf, MACHINES } from '../machines/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -219,18 +219,7 @@ describe('architecture: no import cycle inside core/', () => {
 
 /** leaf state names of every machine (compound states never hold a snapshot) */
 function leafStateNames(): Set<string> {
-  interface StateNode {
-    key: string;
-    states: Record<string, StateNode>;
-  }
-  const out = new Set<string>();
-  const visit = (n: StateNode) => {
-    const children = Object.values(n.states);
-    if (children.length === 0) out.add(n.key);
-    for (const c of children) visit(c);
-  };
-  for (const m of Object.values(MACHINES)) visit(m.root as unknown as StateNode);
-  return out;
+  return new Set(Object.values(MACHINES).flatMap((m) => leafStatesOf(m)));
 }
 
 /** `x === 'name'`, `'name' !== x`, `case 'name':` and `['a', 'name'].includes(` for a state name */

@@ -5,27 +5,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
 import { MACHINE_KINDS } from '../core/client/machine-kinds.ts';
-import { MACHINES } from '../machines/index.ts';
+import { leafStatesOf, MACHINES } from '../machines/index.ts';
 import { coreModuleGraph, toModuleMermaid } from './module-graph.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const ARCHITECTURE_DOC = resolve(ROOT, 'docs', 'ARCHITECTURE.md');
-
-interface StateNode {
-  key: string;
-  states: Record<string, StateNode>;
-}
-
-function leafStates(machine: AnyStateMachine): string[] {
-  const out: string[] = [];
-  const visit = (n: StateNode) => {
-    const children = Object.values(n.states);
-    if (children.length === 0) out.push(n.key);
-    for (const c of children) visit(c);
-  };
-  visit(machine.root as unknown as StateNode);
-  return out;
-}
 
 /** one row per registered kind: the definition it runs, its states, the named actions it performs */
 export function registryTable(): string {
@@ -36,7 +20,7 @@ export function registryTable(): string {
     rows.push([
       `\`${name}\``,
       `\`${kind.machine}\` (\`#${machine.id}\`)`,
-      leafStates(machine).join(', '),
+      leafStatesOf(machine).join(', '),
       actions.join(', '),
     ]);
   }

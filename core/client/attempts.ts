@@ -8,6 +8,9 @@ import type { Attempt, CallState, CoreState, NodeState } from './core-state.ts';
 import type { CallSpec } from './events.ts';
 import { enqueue } from './machine-run.ts';
 
+/** no attempt in flight */
+export const NONE_IN_FLIGHT: readonly Attempt[] = Object.freeze([]);
+
 /** the request header of an attempt: where it goes and the caller's remaining budget */
 function headerOf(spec: CallSpec, appId: number, partition: number, timeoutMs: number): RequestHeader {
   return {
@@ -39,24 +42,27 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   const record: AttemptRecord = { node: node.address, sentAtMs: s.nowMs, outcome: null, endedAtMs: null };
   const attempt: Attempt = { kind: 'attempt', call, node, seqid, record };
   node.conn.pending.set(seqid, attempt);
-  call.inFlight.push(attempt);
+  call.inFlight = call.inFlight.length === 0 ? [attempt] : [...call.inFlight, attempt];
   call.attempts.push(record);
   s.out.push({ type: 'send', address: node.address, bytes });
 }
 
 /** every attempt in flight is abandoned: a late reply to it is dropped */
 export function forgetAttempts(s: CoreState, call: CallState): void {
-  for (const attempt of call.inFlight) {
+  const inFlight = call.inFlight;
+  for (let i = 0; i < inFlight.length; i++) {
+    const attempt = inFlight[i]!;
     attempt.node.conn.pending.delete(attempt.seqid);
     endAttempt(s, attempt.record, 'abandoned');
   }
-  call.inFlight.length = 0;
+  call.inFlight = NONE_IN_FLIGHT;
 }
 
-/** `attempt` was answered: it is no longer in flight */
+/** `attempt` was answered: it is no longer in flight (the others keep their order) */
 export function answered(call: CallState, attempt: Attempt): void {
-  const i = call.inFlight.indexOf(attempt);
-  if (i >= 0) call.inFlight.splice(i, 1);
+  const list = call.inFlight;
+  if (list.length === 1 && list[0] === attempt) call.inFlight = NONE_IN_FLIGHT;
+  else call.inFlight = list.filter((a) => a !== attempt);
 }
 
 /** records an attempt's outcome, once (the first outcome stands) */
@@ -69,7 +75,9 @@ export function endAttempt(s: CoreState, record: AttemptRecord, outcome: string)
 
 /** records `outcome` for every attempt in flight (on `node` only, when given) */
 export function endInFlight(s: CoreState, call: CallState, outcome: string, node?: string): void {
-  for (const attempt of call.inFlight) {
+  const inFlight = call.inFlight;
+  for (let i = 0; i < inFlight.length; i++) {
+    const attempt = inFlight[i]!;
     if (node === undefined || attempt.node.address === node) endAttempt(s, attempt.record, outcome);
   }
 }

@@ -13,8 +13,7 @@ import {
   type RouteSnapshot,
 } from '../routing/index.ts';
 import { ProtocolError, rpcInfo } from '../wire/index.ts';
-import type { RpcName } from '../wire/types.ts';
-import { endInFlight, forgetAttempts, sendAttempt, sendOneWay } from './attempts.ts';
+import { endInFlight, forgetAttempts, NONE_IN_FLIGHT, sendAttempt, sendOneWay } from './attempts.ts';
 import {
   type CallState,
   type CoreState,
@@ -43,7 +42,8 @@ export function startCall(s: CoreState, spec: CallSpec): void {
     return;
   }
   const table = tableOf(s, spec.table);
-  if (rpcInfo(spec.rpc).oneWay) {
+  const rpc = rpcInfo(spec.rpc);
+  if (rpc.oneWay) {
     startOneWay(s, spec, table.routes);
     return;
   }
@@ -51,7 +51,8 @@ export function startCall(s: CoreState, spec: CallSpec): void {
   const runner = s.runners.call;
   const [state, acts] = runner.machine.initial({
     idempotent: spec.idempotent,
-    readOnly: isReadOnly(spec.rpc),
+    // reads may be resent to the same node after an attempt timeout (the request machine's rule)
+    readOnly: rpc.kind === 'read' || rpc.kind === 'scan',
     nowMs: s.nowMs,
     deadlineMs: s.nowMs + spec.timeoutMs,
     attemptTimeoutMs: o.attemptTimeoutMs,
@@ -66,7 +67,7 @@ export function startCall(s: CoreState, spec: CallSpec): void {
     picker: spec.pinnedNode === undefined ? PRIMARY : pinnedTo(spec.pinnedNode),
     state,
     partition: -1,
-    inFlight: [],
+    inFlight: NONE_IN_FLIGHT,
     attached: null,
     waiting: false,
     attempts: [],
@@ -188,8 +189,9 @@ function retireCall(s: CoreState, call: CallState): void {
   // A reply to an attempt still in flight is dropped from now on. Its record is left as the machine
   // left it: a machine that ends a call with attempts in flight must forget them itself (the kill
   // suite checks that every record is closed).
-  for (const attempt of call.inFlight) attempt.node.conn.pending.delete(attempt.seqid);
-  call.inFlight.length = 0;
+  const inFlight = call.inFlight;
+  for (let i = 0; i < inFlight.length; i++) inFlight[i]!.node.conn.pending.delete(inFlight[i]!.seqid);
+  call.inFlight = NONE_IN_FLIGHT;
   call.attached?.attached.delete(call);
   call.attached = null;
   call.table.waiting.delete(call);
@@ -222,9 +224,4 @@ function startOneWay(s: CoreState, spec: CallSpec, routes: RouteSnapshot): void 
 
 function settleFailed(s: CoreState, callId: number, code: string): void {
   s.out.push({ type: 'settle', callId, ok: false, failure: failure(code, null, false, []) });
-}
-
-function isReadOnly(rpc: RpcName): boolean {
-  const kind = rpcInfo(rpc).kind;
-  return kind === 'read' || kind === 'scan';
 }

@@ -106,8 +106,12 @@ export interface CallState extends Instance<RequestContext, RequestEvent> {
   readonly picker: Picker;
   /** partition of the last route lookup (-1 before the first) */
   partition: number;
-  /** attempts written and neither answered nor forgotten, in the order they were sent */
-  readonly inFlight: Attempt[];
+  /**
+   * attempts written and neither answered nor forgotten, in the order they were sent. Replaced,
+   * never changed in place: most calls have one attempt at a time, and a one-element array per
+   * attempt costs less than a growable array per call.
+   */
+  inFlight: readonly Attempt[];
   /** node this call depends on (connecting to it or awaiting its reply) */
   attached: NodeState | null;
   waiting: boolean;

@@ -26,14 +26,15 @@ h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
 h.runUntil(10);
 const key = encodeKey(Buffer.from('hash'), Buffer.from('sort'));
 const hash = partitionHash(Buffer.from('hash'), Buffer.from('sort'));
-h.call({
+const get = {
   table: 't',
   rpc: 'RPC_RRDB_RRDB_GET',
   args: key,
   partitionHash: hash,
   idempotent: true,
   timeoutMs: 1000,
-});
+} as const;
+h.call(get);
 h.runUntil(20); // connects N1 and completes one get
 
 const reply = (seqid: number) =>
@@ -55,19 +56,7 @@ const now = 30;
 let callId = 1000;
 const run = (n: number) => {
   for (let i = 0; i < n; i++) {
-    const out: CoreCommand[] = core.handle(
-      {
-        type: 'call',
-        callId: callId++,
-        table: 't',
-        rpc: 'RPC_RRDB_RRDB_GET',
-        args: key,
-        partitionHash: hash,
-        idempotent: true,
-        timeoutMs: 1000,
-      },
-      now,
-    );
+    const out: CoreCommand[] = core.handle({ type: 'call', callId: callId++, ...get }, now);
     const send = out.find((c) => c.type === 'send');
     if (send === undefined || send.type !== 'send') throw new Error('no send');
     // the request's seqid follows the method name in the message header

@@ -4,31 +4,13 @@ import { createActor, SimulatedClock, transition } from 'xstate';
 import { type AfterEvent, type Command, compileMachine } from '../core/executor/index.ts';
 import { makeStepper } from '../tests/fixtures/machines/oracle.ts';
 import { type ReqEvent, requestMachine } from '../tests/fixtures/machines/request.ts';
+import { nsPerOp } from './lib/ns-per-op.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const ROUND_MS = Number(process.env.ROUND_MS ?? 300);
 
-function bench(opsPerCall: number, fn: () => void): number {
-  let n = 1;
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms > 50) {
-      n = Math.max(1, Math.round((n * ROUND_MS) / ms));
-      break;
-    }
-    n *= 2;
-  }
-  const res: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    res.push(Number(process.hrtime.bigint() - t0) / (n * opsPerCall));
-  }
-  res.sort((a, b) => a - b);
-  return res[Math.floor(res.length / 2)] as number;
-}
+const bench = (opsPerCall: number, fn: () => void): number =>
+  nsPerOp(fn, { rounds: ROUNDS, roundMs: ROUND_MS, calibrateMs: 50, opsPerCall });
 
 const input = { id: 1, maxAttempts: Number.POSITIVE_INFINITY, timeoutMs: 1000 };
 const cycle: (ReqEvent | AfterEvent)[] = [
@@ -133,26 +115,24 @@ const row = (group: string, name: string, ns: number) => {
     }),
   );
 }
-{
-  row(
-    'lifecycle (init + 4 events)',
-    'executor',
-    bench(1, () => {
-      let s = compiled.initial(input)[0];
-      for (const e of lifecycle) s = compiled.transition(s, e)[0];
-      sink += s.status === 'done' ? 1 : 0;
-    }),
-  );
-  row(
-    'lifecycle (init + 4 events)',
-    'xstate reused-scope stepper',
-    bench(1, () => {
-      let s = stepper.init(input)[0];
-      for (const e of lifecycle) s = stepper.step(s, e)[0];
-      sink += s.status === 'done' ? 1 : 0;
-    }),
-  );
-}
+row(
+  'lifecycle (init + 4 events)',
+  'executor',
+  bench(1, () => {
+    let s = compiled.initial(input)[0];
+    for (const e of lifecycle) s = compiled.transition(s, e)[0];
+    sink += s.status === 'done' ? 1 : 0;
+  }),
+);
+row(
+  'lifecycle (init + 4 events)',
+  'xstate reused-scope stepper',
+  bench(1, () => {
+    let s = stepper.init(input)[0];
+    for (const e of lifecycle) s = stepper.step(s, e)[0];
+    sink += s.status === 'done' ? 1 : 0;
+  }),
+);
 
 process.stderr.write('\n');
 const fmt = (n: number) => n.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

@@ -16,6 +16,7 @@ import {
 } from '../core/wire/index.ts';
 import { ThriftReader, ThriftWriter } from '../core/wire/thrift-io.ts';
 import { parseCli } from '../scripts/cli-args.ts';
+import { nsPerOp } from './lib/ns-per-op.ts';
 
 parseCli(
   `usage: npm run bench:wire
@@ -28,27 +29,7 @@ and decoders, next to the same schema codecs over thrift's TBinaryProtocol. Take
 const ROUNDS = 9;
 const ROUND_MS = 150;
 
-function bench(fn: () => void): number {
-  let n = 1;
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms > 30) {
-      n = Math.max(1, Math.round((n * ROUND_MS) / ms));
-      break;
-    }
-    n *= 2;
-  }
-  const res: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    res.push(Number(process.hrtime.bigint() - t0) / n);
-  }
-  res.sort((a, b) => a - b);
-  return res[Math.floor(res.length / 2)]!;
-}
+const bench = (fn: () => void): number => nsPerOp(fn, { rounds: ROUNDS, roundMs: ROUND_MS, calibrateMs: 30 });
 
 const hashKey = Buffer.from('user_000123');
 const sortKey = Buffer.from('profile');

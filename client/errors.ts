@@ -107,7 +107,7 @@ export class PegasusTableNotFoundError extends PegasusError {
 
 /**
  * The replica answered the RPC but its storage engine refused the operation (rrdb `error` field,
- * WIRE.md 6.5): e.g. incr on a non-integer value -> code 'InvalidArgument', status 4.
+ * docs/PROTOCOL.md 5.5): e.g. incr on a non-integer value -> code 'InvalidArgument', status 4.
  */
 export class PegasusStorageError extends PegasusError {
   /** `'PegasusStorageError'` */

@@ -1,4 +1,4 @@
-// TTL seconds -> the absolute "Pegasus epoch" expiry the wire carries (WIRE.md 12.4).
+// TTL seconds -> the absolute "Pegasus epoch" expiry the wire carries (docs/PROTOCOL.md 10.3).
 // This is the one place that reads the wall clock: the core never does, and the server compares
 // expiries against its own wall clock.
 import { PEGASUS_EPOCH_UNIX_SEC } from '../core/wire/index.ts';

@@ -33,7 +33,7 @@ export function toBytes(name: string, v: unknown): Uint8Array {
 }
 
 /**
- * Hash keys: shorter than 0xFFFF bytes (the full key stores the length in a u16, WIRE.md 8.1).
+ * Hash keys: shorter than 0xFFFF bytes (the full key stores the length in a u16, docs/PROTOCOL.md 7.1).
  * Empty is allowed only where the op addresses one record (the sort key then picks the partition).
  */
 export function toHashKey(v: unknown, allowEmpty: boolean): Uint8Array {

@@ -2,6 +2,7 @@
 // One connection per address; a closed, reset or refused connection means down at once, and down
 // means nobody waits: the core fails or re-routes every call pending on the node in the same step.
 import { assign, setup } from 'xstate';
+import type { LeafStateOf, StateNames } from './state-names.ts';
 
 export interface NodeHealthInput {
   address: string;
@@ -157,3 +158,15 @@ export const nodeHealthMachine = setup({
     closed: { type: 'final' },
   },
 });
+
+/** The node-health machine's leaf states; `satisfies` fails to compile when a state is renamed. */
+export type NodeHealthState = LeafStateOf<typeof nodeHealthMachine>;
+export const NODE_HEALTH = {
+  idle: 'idle',
+  connecting: 'connecting',
+  ready: 'ready',
+  suspect: 'suspect',
+  down: 'down',
+  closed: 'closed',
+} as const satisfies StateNames<NodeHealthState>;
+export type NodeHealthEventType = NodeHealthEvent['type'];

@@ -2,6 +2,7 @@
 // The machine decides; the core executes its named actions and feeds back facts as events.
 // Time enters only through events (`nowMs`); every timed state derives its delay from context.
 import { assign, setup } from 'xstate';
+import type { LeafStateOf, StateNames } from './state-names.ts';
 
 /** How a reply error may be retried (decided by the core's error classification table). */
 export type RetryClass = 'never' | 'always' | 'idempotent-only';
@@ -52,7 +53,10 @@ export type RequestEvent =
   | { type: 'ROUTE_CONNECTING'; node: string }
   /** no usable primary (none in the table, route invalidated, or the primary is known down) */
   | { type: 'ROUTE_MISSING' }
-  /** routing or node availability changed for this call's partition: look again */
+  /**
+   * routing or node availability changed for this call's partition: look again (`primary`: the node
+   * the call's picker names now, the partition's primary unless the call is pinned)
+   */
   | { type: 'ROUTE_CHANGED'; nowMs: number; primary: string | null }
   /** the connection this call depends on closed, reset, was refused or broke the protocol */
   | { type: 'NODE_DOWN'; nowMs: number; node: string; reason: string }
@@ -317,3 +321,18 @@ export const requestMachine = requestSetup.createMachine({
     },
   },
 });
+
+/** The request machine's leaf states; `satisfies` fails to compile when a state is renamed. */
+export type RequestState = LeafStateOf<typeof requestMachine>;
+export const REQUEST_STATE = {
+  resolving: 'resolving',
+  waitingRoute: 'waitingRoute',
+  connecting: 'connecting',
+  awaiting: 'awaiting',
+  awaitingLate: 'awaitingLate',
+  retrying: 'retrying',
+  backoff: 'backoff',
+  succeeded: 'succeeded',
+  failed: 'failed',
+} as const satisfies StateNames<RequestState>;
+export type RequestEventType = RequestEvent['type'];

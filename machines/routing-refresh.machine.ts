@@ -5,6 +5,7 @@
 // promotion is seen within the cap and the rate stays near 1000 / pollCapMs per second. Once an
 // answer leaves nobody waiting, the schedule only resets after a full quiet period.
 import { assign, setup } from 'xstate';
+import type { LeafStateOf, StateNames } from './state-names.ts';
 
 export interface RoutingRefreshInput {
   /** first poll delay while calls wait for a primary */
@@ -179,3 +180,15 @@ export const routingRefreshMachine = setup({
     closed: { type: 'final' },
   },
 });
+
+/** The routing-refresh machine's leaf states; `satisfies` fails to compile when a state is renamed. */
+export type RoutingRefreshState = LeafStateOf<typeof routingRefreshMachine>;
+export const ROUTING_STATE = {
+  idle: 'idle',
+  querying: 'querying',
+  polling: 'polling',
+  quiet: 'quiet',
+  backoff: 'backoff',
+  closed: 'closed',
+} as const satisfies StateNames<RoutingRefreshState>;
+export type RoutingRefreshEventType = RoutingRefreshEvent['type'];

@@ -14,6 +14,7 @@
 import type { CoreCommand, CoreEvent } from '../core/client/index.ts';
 import { encodeKey } from '../core/routing/index.ts';
 import { classifyError } from '../core/wire/index.ts';
+import { NODE_HEALTH } from '../machines/index.ts';
 import type { Cluster } from '../onebox/index.ts';
 import { hashKeyOf } from './call-specs.ts';
 import { canon } from './canon.ts';
@@ -120,7 +121,7 @@ export class Monitor {
     const now = this.nowMs();
     for (const a of this.addresses) {
       const health = core.nodeHealth(a);
-      if ((health === 'down' || health === 'closed') && core.callsWaitingOn(a).length > 0)
+      if ((health === NODE_HEALTH.down || health === NODE_HEALTH.closed) && core.callsWaitingOn(a).length > 0)
         this.violate('no-wait-on-down', `calls ${core.callsWaitingOn(a)} wait on ${a}, which is ${health}`);
     }
     if (core.metaQueriesInFlight(TABLE) > 1) this.violate('single-flight', 'more than one meta query');

@@ -1,7 +1,10 @@
-// The real client core on the simulated network: the simulation's counterpart of the Node driver.
-// Same contract as the driver: commands performed in order, events from replaced or closed
-// connections dropped, one timer armed at the core's next deadline, time from the virtual clock.
+// The real client core on the simulated network, run by the same driver loop as the Node driver
+// (core/driver/driver-loop.ts): only the ports differ. Time is the virtual clock, connections are
+// the network's client endpoints, and the one timer is re-armed whenever the core's next deadline
+// changes (exactly at it, so the simulation never sees a spurious tick).
 import { ClientCore, type CoreCommand, type CoreEvent, type CoreOptionsInput } from '../core/client/index.ts';
+import { DriverLoop } from '../core/driver/driver-loop.ts';
+import type { Link, LinkEvents, Network, TimerPort } from '../core/driver/ports.ts';
 import type { SimClientConnection, SimClientHandlers, TimerHandle } from '../onebox/index.ts';
 
 /**
@@ -20,77 +23,37 @@ export interface SimClientHooks {
   afterHandle?(event: CoreEvent, commands: CoreCommand[], client: SimClient): void;
 }
 
-export class SimClient {
-  readonly core: ClientCore;
-  private readonly conns = new Map<string, SimClientConnection>();
+/** client endpoints of the simulated network as the loop's links */
+class SimLinks implements Network {
+  constructor(private readonly sim: ClientNetwork) {}
+
+  open(address: string, events: LinkEvents): Link {
+    let conn: SimClientConnection | undefined;
+    const link: Link = {
+      address,
+      write: (bytes) => conn?.write(bytes),
+      close: () => conn?.close(),
+    };
+    conn = this.sim.connect(address, {
+      onOpen: () => events.opened(link),
+      onData: (bytes) => events.data(link, bytes),
+      onClose: (kind) => events.lost(link, kind),
+    });
+    return link;
+  }
+}
+
+/** the one virtual timer, moved whenever the core's next deadline moves */
+class SimTimer implements TimerPort {
   private timer: TimerHandle | undefined;
   private timerAtMs: number | null = null;
-  private handling = false;
-  private readonly backlog: CoreEvent[] = [];
 
   constructor(
     private readonly sim: ClientNetwork,
-    options: CoreOptionsInput,
-    private readonly hooks: SimClientHooks = {},
-  ) {
-    this.core = new ClientCore(options);
-  }
+    private readonly fire: () => void,
+  ) {}
 
-  /** feed one event to the core now (re-entrant calls are queued behind the current one) */
-  feed(event: CoreEvent): void {
-    this.backlog.push(event);
-    if (this.handling) return;
-    this.handling = true;
-    try {
-      for (let e = this.backlog.shift(); e !== undefined; e = this.backlog.shift()) {
-        const commands = this.core.handle(e, this.sim.nowMs());
-        for (const c of commands) this.perform(c);
-        this.hooks.afterHandle?.(e, commands, this);
-      }
-    } finally {
-      this.handling = false;
-    }
-    this.rearm();
-  }
-
-  openConnectionCount(): number {
-    return this.conns.size;
-  }
-
-  private perform(c: CoreCommand): void {
-    switch (c.type) {
-      case 'connect': {
-        this.conns.get(c.address)?.close();
-        const conn: SimClientConnection = this.sim.connect(c.address, {
-          onOpen: () => {
-            if (this.conns.get(c.address) === conn) this.feed({ type: 'connected', address: c.address });
-          },
-          onData: (bytes) => {
-            if (this.conns.get(c.address) === conn) this.feed({ type: 'data', address: c.address, bytes });
-          },
-          onClose: (kind) => {
-            if (this.conns.get(c.address) !== conn) return;
-            this.conns.delete(c.address);
-            this.feed({ type: 'connectionLost', address: c.address, reason: kind });
-          },
-        });
-        this.conns.set(c.address, conn);
-        break;
-      }
-      case 'send':
-        this.conns.get(c.address)?.write(c.bytes);
-        break;
-      case 'disconnect':
-        this.conns.get(c.address)?.close();
-        this.conns.delete(c.address);
-        break;
-      default:
-        break;
-    }
-  }
-
-  private rearm(): void {
-    const at = this.core.nextTimerMs();
+  arm(at: number | null): void {
     if (at === this.timerAtMs) return;
     if (this.timer !== undefined) this.sim.clearTimer(this.timer);
     this.timer = undefined;
@@ -99,7 +62,36 @@ export class SimClient {
     this.timer = this.sim.setTimer(Math.max(0, at - this.sim.nowMs()), () => {
       this.timer = undefined;
       this.timerAtMs = null;
-      this.feed({ type: 'tick' });
+      this.fire();
     });
+  }
+}
+
+export class SimClient {
+  readonly core: ClientCore;
+  private readonly loop: DriverLoop;
+
+  constructor(sim: ClientNetwork, options: CoreOptionsInput, hooks: SimClientHooks = {}) {
+    this.core = new ClientCore(options);
+    const afterHandle = hooks.afterHandle;
+    this.loop = new DriverLoop(this.core, {
+      clock: sim,
+      network: new SimLinks(sim),
+      timer: new SimTimer(sim, () => this.loop.feed({ type: 'tick' })),
+      ...(afterHandle === undefined
+        ? {}
+        : {
+            hooks: { afterHandle: (event, commands) => afterHandle(event, commands as CoreCommand[], this) },
+          }),
+    });
+  }
+
+  /** feed one event to the core now (re-entrant calls are queued behind the current one) */
+  feed(event: CoreEvent): void {
+    this.loop.feed(event);
+  }
+
+  openConnectionCount(): number {
+    return this.loop.linkCount;
   }
 }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { leafStatesOf, MACHINES } from '../machines/index.ts';
 import { importsOf } from './helpers/imports-of.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -130,5 +131,157 @@ describe('architecture: import directions', () => {
       }
     }
     assert.deepEqual(hits, []);
+  });
+});
+
+/** repo-relative file -> the repo-relative files it imports (relative imports only, types included) */
+export function importGraph(dir: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const full of tsFiles(join(ROOT, dir))) {
+    const file = relative(ROOT, full).split('\\').join('/');
+    const targets = importsOf(readFileSync(full, 'utf8'))
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) =>
+        relative(ROOT, resolve(ROOT, dirname(file), spec))
+          .split('\\')
+          .join('/'),
+      );
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+/** the import cycles of a graph: each strongly connected component of more than one file, or a file importing itself */
+export function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  // Tarjan's algorithm, iterative over an explicit stack of (node, next edge index)
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  for (const root of graph.keys()) {
+    if (index.has(root)) continue;
+    const work: Array<[string, number]> = [[root, 0]];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const [v, i] = frame;
+      const edges = (graph.get(v) ?? []).filter((w) => graph.has(w));
+      if (i < edges.length) {
+        frame[1] = i + 1;
+        const w = edges[i]!;
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push([w, 0]);
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent !== undefined) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(v)!));
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.sort());
+      }
+    }
+  }
+  return cycles;
+}
+
+describe('architecture: no import cycle inside core/', () => {
+  it('the cycle finder finds cycles, self-imports included, and nothing in a DAG', () => {
+    const g = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
+    assert.deepEqual(importCycles(g({ a: ['b'], b: ['c'], c: ['a'], d: ['a'] })), [['a', 'b', 'c']]);
+    assert.deepEqual(importCycles(g({ a: ['a'], b: [] })), [['a']]);
+    assert.deepEqual(importCycles(g({ a: ['b', 'c'], b: ['c'], c: [] })), []);
+    assert.equal(importCycles(g({ a: ['b'], b: ['a'], c: ['d'], d: ['c'] })).length, 2);
+  });
+
+  it('the modules of core/ import each other without a cycle (type-only imports count)', () => {
+    const graph = importGraph('core');
+    assert.ok(graph.size > 20, 'no files found: the scan is broken');
+    assert.deepEqual(importCycles(graph), []);
+  });
+});
+
+/** leaf state names of every machine (compound states never hold a snapshot) */
+function leafStateNames(): Set<string> {
+  return new Set(Object.values(MACHINES).flatMap((m) => leafStatesOf(m)));
+}
+
+/** `x === 'name'`, `'name' !== x`, `case 'name':` and `['a', 'name'].includes(` for a state name */
+export function stateNameComparisons(
+  source: string,
+  names: ReadonlySet<string>,
+): Array<{ line: number; name: string; text: string }> {
+  const hits: Array<{ line: number; name: string; text: string }> = [];
+  const literal = /'([A-Za-z]+)'/g;
+  source.split('\n').forEach((line, i) => {
+    const code = line.replace(/\/\/.*$/, '');
+    for (const m of code.matchAll(literal)) {
+      const name = m[1] ?? '';
+      if (!names.has(name)) continue;
+      const before = code.slice(0, m.index).trimEnd();
+      const after = code.slice((m.index ?? 0) + m[0].length).trimStart();
+      const compared =
+        /[=!]==$/.test(before) ||
+        /^[=!]==/.test(after) ||
+        /\bcase$/.test(before) ||
+        (/\[[^\]]*$/.test(before) && /^[^\]]*\]\.includes\(/.test(after));
+      if (compared) hits.push({ line: i + 1, name, text: line.trim() });
+    }
+  });
+  return hits;
+}
+
+/** comparisons with a string that happens to equal a state name but is not one (file: literal) */
+const NOT_STATE_NAMES = new Set(['sim/monitor.ts: failed']);
+
+describe('architecture: machine state names come from machines/', () => {
+  const names = leafStateNames();
+
+  it('the checker finds each form of comparison', () => {
+    const probe = new Set(['ready', 'down']);
+    assert.deepEqual(
+      stateNameComparisons(
+        [
+          "if (h === 'ready') x();",
+          "if ('down' !== h) x();",
+          "case 'ready':",
+          "['idle', 'ready'].includes(h)",
+          "notify('ready'); // h === 'down'",
+          "const t = 'readyish' === h;",
+        ].join('\n'),
+        probe,
+      ).map((h) => `${h.line}:${h.name}`),
+      ['1:ready', '2:down', '3:ready', '4:ready'],
+    );
+  });
+
+  it('no file in core/, client/, sim/ or tests/helpers/ compares a state against a string literal', () => {
+    assert.ok(names.has('awaiting') && names.has('suspect') && names.has('querying'));
+    const hits: string[] = [];
+    for (const dir of ['core', 'client', 'sim', 'tests/helpers']) {
+      for (const full of tsFiles(join(ROOT, dir))) {
+        const file = relative(ROOT, full).split('\\').join('/');
+        for (const hit of stateNameComparisons(readFileSync(full, 'utf8'), names)) {
+          if (!NOT_STATE_NAMES.has(`${file}: ${hit.name}`)) hits.push(`${file}:${hit.line}: ${hit.text}`);
+        }
+      }
+    }
+    assert.deepEqual(hits, [], 'use REQUEST_STATE / NODE_HEALTH / ROUTING_STATE from machines/');
   });
 });

@@ -9,7 +9,6 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { NodeDriver } from '../client/node-driver.ts';
 import { type LinkSink, SocketLink } from '../client/socket-link.ts';
-import type { TraceRecord } from '../client/trace.ts';
 import type { ConnectionLossReason } from '../core/client/index.ts';
 import { encodeRequest, encodeResponse } from '../core/wire/index.ts';
 import { args, configReply, FakeServer, QUERY_CFG, refusedAddress } from './helpers/fake-server.ts';
@@ -90,17 +89,6 @@ describe('SocketLink', () => {
 });
 
 describe('NodeDriver', () => {
-  it('feeds nothing to the core from a link it does not hold (replaced or disconnected)', async () => {
-    const trace: TraceRecord[] = [];
-    const driver = new NodeDriver({ metaServers: ['127.0.0.1:1'] }, { trace: (r) => trace.push(r) });
-    const stale = { address: '127.0.0.1:1' } as SocketLink;
-    driver.connected(stale);
-    driver.data(stale, Buffer.from([1, 2, 3]));
-    driver.lost({ ...stale, closed: Promise.resolve() } as unknown as SocketLink, 'reset');
-    assert.deepEqual(trace, []);
-    await driver.close();
-  });
-
   it('arms no timer and holds no socket after close', async () => {
     const server = await FakeServer.start((f) =>
       f.name === QUERY_CFG && args(QUERY_CFG, f).app_name === 't'

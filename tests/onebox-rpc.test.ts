@@ -365,9 +365,9 @@ describe('onebox meta server', () => {
     box.close();
   });
 
-  it('a follower answers ERR_FORWARD_TO_OTHERS with the leader in partitions[0] (WIRE.md vector S8)', () => {
+  it('a follower answers ERR_FORWARD_TO_OTHERS with the leader in partitions[0] (docs/PROTOCOL.md 11, vector S8)', () => {
     const box = createSimOnebox({ seed: 11, metas: 3, detectMs: 2000 });
-    // Make the second meta the leader, as in WIRE.md S8 (leader 127.0.0.1:34602).
+    // Make the second meta the leader, as in vector S8 (leader 127.0.0.1:34602).
     assert.deepEqual(box.fault({ node: '127.0.0.1:34602', kind: 'leader' }).ok, true);
     const follower = new SimRawClient(box.sim, '127.0.0.1:34601');
     const chunks: Buffer[] = [];
@@ -382,7 +382,7 @@ describe('onebox meta server', () => {
     assert.equal(r.partitions.length, 1);
     assert.equal(r.partitions[0]!.primary, '127.0.0.1:34602');
     assert.deepEqual(r.partitions[0]!.hp_primary, { host: '127.0.0.1', port: 34602, type: 1 });
-    // WIRE.md section 11.2, vector S8, row by row.
+    // Vector S8 (docs/PROTOCOL.md 11), row by row.
     const s8 = [
       '00 00 00 dd 00 00 00 06 45 52 52 5f 4f 4b 80 01',
       '00 02 00 00 00 2a 52 50 43 5f 43 4d 5f 51 55 45',

@@ -8,7 +8,7 @@ import { b } from './onebox-storage-helpers.ts';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-describe('onebox storage: local key codec (WIRE.md 8.1)', () => {
+describe('onebox storage: local key codec (docs/PROTOCOL.md 7.1)', () => {
   it('encodes the TestBasic.java examples', () => {
     assert.equal(hex(encodeKey(b(''), b(''))), '0000');
     assert.equal(hex(encodeKey(Buffer.from([0x44]), b(''))), '000144');
@@ -34,7 +34,7 @@ describe('onebox storage: local key codec (WIRE.md 8.1)', () => {
   });
 });
 
-describe('onebox storage: local crc64 (WIRE.md 8.2)', () => {
+describe('onebox storage: local crc64 (docs/PROTOCOL.md 7.2)', () => {
   it('matches the worked values', () => {
     assert.equal(crc64(b('')), 0n);
     assert.equal(crc64(b('a')), 0x8c2f8445b4cbfc3cn);

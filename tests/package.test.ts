@@ -169,7 +169,7 @@ describe('npm pack: installed in a scratch app', () => {
            { app_id: 2, partition_index: 4, client_timeout_ms: 1000, partition_hash: routing.crc64(Buffer.from('a')), is_backup_request: false }).length,
        }));`,
     ]);
-    // 94 bytes: WIRE.md vector S2 (GET, header v1)
+    // 94 bytes: docs/PROTOCOL.md 11, vector S2 (GET, header v1)
     assert.deepEqual(JSON.parse(out), {
       client: 'function',
       closed: true,

@@ -1,4 +1,4 @@
-// CRC64 of WIRE.md 8.2: table entries matching the server's static table, and the worked values.
+// CRC64 of docs/PROTOCOL.md 7.2: table entries matching the server's static table, and the worked values.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc64, crc64TableEntry, partitionHash, partitionIndex } from '../core/routing/index.ts';

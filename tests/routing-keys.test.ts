@@ -1,4 +1,4 @@
-// Key layout and next-key of WIRE.md 8.1 (V3, Java TestBasic cases).
+// Key layout and next-key of docs/PROTOCOL.md 7.1 (vector V3, Java TestBasic cases).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeKey, encodeKey, nextKey, nextKeyOf } from '../core/routing/index.ts';

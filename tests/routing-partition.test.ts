@@ -1,4 +1,4 @@
-// Partition index (unsigned 64-bit modulo) and split-parent redirection (WIRE.md 8.3, 8.4, V4).
+// Partition index (unsigned 64-bit modulo) and split-parent redirection (docs/PROTOCOL.md 7.3, 7.4, vector V4).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc64, partitionIndex, resolvePartition } from '../core/routing/index.ts';

@@ -1,4 +1,4 @@
-// The error-name list and the classification table (WIRE.md 7.1, 7.3, 7.4).
+// The error-name list and the classification table (docs/PROTOCOL.md 6).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyError, ERROR_NAMES, mayRetry, SERVER_ERROR_NAMES } from '../core/wire/index.ts';
@@ -73,7 +73,7 @@ describe('classifyError', () => {
     assert.equal(classifyError('ERR_ZOOKEEPER_OPERATION').retry, 'never');
     assert.equal(classifyError('ERR_ZOOKEEPER_OPERATION').known, true);
   });
-  it('meta actions (WIRE.md 9)', () => {
+  it('meta actions (docs/PROTOCOL.md 8)', () => {
     assert.equal(classifyError('ERR_OK').meta, 'ok');
     assert.equal(classifyError('ERR_FORWARD_TO_OTHERS').meta, 'follow-leader');
     assert.equal(classifyError('ERR_SERVICE_NOT_ACTIVE').meta, 'retry-same-later');

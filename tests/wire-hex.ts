@@ -1,4 +1,4 @@
-// Test helper: turns the hex dumps of WIRE.md ("0000: 54 48 ...", one line per 16 bytes) into bytes.
+// Test helper: turns the protocol's hex dumps (docs/PROTOCOL.md 11) ("0000: 54 48 ...", one line per 16 bytes) into bytes.
 export function hex(dump: string): Buffer {
   const bytes = dump
     .split('\n')

@@ -1,4 +1,4 @@
-// Hex dumps of WIRE.md section 11 (V1, V5, S1-S10), verbatim.
+// Hex dumps of the protocol test vectors V1, V5 and S1-S10 (docs/PROTOCOL.md 11).
 import { hex } from './wire-hex.ts';
 
 export const V1 = hex(`

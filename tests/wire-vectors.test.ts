@@ -1,4 +1,4 @@
-// Byte-exact checks against WIRE.md 11.1 (V1-V5) and 11.2 (S1-S11), in both directions.
+// Byte-exact checks against the vectors of docs/PROTOCOL.md 11 (V1-V5, S1-S11), in both directions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

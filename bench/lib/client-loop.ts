@@ -3,8 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Table } from '../../client/index.ts';
 import type { BenchKey, BenchOp } from './keys.ts';
-import type { PhaseLimits, PhaseResult } from './phase.ts';
-import { summarize } from './stats.ts';
+import { type PhaseLimits, type PhaseResult, phaseResult } from './phase.ts';
 
 export async function runClient(
   table: Table,
@@ -45,13 +44,5 @@ export async function runClient(
   const cpu = process.cpuUsage(cpu0);
   if (firstError !== undefined)
     process.stderr.write(`client ${op}: ${errors} errors, first: ${String(firstError)}\n`);
-  return {
-    ops: done,
-    errors,
-    elapsedMs,
-    opsPerSec: (done / elapsedMs) * 1000,
-    cpuUsPerOp: (cpu.user + cpu.system) / done,
-    cpuUserUsPerOp: cpu.user / done,
-    ...summarize(latencies, done),
-  };
+  return phaseResult(done, errors, elapsedMs, cpu, latencies, done);
 }

@@ -3,8 +3,7 @@
 // finds frame boundaries (total_length), checks the reply is ERR_OK and reads the seqid to time it.
 import { createConnection, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { PhaseLimits, PhaseResult } from './phase.ts';
-import { summarize } from './stats.ts';
+import { type PhaseLimits, type PhaseResult, phaseResult } from './phase.ts';
 
 export interface FloorTarget {
   /** address of each socket */
@@ -126,13 +125,5 @@ export async function runFloor(target: FloorTarget, limits: PhaseLimits): Promis
   for (const s of sockets) s.destroy();
   const elapsedMs = lastDoneAt - t0;
   const n = Math.min(done, latencies.length);
-  return {
-    ops: done,
-    errors,
-    elapsedMs,
-    opsPerSec: (done / elapsedMs) * 1000,
-    cpuUsPerOp: (cpu.user + cpu.system) / done,
-    cpuUserUsPerOp: cpu.user / done,
-    ...summarize(latencies, n),
-  };
+  return phaseResult(done, errors, elapsedMs, cpu, latencies, n);
 }

@@ -1,4 +1,4 @@
-// checkAndSet's check types: cas_check_type (WIRE.md 6.4) without the CT_ prefix, in camelCase.
+// checkAndSet's check types: cas_check_type (docs/PROTOCOL.md 5.4) without the CT_ prefix, in camelCase.
 import { CasCheckType } from '../../core/wire/index.ts';
 import { fail } from '../validate.ts';
 

@@ -93,7 +93,7 @@ export function multiDelPlan(
   return {
     op: 'multiDel',
     rpc: 'RPC_RRDB_RRDB_MULTI_REMOVE',
-    // max_count is deprecated: always 0 (WIRE.md 6.3)
+    // max_count is deprecated: always 0 (docs/PROTOCOL.md 5.3)
     args: { hash_key: h, sort_keys: toBytesList('sortKeys', sortKeys), max_count: 0n },
     partitionHash: partitionHash(h, EMPTY),
     idempotent: true,

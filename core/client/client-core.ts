@@ -2,22 +2,28 @@
 // It owns the machine instances (one per call, per server address, per table) and executes the
 // named actions their definitions emit; it decides nothing the machines decide. Events produced
 // while executing actions go through one FIFO queue and are run to completion inside handle().
-// The work is split by concern: core-state.ts (the state), machine-run.ts (stepping the machines),
-// call-, node- and table-actions.ts (what their named actions do), replies.ts (what servers send),
-// instances.ts (creating instances on first use).
+// The work is split by concern: core-state.ts (the state), machine-run.ts (the interpreter),
+// machine-kinds.ts (the registry: call-kind.ts, node-kind.ts, table-kind.ts say what each
+// machine's named actions do), attempts.ts and picker.ts (where and how a call's attempts go),
+// replies.ts (what servers send). docs/ARCHITECTURE.md follows one event through them.
 
-import { rpcInfo } from '../wire/index.ts';
-import type { RpcName } from '../wire/types.ts';
+import {
+  NODE_HEALTH,
+  type NodeHealthState,
+  type RequestState,
+  type RoutingRefreshState,
+} from '../../machines/index.ts';
+import { isLoaded, type RouteSnapshot } from '../routing/route-snapshot.ts';
+import { startCall } from './call-kind.ts';
 import type { CoreCommand } from './commands.ts';
-import { type CallState, CoreState, failure, leafOf } from './core-state.ts';
+import { CoreState, failure, healthOf, requestStateOf, routingStateOf } from './core-state.ts';
 import { describeState } from './describe-state.ts';
-import type { CallSpec, CoreEvent } from './events.ts';
-import { tableOf } from './instances.ts';
-import { afterStep, drain, enqueue, fireDueTimers } from './machine-run.ts';
+import type { CoreEvent } from './events.ts';
+import { MACHINE_KINDS } from './machine-kinds.ts';
+import { drain, enqueue, fireDueTimers } from './machine-run.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { onData } from './replies.ts';
-import type { RouteTable } from './route-table.ts';
-import { configOf, failOpen, failOpens } from './table-actions.ts';
+import { configOf, failOpen, failOpens, tableOf } from './table-kind.ts';
 
 export type { CallState, NodeState, TableState } from './core-state.ts';
 
@@ -26,7 +32,7 @@ export class ClientCore {
   private readonly s: CoreState;
 
   constructor(options: CoreOptionsInput) {
-    this.s = new CoreState(options);
+    this.s = new CoreState(options, MACHINE_KINDS);
     this.options = this.s.options;
   }
 
@@ -36,7 +42,7 @@ export class ClientCore {
     if (nowMs > this.s.nowMs) this.s.nowMs = nowMs;
     switch (event.type) {
       case 'call':
-        this.startCall(event);
+        startCall(this.s, event);
         break;
       case 'openTable':
         this.openTable(event.requestId, event.table, event.timeoutMs);
@@ -104,22 +110,23 @@ export class ClientCore {
     return node === undefined ? [] : [...node.attached].map((c) => c.spec.callId);
   }
 
-  callState(callId: number): string | null {
+  callState(callId: number): RequestState | null {
     const call = this.s.calls.get(callId);
-    return call === undefined ? null : leafOf(call.state.value);
+    return call === undefined ? null : requestStateOf(call);
   }
 
-  nodeHealth(address: string): string | null {
+  nodeHealth(address: string): NodeHealthState | null {
     const node = this.s.nodes.get(address);
-    return node === undefined ? null : leafOf(node.state.value);
+    return node === undefined ? null : healthOf(node);
   }
 
-  routingState(table: string): string | null {
+  routingState(table: string): RoutingRefreshState | null {
     const t = this.s.tables.get(table);
-    return t === undefined ? null : leafOf(t.state.value);
+    return t === undefined ? null : routingStateOf(t);
   }
 
-  routeTable(table: string): RouteTable | null {
+  /** the table's current routing snapshot (immutable: a later answer replaces it) */
+  routeTable(table: string): RouteSnapshot | null {
     return this.s.tables.get(table)?.routes ?? null;
   }
 
@@ -129,7 +136,7 @@ export class ClientCore {
 
   openConnections(): string[] {
     return [...this.s.nodes.values()]
-      .filter((n) => ['connecting', 'ready', 'suspect'].includes(leafOf(n.state.value)))
+      .filter((n) => CONNECTED_OR_OPENING.has(healthOf(n)))
       .map((n) => n.address);
   }
 
@@ -156,11 +163,11 @@ export class ClientCore {
     tables: Record<string, string>;
   } {
     const calls: Record<string, string> = {};
-    for (const [id, c] of this.s.calls) calls[String(id)] = leafOf(c.state.value);
+    for (const [id, c] of this.s.calls) calls[String(id)] = requestStateOf(c);
     const nodes: Record<string, string> = {};
-    for (const [address, n] of this.s.nodes) nodes[address] = leafOf(n.state.value);
+    for (const [address, n] of this.s.nodes) nodes[address] = healthOf(n);
     const tables: Record<string, string> = {};
-    for (const [name, t] of this.s.tables) tables[name] = leafOf(t.state.value);
+    for (const [name, t] of this.s.tables) tables[name] = routingStateOf(t);
     return { calls, nodes, tables };
   }
 
@@ -168,7 +175,7 @@ export class ClientCore {
   metaQueriesInFlight(table: string): number {
     let n = 0;
     for (const node of this.s.nodes.values()) {
-      for (const p of node.conn.pending.values()) if (p.kind === 'meta' && p.table === table) n++;
+      for (const p of node.conn.pending.values()) if (p.kind === 'meta' && p.table.name === table) n++;
     }
     return n;
   }
@@ -178,45 +185,6 @@ export class ClientCore {
   }
 
   // ---- event entry points ----
-
-  private startCall(spec: CallSpec): void {
-    if (this.s.closed) {
-      this.s.out.push({
-        type: 'settle',
-        callId: spec.callId,
-        ok: false,
-        failure: failure('ERR_CLIENT_CLOSED', null, false, []),
-      });
-      return;
-    }
-    const table = tableOf(this.s, spec.table);
-    const o = this.s.options;
-    const [state, acts] = this.s.machines.request.initial({
-      idempotent: spec.idempotent,
-      readOnly: isReadOnly(spec.rpc),
-      nowMs: this.s.nowMs,
-      deadlineMs: this.s.nowMs + spec.timeoutMs,
-      attemptTimeoutMs: o.attemptTimeoutMs,
-      retryBackoffMs: o.retryBackoffMs,
-      retryBackoffCapMs: o.retryBackoffCapMs,
-    });
-    const call: CallState = {
-      kind: 'call',
-      spec,
-      table,
-      state,
-      partition: -1,
-      attempt: null,
-      attached: null,
-      waiting: false,
-      attempts: [],
-      result: undefined,
-      timers: [],
-    };
-    this.s.calls.set(spec.callId, call);
-    table.calls.add(call);
-    afterStep(this.s, call, acts);
-  }
 
   private openTable(requestId: number, name: string, timeoutMs: number): void {
     if (this.s.closed) {
@@ -229,8 +197,8 @@ export class ClientCore {
       return;
     }
     const table = tableOf(this.s, name);
-    if (table.routes.loaded) {
-      this.s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(this.s, table) });
+    if (isLoaded(table.routes)) {
+      this.s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
       return;
     }
     const entry = this.s.timers.add(this.s.nowMs + timeoutMs, { owner: null, openRequest: requestId, table });
@@ -252,11 +220,11 @@ export class ClientCore {
     drain(this.s);
     this.s.timers.clear();
   }
-
-  // ---- machine execution ----
 }
 
-function isReadOnly(rpc: RpcName): boolean {
-  const kind = rpcInfo(rpc).kind;
-  return kind === 'read' || kind === 'scan';
-}
+/** health states in which the node's connection exists (opening or open) */
+const CONNECTED_OR_OPENING: ReadonlySet<NodeHealthState> = new Set([
+  NODE_HEALTH.connecting,
+  NODE_HEALTH.ready,
+  NODE_HEALTH.suspect,
+]);

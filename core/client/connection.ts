@@ -2,12 +2,11 @@
 // A new connection starts clean; replies to a previous connection can never be matched to it.
 import { ResponseDecoder } from '../wire/index.ts';
 
-export type PendingReply = { kind: 'call'; callId: number } | { kind: 'meta'; table: string };
-
-export class Connection {
+export class Connection<P> {
   decoder: ResponseDecoder;
   private nextSeqid = 1;
-  readonly pending = new Map<number, PendingReply>();
+  /** what each sequence id in flight waits for; a one-way send has no entry */
+  readonly pending = new Map<number, P>();
 
   constructor(private readonly maxFrameBytes: number) {
     this.decoder = new ResponseDecoder({ maxFrameBytes });
@@ -18,10 +17,17 @@ export class Connection {
     return this.nextSeqid;
   }
 
-  register(reply: PendingReply): number {
+  /** a fresh sequence id for one request */
+  allocateSeqid(): number {
     const seqid = this.nextSeqid;
-    // Keep seqids positive and wrap before i32 overflow (WIRE.md 3).
+    // Keep seqids positive and wrap before i32 overflow (docs/PROTOCOL.md 2.3).
     this.nextSeqid = seqid >= 0x7fffffff ? 1 : seqid + 1;
+    return seqid;
+  }
+
+  /** a fresh sequence id whose reply `reply` waits for */
+  register(reply: P): number {
+    const seqid = this.allocateSeqid();
     this.pending.set(seqid, reply);
     return seqid;
   }

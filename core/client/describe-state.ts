@@ -36,7 +36,7 @@ function describeCall(c: CallState, now: number): string {
     c.state.status,
     text(c.state.context),
     `p${c.partition}`,
-    c.attempt === null ? '-' : `${c.attempt.address}#${c.attempt.seqid}`,
+    c.inFlight.length === 0 ? '-' : c.inFlight.map((a) => `${a.node.address}#${a.seqid}`).join('+'),
     c.attached?.address ?? '-',
     +c.waiting,
     c.attempts.map((a) => `${a.node}:${a.outcome}`).join(','),
@@ -46,7 +46,9 @@ function describeCall(c: CallState, now: number): string {
 }
 
 function describeNode(n: NodeState, now: number): string {
-  const pending = [...n.conn.pending].map(([seq, p]) => `${seq}:${p.kind === 'call' ? p.callId : p.table}`);
+  const pending = [...n.conn.pending].map(
+    ([seq, p]) => `${seq}:${p.kind === 'attempt' ? p.call.spec.callId : p.table.name}`,
+  );
   return [
     `node ${n.address}`,
     text(n.state.value),
@@ -72,7 +74,7 @@ function describeTable(t: TableState, now: number): string {
     routes.join(','),
     [...t.calls].map((c) => c.spec.callId).join(','),
     [...t.waiting].map((c) => c.spec.callId).join(','),
-    t.query === null ? '-' : `${t.query.address}#${t.query.seqid}`,
+    t.query === null ? '-' : `${t.query.node.address}#${t.query.seqid}`,
     +t.fullRefresh,
     [...t.opens].map(([id, e]) => `${id}@+${e.dueMs - now}`).join(','),
     timersOf(t, now),

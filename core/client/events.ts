@@ -14,6 +14,11 @@ export interface CallSpec<N extends RpcName = RpcName> {
   timeoutMs: number;
   /** reads only: let a secondary serve it (header v1 flag) */
   backupRequest?: boolean;
+  /**
+   * send every attempt to this node, whatever the routes say: a call that continues server-side state
+   * living on one replica (a scanner's context). Absent: the partition's primary.
+   */
+  pinnedNode?: string;
 }
 
 export type CoreEvent =

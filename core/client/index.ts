@@ -1,6 +1,11 @@
+export type {
+  PartitionRoute,
+  RouteChangeKind,
+  RouteSnapshot,
+  RouteUpdate,
+} from '../routing/route-snapshot.ts';
 export { ClientCore } from './client-core.ts';
 export type { AttemptRecord, CallFailure, CoreCommand, ObservedEvent } from './commands.ts';
 export type { CallSpec, ConnectionLossReason, CoreEvent } from './events.ts';
 export type { CoreOptions, CoreOptionsInput } from './options.ts';
 export { DEFAULT_OPTIONS, resolveOptions } from './options-defaults.ts';
-export { type PartitionRoute, RouteTable } from './route-table.ts';

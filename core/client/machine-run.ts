@@ -1,28 +1,14 @@
-// Running the machines: one FIFO queue of (instance, event), each event stepped through the
-// compiled definition, its timer commands kept in the timer heap, its named actions executed by the
-// action modules, and the instance indexes (waiting, attached) kept in step with its state.
-import type { NodeHealthEvent, RequestEvent, RoutingRefreshEvent } from '../../machines/index.ts';
+// The interpreter: one FIFO queue of (instance, event); each event is stepped through the
+// instance's compiled definition, its timer commands kept in the timer heap, and its named actions
+// handed to the instance's kind (the registry of machine kinds, machine-kinds.ts). Nothing here
+// knows what a call, a node or a table is.
+import type { EventObject } from 'xstate';
 import type { ActionCommand, Command } from '../executor/index.ts';
-import { callAction } from './call-actions.ts';
-import {
-  type CallState,
-  type CoreState,
-  dropTimer,
-  failure,
-  leafOf,
-  type Owner,
-  timerOf,
-} from './core-state.ts';
-import { nodeOf } from './instances.ts';
-import { nodeAction } from './node-actions.ts';
-import { tableAction } from './table-actions.ts';
+import { type CoreState, dropTimer, failure, type Instance, type Owner, timerOf } from './core-state.ts';
 
-export function enqueue(
-  s: CoreState,
-  owner: Owner,
-  event: RequestEvent | NodeHealthEvent | RoutingRefreshEvent | { type: string },
-): void {
-  s.queue.push(owner, event);
+/** queue `event` for `owner`; it runs, in order, before the current handle() returns */
+export function enqueue<E extends EventObject>(s: CoreState, owner: Instance<unknown, E>, event: E): void {
+  s.queue.push(owner as unknown as Owner, event);
 }
 
 export function drain(s: CoreState): void {
@@ -35,26 +21,18 @@ export function drain(s: CoreState): void {
   s.queue.length = 0;
 }
 
-export function step(s: CoreState, owner: Owner, event: { type: string }): void {
+function step(s: CoreState, owner: Instance, event: EventObject): void {
   if (owner.state.status !== 'active') return;
   const acts = s.acts;
   acts.length = 0;
-  switch (owner.kind) {
-    case 'call':
-      owner.state = s.machines.request.step(owner.state, event as RequestEvent, acts as never);
-      break;
-    case 'node':
-      owner.state = s.machines.nodeHealth.step(owner.state, event as NodeHealthEvent, acts as never);
-      break;
-    case 'table':
-      owner.state = s.machines.routingRefresh.step(owner.state, event as RoutingRefreshEvent, acts as never);
-      break;
-  }
-  if (acts.length > 0 || owner.kind === 'call') afterStep(s, owner, acts);
+  owner.state = owner.runner.machine.step(owner.state, event, acts);
+  if (acts.length > 0 || owner.runner.kind.afterStep !== null) afterStep(s, owner, acts);
 }
 
-export function afterStep(s: CoreState, owner: Owner, acts: Command[]): void {
-  if (owner.kind === 'call') indexCall(s, owner);
+/** what follows a step (or an instance's creation): indexes, timers, named actions, retirement */
+export function afterStep(s: CoreState, owner: Instance, acts: readonly Command[]): void {
+  const kind = owner.runner.kind;
+  kind.afterStep?.(s, owner);
   for (let i = 0; i < acts.length; i++) {
     const a = acts[i]!;
     if (a.type === 'startTimer') {
@@ -64,50 +42,18 @@ export function afterStep(s: CoreState, owner: Owner, acts: Command[]): void {
         s.timers.cancel(previous);
         dropTimer(owner, previous);
       }
-      owner.timers.push(s.timers.add(s.nowMs + t.delayMs, { owner, id: t.id, event: t.event }));
+      owner.timers.push(
+        s.timers.add(s.nowMs + t.delayMs, { owner: owner as Owner, id: t.id, event: t.event }),
+      );
     } else if (a.type === 'cancelTimer') {
       const entry = timerOf(owner, (a as Extract<Command, { type: 'cancelTimer' }>).id);
       if (entry !== undefined) {
         s.timers.cancel(entry);
         dropTimer(owner, entry);
       }
-    } else if (owner.kind === 'call') callAction(s, owner, a as ActionCommand);
-    else if (owner.kind === 'node') nodeAction(s, owner, a as ActionCommand);
-    else tableAction(s, owner, a as ActionCommand);
+    } else kind.act(s, owner, a as ActionCommand);
   }
-  if (owner.kind === 'call' && owner.state.status !== 'active') retireCall(s, owner);
-}
-
-export function indexCall(s: CoreState, call: CallState): void {
-  const leaf = leafOf(call.state.value);
-  const waiting = leaf === 'waitingRoute';
-  if (waiting !== call.waiting) {
-    call.waiting = waiting;
-    if (waiting) call.table.waiting.add(call);
-    else call.table.waiting.delete(call);
-  }
-  const node = call.state.context.node;
-  const attachTo =
-    (leaf === 'connecting' || leaf === 'awaiting' || leaf === 'awaitingLate') && node !== null
-      ? nodeOf(s, node)
-      : null;
-  if (attachTo !== call.attached) {
-    call.attached?.attached.delete(call);
-    attachTo?.attached.add(call);
-    call.attached = attachTo;
-  }
-}
-
-export function retireCall(s: CoreState, call: CallState): void {
-  for (const entry of call.timers) s.timers.cancel(entry);
-  call.timers.length = 0;
-  if (call.attempt !== null) s.nodes.get(call.attempt.address)?.conn.pending.delete(call.attempt.seqid);
-  call.attempt = null;
-  call.attached?.attached.delete(call);
-  call.attached = null;
-  call.table.waiting.delete(call);
-  call.table.calls.delete(call);
-  s.calls.delete(call.spec.callId);
+  if (owner.state.status !== 'active') kind.retire?.(s, owner);
 }
 
 export function fireDueTimers(s: CoreState): void {
@@ -126,9 +72,7 @@ export function fireDueTimers(s: CoreState): void {
       continue;
     }
     dropTimer(p.owner, entry);
-    enqueue(s, p.owner, p.event);
+    s.queue.push(p.owner, p.event);
     drain(s);
   }
 }
-
-// ---- bookkeeping ----

@@ -8,6 +8,9 @@ import { type CompiledMachine, compileMachine } from '../executor/index.ts';
 type Compiled<M extends typeof requestMachine | typeof nodeHealthMachine | typeof routingRefreshMachine> =
   CompiledMachine<ContextFrom<M>, EventFromLogic<M>, InputFrom<M>>;
 
+/** the name of a definition in CoreOptions.machines */
+export type MachineKey = keyof CompiledMachines;
+
 export interface CompiledMachines {
   request: Compiled<typeof requestMachine>;
   nodeHealth: Compiled<typeof nodeHealthMachine>;

@@ -1,13 +1,21 @@
 // What arrives from the servers: frames matched to the call or meta query waiting for them,
 // decoded, classified and fed to the owning machine; meta's configuration applied to a table.
+import { applyAnswer, partitionOf } from '../routing/route-snapshot.ts';
 import { classifyError, decodeResult, type ResponseFrame } from '../wire/index.ts';
 import type { QueryCfgResponse } from '../wire/types.ts';
-import { endAttempt, usable } from './call-actions.ts';
-import { type CoreState, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';
-import { observe } from './instances.ts';
+import { answered, endAttempt } from './attempts.ts';
+import {
+  type Attempt,
+  type CoreState,
+  type MetaQuery,
+  type NodeState,
+  observe,
+  QUERY_CFG,
+  type TableState,
+} from './core-state.ts';
 import { enqueue } from './machine-run.ts';
-import { breakConnection } from './node-actions.ts';
-import { configOf, failOpens } from './table-actions.ts';
+import { breakConnection, usable } from './node-kind.ts';
+import { configOf, failOpens } from './table-kind.ts';
 
 export function onData(s: CoreState, address: string, bytes: Uint8Array): void {
   const node = s.nodes.get(address);
@@ -26,18 +34,17 @@ export function onFrame(s: CoreState, node: NodeState, frame: ResponseFrame): bo
   if (pending === undefined) return true; // e.g. an attempt already abandoned: drop its late reply
   node.conn.pending.delete(frame.seqid);
   enqueue(s, node, { type: 'REPLY_RECEIVED' });
-  if (pending.kind === 'meta') return onMetaReply(s, node, pending.table, frame);
-  const call = s.calls.get(pending.callId);
-  const attempt = call?.attempt;
-  if (
-    call === undefined ||
-    attempt == null ||
-    attempt.seqid !== frame.seqid ||
-    attempt.address !== node.address
-  )
-    return true;
-  call.attempt = null;
-  endAttempt(s, call, frame.error);
+  if (pending.kind === 'meta') return onMetaReply(s, node, pending, frame);
+  return onAttemptReply(s, node, pending, frame);
+}
+
+function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: ResponseFrame): boolean {
+  const call = attempt.call;
+  // an attempt leaves its connection's pending table when it is forgotten or its call retires, so
+  // this only guards the invariant
+  if (!call.inFlight.includes(attempt)) return true;
+  answered(call, attempt);
+  endAttempt(s, attempt.record, frame.error);
   if (frame.error !== 'ERR_OK') {
     const cls = classifyError(frame.error);
     enqueue(s, call, {
@@ -59,11 +66,9 @@ export function onFrame(s: CoreState, node: NodeState, frame: ResponseFrame): bo
   return true;
 }
 
-export function onMetaReply(s: CoreState, node: NodeState, tableName: string, frame: ResponseFrame): boolean {
-  const table = s.tables.get(tableName);
-  const query = table?.query;
-  if (table === undefined || query == null || query.seqid !== frame.seqid || query.address !== node.address)
-    return true;
+function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: ResponseFrame): boolean {
+  const table = query.table;
+  if (table.query !== query) return true;
   table.query = null;
   if (frame.error !== 'ERR_OK') {
     enqueue(s, table, { type: 'QUERY_FAILED', reason: frame.error, jitter: s.random.next() });
@@ -109,20 +114,24 @@ export function onMetaReply(s: CoreState, node: NodeState, tableName: string, fr
   return true;
 }
 
-export function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): void {
-  const before = new Map<number, string>();
-  for (const call of table.calls) {
-    if (call.attached !== null && call.partition >= 0) before.set(call.partition, call.attached.address);
+function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): void {
+  const update = applyAnswer(table.routes, resp);
+  if (update.kind === 'rejected') {
+    // a count no table can have: nothing is learned from this answer (docs/PROTOCOL.md 7.3)
+    enqueue(s, table, { type: 'QUERY_FAILED', reason: 'ERR_INVALID_DATA', jitter: s.random.next() });
+    return;
   }
-  const { reset, changed } = table.routes.apply(resp);
-  if (changed.length > 0 || reset) {
+  const routes = update.snapshot;
+  table.routes = routes;
+  const { changed } = update;
+  if (changed.length > 0 || update.moveAll) {
     observe(s, {
       kind: 'routing',
       table: table.name,
-      appId: table.routes.appId,
-      partitionCount: table.routes.partitionCount,
+      appId: routes.appId,
+      partitionCount: routes.partitionCount,
       changed: changed.map((index) => {
-        const r = table.routes.partitions[index];
+        const r = routes.partitions[index];
         return { index, ballot: r?.ballot ?? -1n, primary: r?.primary ?? '' };
       }),
     });
@@ -131,14 +140,14 @@ export function applyConfig(s: CoreState, table: TableState, resp: QueryCfgRespo
   // Calls in flight on a partition that moved go to its new primary at once (idempotent ones).
   for (const call of table.calls) {
     if (call.attached === null || call.waiting) continue;
-    if (!reset && !moved.has(call.partition)) continue;
-    const p = table.routes.partitionOf(call.spec.partitionHash);
-    enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: table.routes.primaryOf(p) });
+    if (!update.moveAll && !moved.has(call.partition)) continue;
+    const p = partitionOf(routes, call.spec.partitionHash);
+    enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: call.picker.pick(routes, p) });
   }
   let stillWaiting = false;
   for (const call of table.waiting) {
-    const p = table.routes.partitionOf(call.spec.partitionHash);
-    const primary = table.routes.primaryOf(p);
+    const p = partitionOf(routes, call.spec.partitionHash);
+    const primary = call.picker.pick(routes, p);
     if (primary !== null && usable(s, primary)) {
       enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary });
     } else {
@@ -147,7 +156,7 @@ export function applyConfig(s: CoreState, table: TableState, resp: QueryCfgRespo
   }
   for (const [requestId, entry] of table.opens) {
     s.timers.cancel(entry);
-    s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(s, table) });
+    s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
   }
   table.opens.clear();
   enqueue(s, table, { type: 'QUERY_OK', waiting: stillWaiting, jitter: s.random.next() });

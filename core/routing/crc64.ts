@@ -1,4 +1,4 @@
-// CRC64 as Pegasus computes partition hashes (WIRE.md 8.2): reflected polynomial 0x9a6c9329ac4bc9b5,
+// CRC64 as Pegasus computes partition hashes (docs/PROTOCOL.md 7.2): reflected polynomial 0x9a6c9329ac4bc9b5,
 // init and final xor all ones, LSB-first table. Computed in two 32-bit halves so the per-byte loop
 // does no BigInt work; only the result becomes a bigint.
 

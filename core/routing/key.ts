@@ -1,4 +1,4 @@
-// Pegasus key layout (WIRE.md 8.1): u16 big-endian hash-key length, hash key, sort key (to the end).
+// Pegasus key layout (docs/PROTOCOL.md 7.1): u16 big-endian hash-key length, hash key, sort key (to the end).
 
 /** Hash keys must be shorter than this (0xFFFF is refused, as the Java client does). */
 export const MAX_HASH_KEY_LENGTH = 0xfffe;

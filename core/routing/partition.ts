@@ -1,4 +1,4 @@
-// Which partition serves a key (WIRE.md 8.2-8.4).
+// Which partition serves a key (docs/PROTOCOL.md 7.2-7.4).
 import { crc64 } from './crc64.ts';
 
 /** The header's partition_hash: CRC64 of the hash key, or of the sort key when the hash key is empty. */

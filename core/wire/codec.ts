@@ -1,7 +1,7 @@
 // Schema-driven value codecs. A Codec knows the tag its field header carries and how to write / read
 // the payload; structs are tables of (id, name, codec). Reading accepts fields in any order, fills
 // missing default fields with zero values, skips unknown non-struct fields and refuses unknown
-// tag-12 fields, which may hold one of the headerless placeholder payloads (WIRE.md 4.4).
+// tag-12 fields, which may hold one of the headerless placeholder payloads (docs/PROTOCOL.md 3.4).
 import { ProtocolError } from './protocol-error.ts';
 import {
   T_BOOL,

@@ -1,4 +1,4 @@
-// RPC-level error names (WIRE.md 7) and the one table that tells the client core what to do with each.
+// RPC-level error names (docs/PROTOCOL.md 6) and the one table that tells the client core what to do with each.
 
 /** Server definition order (src/utils/error_code.h); numbers are for logs only, the wire carries names. */
 export const SERVER_ERROR_NAMES = [
@@ -108,7 +108,7 @@ export type KnownErrorName = (typeof SERVER_ERROR_NAMES)[number] | (typeof CLIEN
  * - retry: whether to resend within the caller's deadline; 'idempotent-only' when the outcome is
  *   ambiguous (the write may have been applied), so incr / check_and_* must not be resent
  * - backoff: wait (growing delay) before resending
- * - meta: what a meta-server call does with it (WIRE.md 9); 'not-meta' for replica-only codes
+ * - meta: what a meta-server call does with it (docs/PROTOCOL.md 8); 'not-meta' for replica-only codes
  * - outcome: 'rejected' = the server definitely did not apply the request
  */
 export interface ErrorClass {
@@ -148,7 +148,7 @@ function fatal(why: string): Row {
 const TABLE: Readonly<Record<string, Row>> = {
   ERR_OK: { outcome: 'ok', refresh: 'none', retry: 'never', backoff: false, meta: 'ok', why: 'success' },
 
-  // refresh routing + retry: definite rejections before any replication (WIRE.md 7.2 / 7.4)
+  // refresh routing + retry: definite rejections before any replication (docs/PROTOCOL.md 6.2)
   ERR_OBJECT_NOT_FOUND: {
     outcome: 'rejected',
     refresh: 'partition',
@@ -232,7 +232,7 @@ const TABLE: Readonly<Record<string, Row>> = {
   ERR_APP_NOT_EXIST: { ...fatal('the table does not exist'), meta: 'table-missing' },
   ERR_APP_EXIST: fatal('create: the table already exists'),
 
-  // meta-server answers (WIRE.md 9): carried in the response struct `err`
+  // meta-server answers (docs/PROTOCOL.md 8): carried in the response struct `err`
   ERR_FORWARD_TO_OTHERS: {
     outcome: 'rejected',
     refresh: 'none',

@@ -1,4 +1,4 @@
-// The strict Thrift message envelope (WIRE.md 4.2): u32 0x80010000 | type, name, i32 seqid.
+// The strict Thrift message envelope (docs/PROTOCOL.md 3.2): u32 0x80010000 | type, name, i32 seqid.
 import { ProtocolError } from './protocol-error.ts';
 import { STRICT_VERSION_1 } from './ttype.ts';
 import type { WireReader } from './wire-io.ts';

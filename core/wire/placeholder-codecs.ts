@@ -1,4 +1,4 @@
-// The IDL's empty-struct placeholders (WIRE.md 4.4, 6.1): tag 12 in every field and list header, but a
+// The IDL's empty-struct placeholders (docs/PROTOCOL.md 3.4, 5.1): tag 12 in every field and list header, but a
 // raw payload with no field headers and no STOP. Written by hand because no generic codec can know.
 import type { Codec } from './codec.ts';
 import { ProtocolError } from './protocol-error.ts';

@@ -12,7 +12,7 @@ export type ProtocolErrorKind =
   | 'bad-message-version' // Thrift envelope without the strict 0x8001 version
   | 'bad-message-type' // envelope type not allowed on this side
   | 'bad-field' // wrong tag / id where the layout is fixed
-  | 'unknown-struct-field' // unknown tag-12 field: cannot be skipped safely (WIRE.md 4.4)
+  | 'unknown-struct-field' // unknown tag-12 field: cannot be skipped safely (docs/PROTOCOL.md 3.4)
   | 'bad-type' // invalid Thrift type id
   | 'bad-value' // a value outside what the wire can carry (e.g. rpc_address type 2)
   | 'depth-exceeded' // skip recursion deeper than any real message

@@ -1,6 +1,6 @@
 // Client -> server: THFT frames with header v0 (fixed 48 bytes) or v1 (16 bytes + request meta struct),
 // then one strict Thrift CALL message whose args wrapper holds the request value in field 1
-// (WIRE.md 2, 4.2, 4.3). The decoding half is used by the onebox test cluster.
+// (docs/PROTOCOL.md 2, 3.2, 3.3). The decoding half is used by the onebox test cluster.
 import { skipValue } from './codec.ts';
 import { FastReader } from './fast-reader.ts';
 import { withFastWriter } from './fast-writer.ts';
@@ -20,7 +20,7 @@ const V1_FIXED_BYTES = 16;
 const MIN_BODY_BYTES = 13;
 /** a meta struct is at least its STOP byte */
 const MIN_META_BYTES = 1;
-/** WIRE.md 2.1: the server picks the replica's worker thread with this multiplier */
+/** docs/PROTOCOL.md 2.1: the server picks the replica's worker thread with this multiplier */
 const THREAD_HASH_MULTIPLIER = 7919;
 
 export interface EncodeRequestOptions {

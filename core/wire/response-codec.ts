@@ -1,6 +1,6 @@
 // Server -> client: i32 total_length (counting itself), the RPC-level error name, a strict REPLY
 // envelope named <request>_ACK, then, when the handler produced one, the result wrapper whose field 0
-// holds the response struct (WIRE.md 3). The encoding half is used by the onebox test cluster.
+// holds the response struct (docs/PROTOCOL.md 2.3). The encoding half is used by the onebox test cluster.
 import { skipValue } from './codec.ts';
 import { FastReader } from './fast-reader.ts';
 import { withFastWriter } from './fast-writer.ts';

@@ -41,8 +41,8 @@ import {
 import type { RpcArgs, RpcName, RpcResult } from './types.ts';
 
 /**
- * WIRE.md 5.2 "kind": writes need the primary; reads may use backup requests; scans are stateful;
- * 'admin' RPCs (remote commands) are answered by any meta or replica server, leader or not.
+ * docs/PROTOCOL.md 4.2 "kind": writes need the primary; reads may use backup requests; scans are stateful;
+ * 'admin' RPCs (remote commands, 4.1) are answered by any meta or replica server, leader or not.
  */
 export type RpcKind = 'meta' | 'read' | 'write' | 'scan' | 'security' | 'admin';
 

@@ -1,5 +1,5 @@
-// Meta-server structs (WIRE.md 6.2; list_nodes from idl/meta_admin.thrift), the remote-command
-// struct (idl/command.thrift) and the v1 request meta (2.2), as codec tables.
+// Meta-server structs (docs/PROTOCOL.md 5.2, list_nodes and the remote command included) and the
+// v1 request meta (2.2), as codec tables.
 import { boolCodec, i32Codec, i64Codec, listOf, mapOf, stringCodec, structCodec } from './codec.ts';
 import { errorCodeCodec, gpidCodec, hostPortCodec, rpcAddressCodec } from './placeholder-codecs.ts';
 import type {

@@ -1,4 +1,4 @@
-// Data-path structs (WIRE.md 6.3) and the negotiation structs (6.6), as codec tables.
+// Data-path structs (docs/PROTOCOL.md 5.3) and the negotiation structs (10.6), as codec tables.
 import { boolCodec, i32Codec, i64Codec, listOf, stringCodec, structCodec } from './codec.ts';
 import { blobCodec } from './placeholder-codecs.ts';
 import type {

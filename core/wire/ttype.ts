@@ -1,4 +1,4 @@
-// Thrift binary protocol type ids and message types (WIRE.md 4.1, 4.2). Fixed by the protocol; properties/wire-thrift-differential.test.ts checks them against the
+// Thrift binary protocol type ids and message types (docs/PROTOCOL.md 3.1, 3.2). Fixed by the protocol; properties/wire-thrift-differential.test.ts checks them against the
 // thrift package's own tables, so the codec and the reference implementation agree. The package is
 // not a runtime dependency: the client never loads it.
 
@@ -19,5 +19,5 @@ export const MSG_CALL = 1;
 export const MSG_REPLY = 2;
 export const MSG_ONEWAY = 4;
 
-/** High 16 bits of a strict message-begin word (WIRE.md 4.2). */
+/** High 16 bits of a strict message-begin word (docs/PROTOCOL.md 3.2). */
 export const STRICT_VERSION_1 = 0x80010000;

@@ -1,6 +1,6 @@
 // Wire-level value types for every struct the client and the onebox exchange.
-// Field names follow the Pegasus IDL (snake_case) so each one maps 1:1 onto ../shared/protocol/WIRE.md
-// section 6; 64-bit values are bigint. The public client API translates to camelCase.
+// Field names follow the Pegasus IDL (snake_case) so each one maps 1:1 onto docs/PROTOCOL.md
+// section 5; 64-bit values are bigint. The public client API translates to camelCase.
 
 /** dsn.blob: raw bytes (tag 12 on the wire, payload = i32 length + bytes). */
 export type Blob = Uint8Array;
@@ -21,7 +21,7 @@ export interface HostPort {
   type: number;
 }
 
-// ---- meta (WIRE.md 6.2) ----
+// ---- meta (docs/PROTOCOL.md 5.2) ----
 
 export interface PartitionConfiguration {
   pid: Gpid;
@@ -150,7 +150,7 @@ export interface RemoteCommand {
   arguments: string[];
 }
 
-// ---- rrdb data path (WIRE.md 6.3); `error` fields are storage status codes (6.5) ----
+// ---- rrdb data path (docs/PROTOCOL.md 5.3); `error` fields are storage status codes (5.5) ----
 
 export const StorageStatus = {
   Ok: 0,
@@ -203,7 +203,7 @@ export interface UpdateRequest {
   key: Blob;
   value: Blob;
   expire_ts_seconds: number;
-  // 4-7 are server-internal; clients never set them (WIRE.md 12.6)
+  // 4-7 are server-internal; clients never set them (docs/PROTOCOL.md 5.3)
   type?: number;
   check_value_returned?: boolean;
   check_value_exist?: boolean;
@@ -408,7 +408,7 @@ export interface NegotiationRequest {
 }
 export type NegotiationResponse = NegotiationRequest;
 
-// ---- RPC registry: request name -> args value and result struct (WIRE.md section 5) ----
+// ---- RPC registry: request name -> args value and result struct (docs/PROTOCOL.md 4) ----
 
 export interface RpcTypes {
   RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX: { args: QueryCfgRequest; result: QueryCfgResponse };
@@ -441,11 +441,11 @@ export type RpcName = keyof RpcTypes;
 export type RpcArgs<N extends RpcName> = RpcTypes[N]['args'];
 export type RpcResult<N extends RpcName> = RpcTypes[N]['result'];
 
-/** What a request header carries, independent of header version (WIRE.md 2.1 / 2.2). */
+/** What a request header carries, independent of header version (docs/PROTOCOL.md 2.1 / 2.2). */
 export interface RequestHeader {
   app_id: number;
   partition_index: number;
-  /** remaining client budget in ms; always send >= 1 for data RPCs (WIRE.md 10) */
+  /** remaining client budget in ms; always send >= 1 for data RPCs (docs/PROTOCOL.md 9) */
   client_timeout_ms: number;
   /** CRC64 of the hash key, as unsigned 64-bit */
   partition_hash: bigint;

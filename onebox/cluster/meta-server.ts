@@ -1,4 +1,4 @@
-// The meta server's RPCs (WIRE.md 5.1, 9): query partition config by index, list / create / drop
+// The meta server's RPCs (docs/PROTOCOL.md 4.1, 8): query partition config by index, list / create / drop
 // table, list nodes. Only the leader answers; a follower replies RPC-level ERR_OK with err
 // ERR_FORWARD_TO_OTHERS (for query_cfg with the leader's address in partitions[0].primary and
 // hp_primary), and a leader that is not ready yet answers ERR_SERVICE_NOT_ACTIVE. Remote commands
@@ -52,7 +52,7 @@ const REMOTE_COMMAND = 'RPC_CLI_CLI_CALL';
 /** The env a split sets on its table (replica_envs::SPLIT_VALIDATE_PARTITION_HASH). */
 export const SPLIT_VALIDATE_ENV = 'replica.split.validate_partition_hash';
 
-// list_apps pattern_match_type values (WIRE.md 6.2)
+// list_apps pattern_match_type values (docs/PROTOCOL.md 5.2)
 const MATCH_ALL = 1;
 const MATCH_EXACT = 2;
 const MATCH_ANYWHERE = 3;

@@ -1,5 +1,5 @@
-// The replica server's RPCs: every rrdb operation of WIRE.md 5.2, with the replica dispatch
-// layer's errors (WIRE.md 7.2) answered before the storage engine is reached, in the real server's
+// The replica server's RPCs: every rrdb operation of docs/PROTOCOL.md 4.2, with the replica dispatch
+// layer's errors (docs/PROTOCOL.md 6.2) answered before the storage engine is reached, in the real server's
 // order (replica_stub::on_client_read/write, replica::on_client_read/write):
 //   ERR_HANDLER_NOT_FOUND  unknown RPC name, or app_id <= 0
 //   ERR_BUSY               the node is being throttled (fault "busy")

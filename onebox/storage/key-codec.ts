@@ -1,4 +1,4 @@
-// The storage engine's view of Pegasus keys: core/routing's codec (WIRE.md 8.1), plus the two
+// The storage engine's view of Pegasus keys: core/routing's codec (docs/PROTOCOL.md 7.1), plus the two
 // questions storage asks that routing does not (is this key well formed? where does a hash key end?).
 import { decodeKey as decodeFullKey, nextKeyOf } from '../../core/routing/index.ts';
 

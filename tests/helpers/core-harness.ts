@@ -1,12 +1,15 @@
 // A scripted world for unit tests of the client core: virtual time, and per-address server scripts
 // that see decoded requests and answer with encoded frames (or stay silent, or drop the link).
-// Far smaller than the onebox: each test states exactly what every server does.
+// Far smaller than the onebox: each test states exactly what every server does. The core is run by
+// the driver loop the Node driver and the simulator run (core/driver), on scripted ports.
 import {
   ClientCore,
   type CoreCommand,
   type CoreEvent,
   type CoreOptionsInput,
 } from '../../core/client/index.ts';
+import { DriverLoop } from '../../core/driver/driver-loop.ts';
+import type { Link, LinkEvents } from '../../core/driver/ports.ts';
 import { decodeArgs, encodeResponse, RequestDecoder, type RequestFrame } from '../../core/wire/index.ts';
 import type { PartitionConfiguration, QueryCfgResponse, RpcName } from '../../core/wire/types.ts';
 
@@ -36,27 +39,59 @@ export class CoreHarness {
   /** address -> how it treats a connect: accept, refuse, or never answer */
   readonly connectBehaviour = new Map<string, 'accept' | 'refuse' | 'hang'>();
   readonly scripts = new Map<string, ServerScript>();
-  private readonly decoders = new Map<string, RequestDecoder>();
-  private readonly pending: Array<{
-    atMs: number;
-    seq: number;
-    event: CoreEvent;
-    epoch: number;
-    address: string | null;
-  }> = [];
-  private readonly epochs = new Map<string, number>();
+  /** the driver loop the Node driver and the simulator run, on this harness's ports */
+  private readonly loop: DriverLoop;
+  /** network deliveries due later, in time order (ties in the order they were scheduled) */
+  private readonly pending: Array<{ atMs: number; seq: number; deliver: () => void }> = [];
   private seq = 0;
   private nextCallId = 1;
+  /** the core's next deadline, as the loop armed it */
+  private timerDueMs: number | null = null;
 
   constructor(options: CoreOptionsInput) {
     this.core = new ClientCore(options);
+    this.loop = new DriverLoop(this.core, {
+      clock: { nowMs: () => this.nowMs },
+      network: { open: (address, events) => this.open(address, events) },
+      timer: {
+        arm: (dueMs) => {
+          this.timerDueMs = dueMs;
+        },
+      },
+      results: {
+        settled: (cmd) =>
+          this.settled.push({
+            callId: cmd.callId,
+            atMs: this.nowMs,
+            ok: cmd.ok,
+            code: cmd.ok ? null : cmd.failure.code,
+            outcomeUnknown: cmd.ok ? false : cmd.failure.outcomeUnknown,
+            result: cmd.ok ? cmd.result : undefined,
+          }),
+        tableOpened: (cmd) =>
+          this.opened.push({ requestId: cmd.requestId, ok: cmd.ok, code: cmd.ok ? null : cmd.failure.code }),
+      },
+      hooks: {
+        beforeHandle: (event) => this.beforeHandle(event),
+        afterHandle: (event, cmds) => {
+          for (const cmd of cmds) this.commands.push({ atMs: this.nowMs, cmd });
+          this.afterHandle(event, cmds);
+        },
+      },
+    });
   }
 
-  /** feed one event now and process the commands it produced */
+  /** a subclass's view of every event before the core handles it (throw to stop the run) */
+  protected beforeHandle(_event: CoreEvent): void {}
+
+  /** a subclass's view of every event after its commands were performed */
+  protected afterHandle(_event: CoreEvent, _commands: readonly CoreCommand[]): void {}
+
+  /** feed one event now; returns the commands the core produced for it */
   feed(event: CoreEvent): CoreCommand[] {
-    const cmds = this.core.handle(event, this.nowMs);
-    for (const cmd of cmds) this.perform(cmd);
-    return cmds;
+    const from = this.commands.length;
+    this.loop.feed(event);
+    return this.commands.slice(from).map((c) => c.cmd);
   }
 
   call(spec: Omit<Extract<CoreEvent, { type: 'call' }>, 'type' | 'callId'>): number {
@@ -65,17 +100,13 @@ export class CoreHarness {
     return callId;
   }
 
-  /** schedules a network event for later delivery */
-  deliver(afterMs: number, event: CoreEvent, address: string | null = null): void {
-    const epoch = address === null ? 0 : (this.epochs.get(address) ?? 0);
-    this.pending.push({ atMs: this.nowMs + afterMs, seq: this.seq++, event, epoch, address });
-  }
-
   /** the connection to `address` drops now (as the driver would report it) */
   dropConnection(address: string, reason: 'reset' | 'refused' | 'closed' = 'reset'): CoreCommand[] {
-    this.epochs.set(address, (this.epochs.get(address) ?? 0) + 1);
-    this.decoders.delete(address);
-    return this.feed({ type: 'connectionLost', address, reason });
+    const from = this.commands.length;
+    const link = this.loop.linkOf(address);
+    if (link === undefined) this.loop.feed({ type: 'connectionLost', address, reason });
+    else this.loop.lost(link, reason);
+    return this.commands.slice(from).map((c) => c.cmd);
   }
 
   /** advance virtual time to `untilMs`, delivering network events and firing timers in order */
@@ -83,17 +114,15 @@ export class CoreHarness {
     for (;;) {
       this.pending.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
       const net = this.pending[0];
-      const timer = this.core.nextTimerMs();
       const netAt = net?.atMs ?? Number.POSITIVE_INFINITY;
-      const timerAt = timer ?? Number.POSITIVE_INFINITY;
+      const timerAt = this.timerDueMs ?? Number.POSITIVE_INFINITY;
       const at = Math.min(netAt, timerAt);
       if (at > untilMs || at === Number.POSITIVE_INFINITY) break;
       this.nowMs = Math.max(this.nowMs, at);
       if (netAt <= timerAt && net !== undefined) {
         this.pending.shift();
-        // events of a connection that has since dropped never arrive
-        if (net.address !== null && (this.epochs.get(net.address) ?? 0) !== net.epoch) continue;
-        this.feed(net.event);
+        // a report of a connection that has since been replaced or closed is dropped by the loop
+        net.deliver();
       } else {
         this.feed({ type: 'tick' });
       }
@@ -105,65 +134,37 @@ export class CoreHarness {
     return this.settled.find((s) => s.callId === callId);
   }
 
-  private perform(cmd: CoreCommand): void {
-    this.commands.push({ atMs: this.nowMs, cmd });
-    switch (cmd.type) {
-      case 'connect': {
-        const how = this.connectBehaviour.get(cmd.address) ?? 'accept';
-        this.epochs.set(cmd.address, (this.epochs.get(cmd.address) ?? 0) + 1);
-        this.decoders.set(cmd.address, new RequestDecoder());
-        if (how === 'accept') this.deliver(1, { type: 'connected', address: cmd.address }, cmd.address);
-        else if (how === 'refuse')
-          this.deliver(1, { type: 'connectionLost', address: cmd.address, reason: 'refused' }, cmd.address);
-        break;
-      }
-      case 'disconnect':
-        this.epochs.set(cmd.address, (this.epochs.get(cmd.address) ?? 0) + 1);
-        this.decoders.delete(cmd.address);
-        break;
-      case 'send': {
-        const decoder = this.decoders.get(cmd.address);
-        if (decoder === undefined) break;
-        const { frames, error } = decoder.push(cmd.bytes);
+  private later(afterMs: number, deliver: () => void): void {
+    this.pending.push({ atMs: this.nowMs + afterMs, seq: this.seq++, deliver });
+  }
+
+  /** a scripted server's end of a new connection */
+  private open(address: string, events: LinkEvents): Link {
+    const decoder = new RequestDecoder();
+    const link: Link = {
+      address,
+      write: (bytes) => {
+        const { frames, error } = decoder.push(bytes);
         if (error !== undefined) throw error;
-        for (const frame of frames) {
-          this.sent.push({ atMs: this.nowMs, address: cmd.address, frame });
-          const script = this.scripts.get(cmd.address);
-          const answer = script === undefined ? { kind: 'silent' as const } : script(frame, this);
-          if (answer.kind === 'reply') {
-            this.deliver(
-              answer.delayMs ?? 1,
-              { type: 'data', address: cmd.address, bytes: answer.bytes },
-              cmd.address,
-            );
-          } else if (answer.kind === 'reset') {
-            const address = cmd.address;
-            this.pending.push({
-              atMs: this.nowMs + (answer.delayMs ?? 1),
-              seq: this.seq++,
-              event: { type: 'connectionLost', address, reason: 'reset' },
-              epoch: this.epochs.get(address) ?? 0,
-              address,
-            });
-          }
-        }
-        break;
-      }
-      case 'settle':
-        this.settled.push({
-          callId: cmd.callId,
-          atMs: this.nowMs,
-          ok: cmd.ok,
-          code: cmd.ok ? null : cmd.failure.code,
-          outcomeUnknown: cmd.ok ? false : cmd.failure.outcomeUnknown,
-          result: cmd.ok ? cmd.result : undefined,
-        });
-        break;
-      case 'tableOpened':
-        this.opened.push({ requestId: cmd.requestId, ok: cmd.ok, code: cmd.ok ? null : cmd.failure.code });
-        break;
-      case 'observe':
-        break;
+        for (const frame of frames) this.serve(link, events, frame);
+      },
+      close: () => {},
+    };
+    const how = this.connectBehaviour.get(address) ?? 'accept';
+    if (how === 'accept') this.later(1, () => events.opened(link));
+    else if (how === 'refuse') this.later(1, () => events.lost(link, 'refused'));
+    return link;
+  }
+
+  private serve(link: Link, events: LinkEvents, frame: RequestFrame): void {
+    this.sent.push({ atMs: this.nowMs, address: link.address, frame });
+    const script = this.scripts.get(link.address);
+    const answer = script === undefined ? { kind: 'silent' as const } : script(frame, this);
+    if (answer.kind === 'reply') {
+      const bytes = answer.bytes;
+      this.later(answer.delayMs ?? 1, () => events.data(link, bytes));
+    } else if (answer.kind === 'reset') {
+      this.later(answer.delayMs ?? 1, () => events.lost(link, 'reset'));
     }
   }
 }

@@ -1,18 +1,68 @@
-// The routing machine's named actions: sending a meta query (to the current leader guess), giving
-// it up, following a forwarded leader and rotating metas.
+// The routing-refresh machine's kind: one instance per table, created on first use. Its named
+// actions send a meta query (to the current leader guess), give it up, follow a forwarded leader and
+// rotate metas.
+import { NODE_HEALTH } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
-import { encodeRequest } from '../wire/index.ts';
-import { type CoreState, failure, leafOf, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';
-import { nodeOf, observe } from './instances.ts';
-import { enqueue } from './machine-run.ts';
+import { NO_ROUTES } from '../routing/route-snapshot.ts';
+import {
+  type CoreState,
+  failure,
+  healthOf,
+  type MachineKind,
+  observe,
+  type TableState,
+} from './core-state.ts';
+import { afterStep, enqueue } from './machine-run.ts';
+import { writeQuery } from './meta-query.ts';
+import { nodeOf } from './node-kind.ts';
 
-export function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
+export const TABLE_KIND: MachineKind<TableState> = {
+  machine: 'routingRefresh',
+  act: tableAction,
+  afterStep: null,
+  retire: null,
+};
+
+export function tableOf(s: CoreState, name: string): TableState {
+  let table = s.tables.get(name);
+  if (table === undefined) {
+    const o = s.options;
+    const runner = s.runners.table;
+    const [state, acts] = runner.machine.initial({
+      pollStartMs: o.pollStartMs,
+      pollCapMs: o.pollCapMs,
+      quietMs: o.quietMs,
+      metaBackoffMs: o.metaBackoffMs,
+      metaBackoffCapMs: o.metaBackoffCapMs,
+      queryTimeoutMs: o.metaQueryTimeoutMs,
+      maxForwardHops: o.maxForwardHops,
+    });
+    table = {
+      kind: 'table',
+      runner,
+      name,
+      routes: NO_ROUTES,
+      state,
+      calls: new Set(),
+      waiting: new Set(),
+      query: null,
+      fullRefresh: true,
+      opens: new Map(),
+      timers: [],
+    };
+    s.tables.set(name, table);
+    afterStep(s, table, acts);
+  }
+  return table;
+}
+
+function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
   switch (a.type) {
     case 'sendQuery':
       sendQuery(s, table);
       break;
     case 'abandonQuery':
-      if (table.query !== null) s.nodes.get(table.query.address)?.conn.pending.delete(table.query.seqid);
+      if (table.query !== null) table.query.node.conn.pending.delete(table.query.seqid);
       table.query = null;
       for (const node of s.nodes.values()) node.metaWaiters.delete(table);
       break;
@@ -35,21 +85,19 @@ export function tableAction(s: CoreState, table: TableState, a: ActionCommand): 
   }
 }
 
-// ---- actions' effects ----
-
-export function sendQuery(s: CoreState, table: TableState): void {
+function sendQuery(s: CoreState, table: TableState): void {
   const address = s.metas[s.metaLeader]!;
   const node = nodeOf(s, address);
-  switch (leafOf(node.state.value)) {
-    case 'ready':
-    case 'suspect':
+  switch (healthOf(node)) {
+    case NODE_HEALTH.ready:
+    case NODE_HEALTH.suspect:
       writeQuery(s, table, node);
       break;
-    case 'idle':
+    case NODE_HEALTH.idle:
       node.metaWaiters.add(table);
       enqueue(s, node, { type: 'CONNECT' });
       break;
-    case 'connecting':
+    case NODE_HEALTH.connecting:
       node.metaWaiters.add(table);
       break;
     default:
@@ -61,30 +109,7 @@ export function sendQuery(s: CoreState, table: TableState): void {
   }
 }
 
-export function writeQuery(s: CoreState, table: TableState, node: NodeState): void {
-  const seqid = node.conn.register({ kind: 'meta', table: table.name });
-  const partitions = new Set<number>();
-  if (table.routes.loaded && !table.fullRefresh) {
-    for (const call of table.waiting) if (call.partition >= 0) partitions.add(call.partition);
-  }
-  table.fullRefresh = false;
-  const bytes = encodeRequest(
-    QUERY_CFG,
-    seqid,
-    { app_name: table.name, partition_indices: [...partitions].sort((a, b) => a - b) },
-    {
-      app_id: 0,
-      partition_index: 0,
-      client_timeout_ms: Math.max(1, Math.floor(s.options.metaQueryTimeoutMs)),
-      partition_hash: 0n,
-      is_backup_request: false,
-    },
-    { headerVersion: s.options.headerVersion },
-  );
-  table.query = { address: node.address, seqid };
-  s.out.push({ type: 'send', address: node.address, bytes });
-}
-
+/** every pending openTable of `table` fails with `code` */
 export function failOpens(s: CoreState, table: TableState, code: string): void {
   for (const [requestId, entry] of table.opens) {
     s.timers.cancel(entry);
@@ -102,6 +127,6 @@ export function failOpen(s: CoreState, table: TableState, requestId: number, cod
   s.out.push({ type: 'tableOpened', requestId, ok: false, failure: failure(code, null, false, []) });
 }
 
-export function configOf(_s: CoreState, table: TableState) {
+export function configOf(table: TableState) {
   return { app_id: table.routes.appId, partition_count: table.routes.partitionCount };
 }

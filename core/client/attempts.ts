@@ -1,0 +1,103 @@
+// A call's attempts: writing one to a node under a fresh sequence id, forgetting those in flight,
+// recording each one's outcome in the call's history, and one-way sends, which expect no reply and
+// so leave nothing behind (no pending entry, no timer).
+import { encodeRequest, ProtocolError } from '../wire/index.ts';
+import type { RequestHeader } from '../wire/types.ts';
+import type { AttemptRecord } from './commands.ts';
+import type { Attempt, CallState, CoreState, NodeState } from './core-state.ts';
+import type { CallSpec } from './events.ts';
+import { enqueue } from './machine-run.ts';
+
+/** no attempt in flight */
+export const NONE_IN_FLIGHT: readonly Attempt[] = Object.freeze([]);
+
+/** the request header of an attempt: where it goes and the caller's remaining budget */
+function headerOf(spec: CallSpec, appId: number, partition: number, timeoutMs: number): RequestHeader {
+  return {
+    app_id: appId,
+    partition_index: partition,
+    // whole ms in i32 range, never 0: the server treats 0 as "drop always" (docs/PROTOCOL.md 9)
+    client_timeout_ms: Math.max(1, Math.min(0x7fffffff, Math.floor(timeoutMs))),
+    partition_hash: spec.partitionHash,
+    is_backup_request: spec.backupRequest === true,
+  };
+}
+
+/** writes one attempt of `call` to `node`; a request that cannot be encoded aborts the call */
+export function sendAttempt(s: CoreState, call: CallState, node: NodeState, timeoutMs: number): void {
+  const seqid = node.conn.allocateSeqid();
+  let bytes: Buffer;
+  try {
+    const header = headerOf(call.spec, call.table.routes.appId, call.partition, timeoutMs);
+    bytes = encodeRequest(call.spec.rpc, seqid, call.spec.args as never, header, {
+      headerVersion: s.options.headerVersion,
+    });
+  } catch (e) {
+    // Arguments are validated before a call reaches the core, so this is a bug: fail loudly, once.
+    const code = e instanceof ProtocolError ? 'ERR_INVALID_PARAMETERS' : 'ERR_UNKNOWN';
+    call.encodeError = e instanceof Error ? e.message : String(e);
+    enqueue(s, call, { type: 'ABORT', error: code });
+    return;
+  }
+  const record: AttemptRecord = { node: node.address, sentAtMs: s.nowMs, outcome: null, endedAtMs: null };
+  const attempt: Attempt = { kind: 'attempt', call, node, seqid, record };
+  node.conn.pending.set(seqid, attempt);
+  call.inFlight = call.inFlight.length === 0 ? [attempt] : [...call.inFlight, attempt];
+  call.attempts.push(record);
+  s.out.push({ type: 'send', address: node.address, bytes });
+}
+
+/** every attempt in flight is abandoned: a late reply to it is dropped */
+export function forgetAttempts(s: CoreState, call: CallState): void {
+  const inFlight = call.inFlight;
+  for (let i = 0; i < inFlight.length; i++) {
+    const attempt = inFlight[i]!;
+    attempt.node.conn.pending.delete(attempt.seqid);
+    endAttempt(s, attempt.record, 'abandoned');
+  }
+  call.inFlight = NONE_IN_FLIGHT;
+}
+
+/** `attempt` was answered: it is no longer in flight (the others keep their order) */
+export function answered(call: CallState, attempt: Attempt): void {
+  const list = call.inFlight;
+  if (list.length === 1 && list[0] === attempt) call.inFlight = NONE_IN_FLIGHT;
+  else call.inFlight = list.filter((a) => a !== attempt);
+}
+
+/** records an attempt's outcome, once (the first outcome stands) */
+export function endAttempt(s: CoreState, record: AttemptRecord, outcome: string): void {
+  if (record.outcome === null) {
+    record.outcome = outcome;
+    record.endedAtMs = s.nowMs;
+  }
+}
+
+/** records `outcome` for every attempt in flight (on `node` only, when given) */
+export function endInFlight(s: CoreState, call: CallState, outcome: string, node?: string): void {
+  const inFlight = call.inFlight;
+  for (let i = 0; i < inFlight.length; i++) {
+    const attempt = inFlight[i]!;
+    if (node === undefined || attempt.node.address === node) endAttempt(s, attempt.record, outcome);
+  }
+}
+
+/**
+ * A one-way message (clear_scanner) on `node`'s open connection: it is never answered, so nothing
+ * waits for it (a sequence id is used, but no pending entry and no timer). Returns its record.
+ */
+export function sendOneWay(
+  s: CoreState,
+  spec: CallSpec,
+  appId: number,
+  partition: number,
+  node: NodeState,
+): AttemptRecord {
+  const seqid = node.conn.allocateSeqid();
+  const header = headerOf(spec, appId, partition, spec.timeoutMs);
+  const bytes = encodeRequest(spec.rpc, seqid, spec.args as never, header, {
+    headerVersion: s.options.headerVersion,
+  });
+  s.out.push({ type: 'send', address: node.address, bytes });
+  return { node: node.address, sentAtMs: s.nowMs, outcome: 'sent', endedAtMs: s.nowMs };
+}

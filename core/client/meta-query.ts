@@ -1,0 +1,31 @@
+// Writing a table's meta query (query_cfg) on an open meta connection: only the partitions calls
+// are waiting for, unless the whole table must be refreshed (docs/PROTOCOL.md 5.2).
+import { isLoaded } from '../routing/route-snapshot.ts';
+import { encodeRequest } from '../wire/index.ts';
+import { type CoreState, type MetaQuery, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';
+
+export function writeQuery(s: CoreState, table: TableState, node: NodeState): void {
+  const seqid = node.conn.allocateSeqid();
+  const query: MetaQuery = { kind: 'meta', table, node, seqid };
+  node.conn.pending.set(seqid, query);
+  const partitions = new Set<number>();
+  if (isLoaded(table.routes) && !table.fullRefresh) {
+    for (const call of table.waiting) if (call.partition >= 0) partitions.add(call.partition);
+  }
+  table.fullRefresh = false;
+  const bytes = encodeRequest(
+    QUERY_CFG,
+    seqid,
+    { app_name: table.name, partition_indices: [...partitions].sort((a, b) => a - b) },
+    {
+      app_id: 0,
+      partition_index: 0,
+      client_timeout_ms: Math.max(1, Math.floor(s.options.metaQueryTimeoutMs)),
+      partition_hash: 0n,
+      is_backup_request: false,
+    },
+    { headerVersion: s.options.headerVersion },
+  );
+  table.query = query;
+  s.out.push({ type: 'send', address: node.address, bytes });
+}

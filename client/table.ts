@@ -28,7 +28,15 @@ import {
   WRITE_OPTION_KEYS,
   type WriteOptions,
 } from './options.ts';
-import { type Bytes, checkBoolean, checkOptions, checkSignal, checkTimeoutMs } from './validate.ts';
+import { PegasusScanner } from './scanner.ts';
+import {
+  type Bytes,
+  checkBoolean,
+  checkLimit,
+  checkOptions,
+  checkSignal,
+  checkTimeoutMs,
+} from './validate.ts';
 
 /**
  * An open table: its data operations. Every method checks its arguments before anything is sent
@@ -135,6 +143,54 @@ export class Table {
   /** number of live sort keys under the hash key */
   async sortKeyCount(hashKey: Bytes, opts?: CallOptions): Promise<number> {
     return this.run(sortKeyCountPlan(hashKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  }
+
+  /**
+   * The records of one hash key in sort-key order, as an async iterator. A lost server context
+   * (replica restart, primary move, hung node, 5 idle minutes) is resumed after the last record
+   * yielded: each record comes once, sort keys strictly increasing.
+   * @example
+   * for await (const r of table.scan('user-1', { startSortKey: 'a', stopSortKey: 'n' })) {
+   *   console.log(r.sortKey.toString(), r.value.toString());
+   * }
+   */
+  scan(hashKey: Bytes, opts?: ScanOptions): PegasusScanner {
+    const plan = hashScanPlan(this.name, hashKey, opts);
+    return new PegasusScanner(this.driver, 'scan', plan.spec, plan.signal);
+  }
+
+  /**
+   * Every record of the table, partition after partition (no order across hash keys). Follows
+   * primary moves, lost contexts and partition splits: each record present for the whole scan is
+   * yielded once.
+   */
+  scanAll(opts?: ScanOptions): PegasusScanner {
+    const o = fullScanOptions(opts);
+    const count = this.currentPartitionCount();
+    const all = Array.from({ length: count }, (_, i) => i);
+    return new PegasusScanner(this.driver, 'scanAll', o.specFor(this.name, all, count), o.signal);
+  }
+
+  /**
+   * The table's partitions dealt into `count` scanners (fewer when the table has fewer partitions),
+   * to read in parallel; together they yield every record once, like {@link Table.scanAll}.
+   */
+  unorderedScanners(count: number, opts?: ScanOptions): PegasusScanner[] {
+    const n = checkLimit('count', count);
+    const o = fullScanOptions(opts);
+    const partitions = this.currentPartitionCount();
+    const groups: number[][] = Array.from({ length: Math.min(n, partitions) }, () => []);
+    for (let p = 0; p < partitions; p++) groups[p % groups.length]!.push(p);
+    return groups.map(
+      (g) =>
+        new PegasusScanner(this.driver, 'unorderedScanners', o.specFor(this.name, g, partitions), o.signal),
+    );
+  }
+
+  /** the partition count of the client's newest routes (it changes with a split) */
+  private currentPartitionCount(): number {
+    const routes = this.driver.core.routeTable(this.name);
+    return routes !== null && routes.partitionCount > 0 ? routes.partitionCount : this.partitionCount;
   }
 
   /** `o` was checked by the public method (its keys are that method's own) */

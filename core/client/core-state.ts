@@ -11,15 +11,18 @@ import {
   type RequestState,
   type RoutingRefreshEvent,
   type RoutingRefreshState,
+  type ScannerEvent,
+  type ScannerState,
 } from '../../machines/index.ts';
 import type { NodeHealthContext } from '../../machines/node-health.machine.ts';
 import type { RequestContext } from '../../machines/request.machine.ts';
 import type { RoutingRefreshContext } from '../../machines/routing-refresh.machine.ts';
+import type { ScannerContext } from '../../machines/scanner.machine.ts';
 import type { ActionCommand, Command, CompiledMachine, ExecState } from '../executor/index.ts';
 import type { RouteSnapshot } from '../routing/route-snapshot.ts';
 import type { AttemptRecord, CallFailure, CoreCommand, ObservedEvent } from './commands.ts';
 import type { Connection } from './connection.ts';
-import type { CallSpec } from './events.ts';
+import type { CallSpec, ScannerSpec, ScanRecord } from './events.ts';
 import { type CompiledMachines, compiledMachinesFor, type MachineKey } from './machine-set.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { resolveOptions } from './options-defaults.ts';
@@ -52,6 +55,7 @@ export interface KindRegistry {
   readonly call: MachineKind<CallState>;
   readonly node: MachineKind<NodeState>;
   readonly table: MachineKind<TableState>;
+  readonly scanner: MachineKind<ScannerRun>;
 }
 
 /** A kind bound to the compiled definition this core runs it with. */
@@ -64,7 +68,7 @@ export interface Runner<C, E extends EventObject> {
 
 /** One machine instance: its state, how it runs, and its live timers. */
 export interface Instance<C = unknown, E extends EventObject = EventObject> {
-  readonly kind: 'call' | 'node' | 'table';
+  readonly kind: 'call' | 'node' | 'table' | 'scanner';
   readonly runner: Runner<C, E>;
   state: ExecState<C>;
   /** an owner's live timers (at most a few): a small array scanned by id instead of a Map */
@@ -120,6 +124,13 @@ export interface CallState extends Instance<RequestContext, RequestEvent> {
   result: unknown;
   /** why the request could not be encoded, if it could not */
   encodeError?: string;
+  /**
+   * a call the core started for one of its own instances (a scanner's get_scanner or scan): its
+   * outcome goes there instead of to the caller; null for a user's call
+   */
+  readonly onSettle:
+    | ((s: CoreState, ok: boolean, result: unknown, failure: CallFailure | null) => void)
+    | null;
 }
 
 export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> {
@@ -143,7 +154,44 @@ export interface TableState extends Instance<RoutingRefreshContext, RoutingRefre
   readonly opens: Map<number, TimerEntry<TimerPayload>>;
 }
 
-export type Owner = CallState | NodeState | TableState;
+/** One part of a scan: a partition under a partition count (a hash scan: index -1), and where it goes on. */
+export interface ScanSegment {
+  /** partition index under `count` (full scans); -1 for a hash scan */
+  readonly index: number;
+  readonly count: number;
+  /** where get_scanner starts: the segment's start, or the last key yielded (exclusive) */
+  startKey: Buffer;
+  startInclusive: boolean;
+  /**
+   * full scans: the last key yielded per hash class (partition hash mod the scanner's modulus), so
+   * a split can tell each child where its own keys stopped being yielded
+   */
+  readonly lastByClass: Map<number, Buffer>;
+}
+
+/** One scanner (a public scan iterator): its segments, its context on a server and its consumer. */
+export interface ScannerRun extends Instance<ScannerContext, ScannerEvent> {
+  readonly kind: 'scanner';
+  readonly id: number;
+  readonly spec: ScannerSpec;
+  readonly table: TableState;
+  /** segments still to read, the current one first */
+  readonly segments: ScanSegment[];
+  /** the call in flight (get_scanner or scan), if any */
+  call: CallState | null;
+  /** the context the server holds for the current segment, if any */
+  context: { id: bigint; node: string; appId: number; partition: number } | null;
+  /** the records of the latest batch, for the consumer */
+  ready: ScanRecord[];
+  /** the consumer's request for a batch, waiting (its call id) */
+  pendingNext: number | null;
+  /** confirming: the meta query that was already in flight when the segment ended (its answer may be older) */
+  confirm: { stale: MetaQuery | null } | null;
+  /** the failure of the latest call, for the consumer's error */
+  lastFailure: CallFailure | null;
+}
+
+export type Owner = CallState | NodeState | TableState | ScannerRun;
 export type TimerPayload =
   | { owner: Owner; id: string; event: { type: string } }
   | { owner: null; openRequest: number; table: TableState };
@@ -157,6 +205,9 @@ export function healthOf(node: NodeState): NodeHealthState {
 }
 export function routingStateOf(table: TableState): RoutingRefreshState {
   return leafOf<RoutingRefreshState>(table.state.value);
+}
+export function scannerStateOf(scanner: ScannerRun): ScannerState {
+  return leafOf<ScannerState>(scanner.state.value);
 }
 
 export function timerOf(owner: Instance, id: string): TimerEntry<TimerPayload> | undefined {
@@ -175,12 +226,16 @@ export class CoreState {
     readonly call: CallState['runner'];
     readonly node: NodeState['runner'];
     readonly table: TableState['runner'];
+    readonly scanner: ScannerRun['runner'];
   };
   readonly random: SeededRandom;
   readonly timers = new TimerQueue<TimerPayload>();
   readonly calls = new Map<number, CallState>();
   readonly nodes = new Map<string, NodeState>();
   readonly tables = new Map<string, TableState>();
+  readonly scanners = new Map<number, ScannerRun>();
+  /** ids of the calls the core starts itself (negative: never a caller's id) */
+  nextOwnCallId = -1;
   readonly metas: string[];
   metaLeader = 0;
   nowMs = 0;
@@ -200,6 +255,7 @@ export class CoreState {
       call: bind(kinds.call),
       node: bind(kinds.node),
       table: bind(kinds.table),
+      scanner: bind(kinds.scanner),
     } as unknown as CoreState['runners'];
     this.random = new SeededRandom(this.options.seed);
     this.metas = [...this.options.metaServers];

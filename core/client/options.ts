@@ -1,5 +1,10 @@
 // Tunables of the core, with the defaults an application gets. Every duration is in ms.
-import type { nodeHealthMachine, requestMachine, routingRefreshMachine } from '../../machines/index.ts';
+import type {
+  nodeHealthMachine,
+  requestMachine,
+  routingRefreshMachine,
+  scannerMachine,
+} from '../../machines/index.ts';
 
 export interface CoreOptions {
   metaServers: string[];
@@ -28,6 +33,7 @@ export interface CoreOptions {
     request: typeof requestMachine;
     nodeHealth: typeof nodeHealthMachine;
     routingRefresh: typeof routingRefreshMachine;
+    scanner: typeof scannerMachine;
   };
 }
 

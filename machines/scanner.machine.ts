@@ -1,0 +1,213 @@
+// Lifecycle of one scanner: a public scan iterator reading one or more partition segments in
+// batches, from opening its server-side context to exactly one end (done, failed or closed).
+// The machine decides; the core's scanner kind performs its named actions (a get_scanner or scan
+// call, a meta confirmation, clear_scanner, delivering a batch) and feeds back facts as events.
+// Time enters only through the batch deadline, which the core runs as a timer.
+import { setup } from 'xstate';
+import type { LeafStateOf, StateNames } from './state-names.ts';
+
+export interface ScannerInput {
+  /**
+   * how long one batch may take, from the consumer's request to records it can yield (or the end);
+   * every batch that brings records, and every finished segment, starts it again
+   */
+  batchTimeoutMs: number;
+}
+
+export interface ScannerContext extends ScannerInput {
+  /** the server holds a context for the rest of the current segment (the latest reply said so) */
+  contextOpen: boolean;
+}
+
+export type ScannerEvent =
+  /** the consumer wants the next batch (it has yielded everything it was given) */
+  | { type: 'NEXT' }
+  /**
+   * a get_scanner or scan call succeeded: `rows` records this segment may yield (after the kind's
+   * split filter), `more`: the server keeps a context for the rest of the segment
+   */
+  | { type: 'BATCH'; rows: number; more: boolean }
+  /**
+   * the call failed; `resumable`: the context or its node is gone (scan answered NotFound, the
+   * node is down, hung, moved or not primary any more), so the segment re-opens after its last key
+   */
+  | { type: 'CALL_FAILED'; error: string; resumable: boolean }
+  /** meta answered after the segment ended; `segmentsLeft`: another segment (or a split child) waits */
+  | { type: 'ROUTES_CONFIRMED'; segmentsLeft: boolean }
+  /** the consumer stops (break, return(), abort, client close) */
+  | { type: 'CLOSE'; error: string };
+
+const scannerSetup = setup({
+  types: {
+    input: {} as ScannerInput,
+    context: {} as ScannerContext,
+    events: {} as ScannerEvent,
+  },
+  actions: {
+    // Implementations are empty on purpose: the core reads these as commands.
+    /** get_scanner for the current segment, from its start or (resume) after its last key */
+    openScanner: (_, _p: { resume: boolean }) => {},
+    /** scan with the context id of the latest reply, on the node that holds it */
+    sendScan: () => {},
+    /** ask meta for the table's configuration and answer ROUTES_CONFIRMED (a split is seen here) */
+    confirmRoutes: () => {},
+    /** hand the records received to the consumer */
+    deliverBatch: () => {},
+    /** the consumer's pending request ends: no more records */
+    deliverDone: () => {},
+    /** the consumer's pending request fails */
+    deliverError: (_, _p: { error: string }) => {},
+    /** the call in flight is abandoned: its late reply is dropped (or its context reaped) */
+    abandonCall: () => {},
+    /** clear_scanner (one-way) for the context the server still holds, if any */
+    clearScanner: () => {},
+  },
+  guards: {
+    hasRows: (_, p: { rows: number }) => p.rows > 0,
+    more: (_, p: { more: boolean }) => p.more,
+    resumable: (_, p: { resumable: boolean }) => p.resumable,
+    segmentsLeft: (_, p: { segmentsLeft: boolean }) => p.segmentsLeft,
+    contextOpen: ({ context }) => context.contextOpen,
+  },
+  delays: {
+    batchDeadline: ({ context }) => context.batchTimeoutMs,
+  },
+});
+
+type BatchEvent = Extract<ScannerEvent, { type: 'BATCH' }>;
+type FailedEvent = Extract<ScannerEvent, { type: 'CALL_FAILED' }>;
+
+// A batch: records go to the consumer; an empty one goes on with the same context, or ends the
+// segment (meta is asked first: a split that started during the segment must not go unseen).
+const rememberContext = scannerSetup.assign({
+  contextOpen: ({ event }) => (event as BatchEvent).more,
+});
+const batch = [
+  {
+    guard: { type: 'hasRows', params: ({ event }: { event: BatchEvent }) => ({ rows: event.rows }) },
+    target: '#scanner.yielding',
+    actions: [rememberContext, 'deliverBatch'],
+  },
+  {
+    guard: { type: 'more', params: ({ event }: { event: BatchEvent }) => ({ more: event.more }) },
+    target: 'fetching',
+    actions: rememberContext,
+  },
+  { target: 'confirming', actions: rememberContext },
+] as const;
+
+const failed = {
+  target: '#scanner.failed',
+  actions: [
+    'abandonCall',
+    { type: 'deliverError', params: ({ event }: { event: FailedEvent }) => ({ error: event.error }) },
+  ],
+} as const;
+
+export const scannerMachine = scannerSetup.createMachine({
+  id: 'scanner',
+  initial: 'working',
+  context: ({ input }) => ({ ...input, contextOpen: false }),
+  states: {
+    // A batch is being read: the batch deadline is in force.
+    working: {
+      initial: 'opening',
+      after: {
+        batchDeadline: {
+          target: 'failed',
+          actions: ['abandonCall', { type: 'deliverError', params: { error: 'ERR_TIMEOUT' } }],
+        },
+      },
+      on: {
+        // a call is in flight: its reply may carry a context, which must be cleared
+        CLOSE: {
+          target: 'closing',
+          actions: { type: 'deliverError', params: ({ event }) => ({ error: event.error }) },
+        },
+      },
+      states: {
+        opening: {
+          entry: { type: 'openScanner', params: { resume: false } },
+          on: { BATCH: batch, CALL_FAILED: failed },
+        },
+        fetching: {
+          entry: 'sendScan',
+          on: {
+            BATCH: batch,
+            CALL_FAILED: [
+              {
+                guard: {
+                  type: 'resumable',
+                  params: ({ event }: { event: FailedEvent }) => ({ resumable: event.resumable }),
+                },
+                target: 'resuming',
+              },
+              failed,
+            ],
+          },
+        },
+        // The context was lost: get_scanner again after the last key yielded, on the current primary.
+        resuming: {
+          entry: { type: 'openScanner', params: { resume: true } },
+          on: { BATCH: batch, CALL_FAILED: failed },
+        },
+        confirming: {
+          entry: 'confirmRoutes',
+          on: {
+            ROUTES_CONFIRMED: [
+              {
+                guard: {
+                  type: 'segmentsLeft',
+                  params: ({ event }) => ({ segmentsLeft: event.segmentsLeft }),
+                },
+                // a finished segment is progress: the next one gets a whole batch deadline
+                target: '#scanner.working',
+                reenter: true,
+              },
+              { target: '#scanner.done', actions: 'deliverDone' },
+            ],
+            // nothing is in flight: stop waiting for meta
+            CLOSE: {
+              target: '#scanner.closed',
+              actions: { type: 'deliverError', params: ({ event }) => ({ error: event.error }) },
+            },
+          },
+        },
+      },
+    },
+    // The consumer holds a batch; the server may hold a context (no deadline: it may wait minutes,
+    // and a context that expired meanwhile is resumed like a lost one).
+    yielding: {
+      on: {
+        NEXT: [{ guard: 'contextOpen', target: 'working.fetching' }, { target: 'working.confirming' }],
+        CLOSE: { target: 'closed', actions: 'clearScanner' },
+      },
+    },
+    // Closed while a call was in flight: wait for it (it settles by its deadline) and clear the
+    // context its reply brings.
+    closing: {
+      on: {
+        BATCH: { target: 'closed', actions: 'clearScanner' },
+        CALL_FAILED: { target: 'closed' },
+      },
+    },
+    done: { type: 'final' },
+    failed: { type: 'final' },
+    closed: { type: 'final' },
+  },
+});
+
+/** The scanner machine's leaf states; `satisfies` fails to compile when a state is renamed. */
+export type ScannerState = LeafStateOf<typeof scannerMachine>;
+export const SCANNER_STATE = {
+  opening: 'opening',
+  fetching: 'fetching',
+  resuming: 'resuming',
+  confirming: 'confirming',
+  yielding: 'yielding',
+  closing: 'closing',
+  done: 'done',
+  failed: 'failed',
+  closed: 'closed',
+} as const satisfies StateNames<ScannerState>;
+export type ScannerEventType = ScannerEvent['type'];

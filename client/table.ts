@@ -8,6 +8,7 @@ import type { CheckType } from './ops/check-type.ts';
 import { type MultiGetRange, type MultiGetResult, multiGetPlan } from './ops/multi-get.ts';
 import { type OpPlan, StorageRefusal, storageError } from './ops/op-plan.ts';
 import { existPlan, getPlan, sortKeyCountPlan, type TtlResult, ttlPlan } from './ops/read-ops.ts';
+import { fullScanOptions, hashScanPlan, type ScanOptions } from './ops/scan-plan.ts';
 import {
   type CheckAndSetResult,
   checkAndSetPlan,

@@ -90,7 +90,9 @@ const batch = [
   },
   {
     guard: { type: 'more', params: ({ event }: { event: BatchEvent }) => ({ more: event.more }) },
+    // reenter: from fetching too, the next scan goes out
     target: 'fetching',
+    reenter: true,
     actions: rememberContext,
   },
   { target: 'confirming', actions: rememberContext },

@@ -102,6 +102,7 @@ const failed = {
   target: '#scanner.failed',
   actions: [
     'abandonCall',
+    'clearScanner',
     { type: 'deliverError', params: ({ event }: { event: FailedEvent }) => ({ error: event.error }) },
   ],
 } as const;
@@ -117,7 +118,7 @@ export const scannerMachine = scannerSetup.createMachine({
       after: {
         batchDeadline: {
           target: 'failed',
-          actions: ['abandonCall', { type: 'deliverError', params: { error: 'ERR_TIMEOUT' } }],
+          actions: ['abandonCall', 'clearScanner', { type: 'deliverError', params: { error: 'ERR_TIMEOUT' } }],
         },
       },
       on: {
@@ -143,6 +144,8 @@ export const scannerMachine = scannerSetup.createMachine({
                   params: ({ event }: { event: FailedEvent }) => ({ resumable: event.resumable }),
                 },
                 target: 'resuming',
+                // the failed scan may never have reached the server: its context would stay
+                actions: 'clearScanner',
               },
               failed,
             ],

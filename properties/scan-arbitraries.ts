@@ -16,6 +16,7 @@ const job = (horizonMs: number, hashKeys: number): fc.Arbitrary<ScanJob> =>
     atMs: fc.integer({ min: 0, max: horizonMs / 2 }),
     consumeMs: fc.integer({ min: 0, max: 120 }),
     stopAfter: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }) }),
+    closeInFlight: fc.boolean(),
   });
 
 const write = (horizonMs: number, hashKeys: number): fc.Arbitrary<ScanWrite> =>

@@ -9,10 +9,17 @@
 //   nothing-invented   every record yielded was written (key and value) at some time
 //   complete           a scan that ended done yielded every record present for the whole scan
 //   ordered            a hash scan's sort keys strictly increase
+//   close-settles      a scan closed while a batch is being read settles that request ERR_ABORTED
 //   no-context-left    once everything ended and the network is quiet, no replica holds a scanner
 //                      context, except one whose links the scenario cut (a partition drops the
 //                      scan and the clear_scanner alike; only the server's idle expiry ends those)
-import type { CoreCommand, CoreEvent, ScanBatch, ScannerSpec } from '../core/client/index.ts';
+import type {
+  CoreCommand,
+  CoreEvent,
+  CoreOptionsInput,
+  ScanBatch,
+  ScannerSpec,
+} from '../core/client/index.ts';
 import { encodeKey, nextKeyOf, partitionHash } from '../core/routing/index.ts';
 import { FilterType } from '../core/wire/index.ts';
 import { createSimOnebox, type FaultKind } from '../onebox/index.ts';
@@ -31,6 +38,8 @@ export interface ScanJob {
   consumeMs: number;
   /** the consumer stops after this many batches (a `break`); 0: reads to the end */
   stopAfter: number;
+  /** it stops while its next batch is being read (an abort), instead of between batches */
+  closeInFlight?: boolean;
 }
 
 export interface ScanWrite {
@@ -74,6 +83,8 @@ export interface ScanOutcome {
   job: number;
   end: string;
   records: number;
+  /** when the consumer learned the end (its last request settled, or it closed) */
+  endAtMs: number;
 }
 
 export interface ScanScenarioResult {
@@ -94,12 +105,18 @@ interface ScannerWatch {
   spec: ScannerSpec;
   batches: number;
   pending: boolean;
+  /** the consumer closed it while a batch was being read: that request must fail ERR_ABORTED */
+  closing: boolean;
   end: string | null;
+  endAtMs: number;
   keys: string[];
   values: string[];
 }
 
-export function runScanScenario(spec: ScanScenarioSpec): ScanScenarioResult {
+export function runScanScenario(
+  spec: ScanScenarioSpec,
+  client_: Partial<CoreOptionsInput> = {},
+): ScanScenarioResult {
   const violations: ScanViolation[] = [];
   const violate = (property: string, detail: string) => {
     if (violations.length < 20) violations.push({ property, detail });
@@ -178,6 +195,13 @@ export function runScanScenario(spec: ScanScenarioSpec): ScanScenarioResult {
       byCall.delete(c.callId);
       w.pending = false;
       if (w.end !== null) continue;
+      w.endAtMs = box.sim.nowMs();
+      if (w.closing) {
+        if (c.ok || c.failure.code !== 'ERR_ABORTED')
+          violate('close-settles', `scanner ${w.id}: closed while reading, its request settled ${c.ok ? 'ok' : c.failure.code}`);
+        w.end = 'closed';
+        continue;
+      }
       if (!c.ok) {
         w.end = `failed:${c.failure.code}`;
         continue;
@@ -193,8 +217,17 @@ export function runScanScenario(spec: ScanScenarioSpec): ScanScenarioResult {
       }
       w.batches++;
       const job = spec.jobs[w.job]!;
+      if (job.stopAfter > 0 && w.batches >= job.stopAfter && job.closeInFlight === true) {
+        box.sim.setTimer(job.consumeMs, () => {
+          ask(w, false);
+          w.closing = true;
+          client!.feed({ type: 'scanClose', scannerId: w.id, error: 'ERR_ABORTED' });
+        });
+        continue;
+      }
       if (job.stopAfter > 0 && w.batches >= job.stopAfter) {
         w.end = 'closed';
+        w.endAtMs = box.sim.nowMs();
         box.sim.setTimer(job.consumeMs, () => client!.feed({ type: 'scanClose', scannerId: w.id, error: 'ERR_ABORTED' }));
         continue;
       }
@@ -204,7 +237,7 @@ export function runScanScenario(spec: ScanScenarioSpec): ScanScenarioResult {
 
   client = new SimClient(
     box.sim,
-    { metaServers: [...box.metas], seed: spec.seed, timeoutMs: 2000 },
+    { metaServers: [...box.metas], seed: spec.seed, timeoutMs: 2000, ...client_ },
     { afterHandle: (event, commands) => onCommands(event, commands) },
   );
   client.feed({ type: 'openTable', requestId: 1, table: SCAN_TABLE, timeoutMs: 5000 });
@@ -222,7 +255,9 @@ export function runScanScenario(spec: ScanScenarioSpec): ScanScenarioResult {
           spec: scannerSpec(job, partitions, count),
           batches: 0,
           pending: false,
+          closing: false,
           end: null,
+          endAtMs: -1,
           keys: [],
           values: [],
         };
@@ -265,7 +300,7 @@ export function runScanScenario(spec: ScanScenarioSpec): ScanScenarioResult {
   const outcomes: ScanOutcome[] = [];
   for (const w of watches.values()) {
     if (w.end === null) violate('scan-ends', `scanner ${w.id} (job ${w.job}) never ended (${client.core.scannerState(w.id)})`);
-    outcomes.push({ job: w.job, end: w.end ?? 'open', records: w.keys.length });
+    outcomes.push({ job: w.job, end: w.end ?? 'open', records: w.keys.length, endAtMs: w.endAtMs });
   }
   if (client.core.openScannerIds().length > 0) violate('scan-ends', `core still runs scanners ${client.core.openScannerIds()}`);
 

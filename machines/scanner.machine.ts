@@ -17,6 +17,8 @@ export interface ScannerInput {
 export interface ScannerContext extends ScannerInput {
   /** the server holds a context for the rest of the current segment (the latest reply said so) */
   contextOpen: boolean;
+  /** what the consumer's request fails with when the scanner fails */
+  error: string;
 }
 
 export type ScannerEvent =
@@ -100,26 +102,19 @@ const batch = [
 
 const failed = {
   target: '#scanner.failed',
-  actions: [
-    'abandonCall',
-    'clearScanner',
-    { type: 'deliverError', params: ({ event }: { event: FailedEvent }) => ({ error: event.error }) },
-  ],
+  actions: scannerSetup.assign({ error: ({ event }) => (event as FailedEvent).error }),
 } as const;
 
 export const scannerMachine = scannerSetup.createMachine({
   id: 'scanner',
   initial: 'working',
-  context: ({ input }) => ({ ...input, contextOpen: false }),
+  context: ({ input }) => ({ ...input, contextOpen: false, error: 'ERR_UNKNOWN' }),
   states: {
     // A batch is being read: the batch deadline is in force.
     working: {
       initial: 'opening',
       after: {
-        batchDeadline: {
-          target: 'failed',
-          actions: ['abandonCall', 'clearScanner', { type: 'deliverError', params: { error: 'ERR_TIMEOUT' } }],
-        },
+        batchDeadline: { target: 'failed', actions: scannerSetup.assign({ error: 'ERR_TIMEOUT' }) },
       },
       on: {
         // a call is in flight: its reply may carry a context, which must be cleared
@@ -169,7 +164,7 @@ export const scannerMachine = scannerSetup.createMachine({
                 target: '#scanner.working',
                 reenter: true,
               },
-              { target: '#scanner.done', actions: 'deliverDone' },
+              { target: '#scanner.done' },
             ],
             // nothing is in flight: stop waiting for meta
             CLOSE: {
@@ -185,20 +180,29 @@ export const scannerMachine = scannerSetup.createMachine({
     yielding: {
       on: {
         NEXT: [{ guard: 'contextOpen', target: 'working.fetching' }, { target: 'working.confirming' }],
-        CLOSE: { target: 'closed', actions: 'clearScanner' },
+        CLOSE: { target: 'closed' },
       },
     },
     // Closed while a call was in flight: wait for it (it settles by its deadline) and clear the
     // context its reply brings.
     closing: {
       on: {
-        BATCH: { target: 'closed', actions: 'clearScanner' },
+        BATCH: { target: 'closed' },
         CALL_FAILED: { target: 'closed' },
       },
     },
-    done: { type: 'final' },
-    failed: { type: 'final' },
-    closed: { type: 'final' },
+    // Each end tells the consumer's pending request (a close already failed it with its reason).
+    done: { type: 'final', entry: 'deliverDone' },
+    failed: {
+      type: 'final',
+      entry: [
+        'abandonCall',
+        'clearScanner',
+        { type: 'deliverError', params: ({ context }) => ({ error: context.error }) },
+      ],
+    },
+    // the context a reply brought, or the one left between batches, is cleared once
+    closed: { type: 'final', entry: 'clearScanner' },
   },
 });
 

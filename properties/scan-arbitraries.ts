@@ -15,7 +15,10 @@ const job = (horizonMs: number, hashKeys: number): fc.Arbitrary<ScanJob> =>
     batchSize: fc.integer({ min: 1, max: 12 }),
     atMs: fc.integer({ min: 0, max: horizonMs / 2 }),
     consumeMs: fc.integer({ min: 0, max: 120 }),
-    stopAfter: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }) }),
+    stopAfter: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }) },
+    ),
     closeInFlight: fc.boolean(),
   });
 
@@ -36,7 +39,9 @@ const fault = (horizonMs: number): fc.Arbitrary<ScanFault> =>
     ms: fc.integer({ min: 50, max: 1500 }),
   });
 
-export function scanScenarioSpec(opts: { horizonMs?: number; maxFaults?: number } = {}): fc.Arbitrary<ScanScenarioSpec> {
+export function scanScenarioSpec(
+  opts: { horizonMs?: number; maxFaults?: number } = {},
+): fc.Arbitrary<ScanScenarioSpec> {
   const horizonMs = opts.horizonMs ?? 2500;
   const hashKeys = 12;
   return fc.record({

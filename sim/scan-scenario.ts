@@ -40,6 +40,8 @@ export interface ScanJob {
   stopAfter: number;
   /** it stops while its next batch is being read (an abort), instead of between batches */
   closeInFlight?: boolean;
+  /** asks with a filter type the server does not know (it refuses the scan) */
+  badFilter?: boolean;
 }
 
 export interface ScanWrite {
@@ -54,6 +56,8 @@ export interface ScanWrite {
 export interface ScanFault {
   atMs: number;
   node: number;
+  /** the fault hits meta `node` instead of a replica */
+  meta?: boolean;
   kind: FaultKind;
   ms: number;
 }
@@ -71,6 +75,8 @@ export interface ScanScenarioSpec {
   faults: ScanFault[];
   /** the table splits at this time (-1: never) */
   splitAtMs: number;
+  /** the table is dropped at this time (absent: never) */
+  dropAtMs?: number;
   runMs: number;
 }
 
@@ -141,7 +147,8 @@ export function runScanScenario(
     set.add(value.toString('hex'));
   };
   const touched = new Set<string>();
-  for (const w of spec.writes) touched.add(encodeKey(hashKeyOf(w.hashKey), sortKeyOf(w.sortKey)).toString('hex'));
+  for (const w of spec.writes)
+    touched.add(encodeKey(hashKeyOf(w.hashKey), sortKeyOf(w.sortKey)).toString('hex'));
 
   // the load, written straight into every member of each partition (the same order everywhere)
   const stable: string[] = [];
@@ -171,7 +178,8 @@ export function runScanScenario(
     byHash.set(h, keys);
   }
   for (const w of spec.writes) {
-    if (w.op === 'set') written(encodeKey(hashKeyOf(w.hashKey), sortKeyOf(w.sortKey)), Buffer.from(`w${w.value}`));
+    if (w.op === 'set')
+      written(encodeKey(hashKeyOf(w.hashKey), sortKeyOf(w.sortKey)), Buffer.from(`w${w.value}`));
   }
 
   const watches = new Map<number, ScannerWatch>();
@@ -198,7 +206,10 @@ export function runScanScenario(
       w.endAtMs = box.sim.nowMs();
       if (w.closing) {
         if (c.ok || c.failure.code !== 'ERR_ABORTED')
-          violate('close-settles', `scanner ${w.id}: closed while reading, its request settled ${c.ok ? 'ok' : c.failure.code}`);
+          violate(
+            'close-settles',
+            `scanner ${w.id}: closed while reading, its request settled ${c.ok ? 'ok' : c.failure.code}`,
+          );
         w.end = 'closed';
         continue;
       }
@@ -228,7 +239,9 @@ export function runScanScenario(
       if (job.stopAfter > 0 && w.batches >= job.stopAfter) {
         w.end = 'closed';
         w.endAtMs = box.sim.nowMs();
-        box.sim.setTimer(job.consumeMs, () => client!.feed({ type: 'scanClose', scannerId: w.id, error: 'ERR_ABORTED' }));
+        box.sim.setTimer(job.consumeMs, () =>
+          client!.feed({ type: 'scanClose', scannerId: w.id, error: 'ERR_ABORTED' }),
+        );
         continue;
       }
       box.sim.setTimer(job.consumeMs, () => ask(w, false));
@@ -247,7 +260,11 @@ export function runScanScenario(
     box.sim.setTimer(job.atMs, () => {
       const count = client!.core.routeTable(SCAN_TABLE)?.partitionCount || spec.partitions;
       const groups =
-        job.kind === 'hash' ? [[]] : job.kind === 'all' ? [range(count)] : deal(count, Math.min(job.groups, count));
+        job.kind === 'hash'
+          ? [[]]
+          : job.kind === 'all'
+            ? [range(count)]
+            : deal(count, Math.min(job.groups, count));
       for (const partitions of groups) {
         const w: ScannerWatch = {
           id: nextScannerId++,
@@ -272,21 +289,38 @@ export function runScanScenario(
       const hashKey = hashKeyOf(w.hashKey);
       const sortKey = sortKeyOf(w.sortKey);
       const key = encodeKey(hashKey, sortKey);
-      const base = { callId: writeId++, table: SCAN_TABLE, partitionHash: partitionHash(hashKey, sortKey), idempotent: true, timeoutMs: 2000 };
+      const base = {
+        callId: writeId++,
+        table: SCAN_TABLE,
+        partitionHash: partitionHash(hashKey, sortKey),
+        idempotent: true,
+        timeoutMs: 2000,
+      };
       client!.feed(
         w.op === 'set'
-          ? { type: 'call', ...base, rpc: 'RPC_RRDB_RRDB_PUT', args: { key, value: Buffer.from(`w${w.value}`), expire_ts_seconds: 0 } }
+          ? {
+              type: 'call',
+              ...base,
+              rpc: 'RPC_RRDB_RRDB_PUT',
+              args: { key, value: Buffer.from(`w${w.value}`), expire_ts_seconds: 0 },
+            }
           : { type: 'call', ...base, rpc: 'RPC_RRDB_RRDB_REMOVE', args: key },
       );
     });
   }
   const cut = new Set<string>();
   for (const f of spec.faults) {
-    const node = f.kind === 'leader' ? box.metas[f.node % box.metas.length]! : box.replicas[f.node % box.replicas.length]!;
+    const node =
+      f.kind === 'leader' || f.meta === true
+        ? box.metas[f.node % box.metas.length]!
+        : box.replicas[f.node % box.replicas.length]!;
     if (f.kind === 'partition') cut.add(node);
     box.sim.setTimer(f.atMs, () => box.fault({ node, kind: f.kind, ms: f.ms }));
   }
   if (spec.splitAtMs >= 0) box.sim.setTimer(spec.splitAtMs, () => box.split({ table: SCAN_TABLE }));
+  const dropAtMs = spec.dropAtMs;
+  if (dropAtMs !== undefined)
+    box.sim.setTimer(dropAtMs, () => box.table({ name: SCAN_TABLE, action: 'drop' }));
 
   try {
     box.sim.runFor(spec.runMs, 3_000_000);
@@ -299,10 +333,12 @@ export function runScanScenario(
 
   const outcomes: ScanOutcome[] = [];
   for (const w of watches.values()) {
-    if (w.end === null) violate('scan-ends', `scanner ${w.id} (job ${w.job}) never ended (${client.core.scannerState(w.id)})`);
+    if (w.end === null)
+      violate('scan-ends', `scanner ${w.id} (job ${w.job}) never ended (${client.core.scannerState(w.id)})`);
     outcomes.push({ job: w.job, end: w.end ?? 'open', records: w.keys.length, endAtMs: w.endAtMs });
   }
-  if (client.core.openScannerIds().length > 0) violate('scan-ends', `core still runs scanners ${client.core.openScannerIds()}`);
+  if (client.core.openScannerIds().length > 0)
+    violate('scan-ends', `core still runs scanners ${client.core.openScannerIds()}`);
 
   spec.jobs.forEach((job, index) => {
     const group = [...watches.values()].filter((w) => w.job === index);
@@ -312,15 +348,25 @@ export function runScanScenario(
       w.keys.forEach((k, i) => {
         if (seen.has(k)) violate('once', `job ${index}: ${k} yielded twice`);
         seen.add(k);
-        if (!everWritten.get(k)?.has(w.values[i]!)) violate('nothing-invented', `job ${index}: ${k} = ${w.values[i]} was never written`);
-        if (job.kind === 'hash' && i > 0 && Buffer.compare(Buffer.from(w.keys[i - 1]!, 'hex'), Buffer.from(k, 'hex')) >= 0)
+        if (!everWritten.get(k)?.has(w.values[i]!))
+          violate('nothing-invented', `job ${index}: ${k} = ${w.values[i]} was never written`);
+        if (
+          job.kind === 'hash' &&
+          i > 0 &&
+          Buffer.compare(Buffer.from(w.keys[i - 1]!, 'hex'), Buffer.from(k, 'hex')) >= 0
+        )
           violate('ordered', `job ${index}: ${k} after ${w.keys[i - 1]}`);
       });
     }
-    if (!group.every((w) => w.end === 'done')) return;
-    const expected = job.kind === 'hash' ? (byHash.get(job.hashKey) ?? []).filter((k) => !touched.has(k)) : stable;
+    if (!group.every((w) => w.end === 'done') || dropAtMs !== undefined) return;
+    const expected =
+      job.kind === 'hash' ? (byHash.get(job.hashKey) ?? []).filter((k) => !touched.has(k)) : stable;
     const missing = expected.filter((k) => !seen.has(k));
-    if (missing.length > 0) violate('complete', `job ${index} (${job.kind}) done without ${missing.length} of ${expected.length} records, e.g. ${missing[0]}`);
+    if (missing.length > 0)
+      violate(
+        'complete',
+        `job ${index} (${job.kind}) done without ${missing.length} of ${expected.length} records, e.g. ${missing[0]}`,
+      );
   });
 
   let contexts = 0;
@@ -328,9 +374,11 @@ export function runScanScenario(
   const finalPartitionCount = table?.partitionCount ?? spec.partitions;
   for (const address of box.replicas) {
     if (cut.has(address)) continue;
-    for (let p = 0; p < finalPartitionCount; p++) contexts += box.cluster.replica(address)?.store(appId, p)?.openScanners ?? 0;
+    for (let p = 0; p < finalPartitionCount; p++)
+      contexts += box.cluster.replica(address)?.store(appId, p)?.openScanners ?? 0;
   }
-  if (contexts > 0) violate('no-context-left', `${contexts} scanner contexts left on the replicas`);
+  if (contexts > 0 && dropAtMs === undefined)
+    violate('no-context-left', `${contexts} scanner contexts left on the replicas`);
   client.feed({ type: 'close' });
   const eventCount = box.sim.eventCount;
   box.close();
@@ -348,6 +396,7 @@ function deal(count: number, groups: number): number[][] {
 }
 
 function scannerSpec(job: ScanJob, partitions: number[], count: number): ScannerSpec {
+  const bad = job.badFilter === true ? 99 : FilterType.FT_NO_FILTER;
   const common = {
     table: SCAN_TABLE,
     stopInclusive: false,
@@ -357,7 +406,7 @@ function scannerSpec(job: ScanJob, partitions: number[], count: number): Scanner
     returnExpireTs: false,
     hashKeyFilterType: FilterType.FT_NO_FILTER,
     hashKeyFilterPattern: EMPTY,
-    sortKeyFilterType: FilterType.FT_NO_FILTER,
+    sortKeyFilterType: bad,
     sortKeyFilterPattern: EMPTY,
     batchTimeoutMs: 5000,
   };

@@ -95,9 +95,9 @@ const batch = [
     // reenter: from fetching too, the next scan goes out
     target: 'fetching',
     reenter: true,
-    actions: rememberContext,
   },
-  { target: 'confirming', actions: rememberContext },
+  // contextOpen is read only in yielding, and only this list's first entry goes there
+  { target: 'confirming' },
 ] as const;
 
 const failed = {

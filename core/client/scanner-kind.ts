@@ -188,10 +188,8 @@ function openScanner(s: CoreState, run: ScannerRun): void {
 
 function sendScan(s: CoreState, run: ScannerRun): void {
   const ctx = run.context;
-  if (ctx === null) {
-    enqueue(s, run, { type: 'CALL_FAILED', error: 'ERR_OBJECT_NOT_FOUND', resumable: true });
-    return;
-  }
+  // the machine reads a batch only after a reply that left a context: anything else is a bug
+  if (ctx === null) throw new Error('core: the scanner machine asked for a batch without a context');
   // One attempt's time at most: a hung node is left for the current primary soon.
   const timeoutMs = Math.min(remainingMs(s, run), s.options.attemptTimeoutMs);
   startScanCall(s, run, 'RPC_RRDB_RRDB_SCAN', { context_id: ctx.id }, ctx.node, timeoutMs);

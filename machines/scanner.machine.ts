@@ -92,12 +92,11 @@ const batch = [
   },
   {
     guard: { type: 'more', params: ({ event }: { event: BatchEvent }) => ({ more: event.more }) },
-    // reenter: from fetching too, the next scan goes out
-    target: 'fetching',
-    reenter: true,
+    // defined on working: fetching is exited and entered again, so the next scan goes out
+    target: '#scanner.working.fetching',
   },
   // contextOpen is read only in yielding, and only this list's first entry goes there
-  { target: 'confirming' },
+  { target: '#scanner.working.confirming' },
 ] as const;
 
 const failed = {
@@ -117,6 +116,10 @@ export const scannerMachine = scannerSetup.createMachine({
         batchDeadline: { target: 'failed', actions: scannerSetup.assign({ error: 'ERR_TIMEOUT' }) },
       },
       on: {
+        // the reply of the call in flight (opening, fetching and resuming have one; confirming not)
+        BATCH: batch,
+        // get_scanner retried inside its call until the deadline: its failure is the scan's
+        CALL_FAILED: failed,
         // a call is in flight: its reply may carry a context, which must be cleared
         CLOSE: {
           target: 'closing',
@@ -126,12 +129,10 @@ export const scannerMachine = scannerSetup.createMachine({
       states: {
         opening: {
           entry: { type: 'openScanner', params: { resume: false } },
-          on: { BATCH: batch, CALL_FAILED: failed },
         },
         fetching: {
           entry: 'sendScan',
           on: {
-            BATCH: batch,
             CALL_FAILED: [
               {
                 guard: {
@@ -142,14 +143,13 @@ export const scannerMachine = scannerSetup.createMachine({
                 // the failed scan may never have reached the server: its context would stay
                 actions: 'clearScanner',
               },
-              failed,
+              // otherwise working fails the scan
             ],
           },
         },
         // The context was lost: get_scanner again after the last key yielded, on the current primary.
         resuming: {
           entry: { type: 'openScanner', params: { resume: true } },
-          on: { BATCH: batch, CALL_FAILED: failed },
         },
         confirming: {
           entry: 'confirmRoutes',

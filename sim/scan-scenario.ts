@@ -77,6 +77,8 @@ export interface ScanScenarioSpec {
   splitAtMs: number;
   /** the table is dropped at this time (absent: never) */
   dropAtMs?: number;
+  /** count contexts on cut links too (a check whose cuts heal before the client gives up) */
+  strictContexts?: boolean;
   runMs: number;
 }
 
@@ -91,6 +93,8 @@ export interface ScanOutcome {
   records: number;
   /** when the consumer learned the end (its last request settled, or it closed) */
   endAtMs: number;
+  /** when the core's scanner ended (-1: never) */
+  retiredAtMs: number;
 }
 
 export interface ScanScenarioResult {
@@ -111,10 +115,13 @@ interface ScannerWatch {
   spec: ScannerSpec;
   batches: number;
   pending: boolean;
+  /** its first request went to the core */
+  started: boolean;
   /** the consumer closed it while a batch was being read: that request must fail ERR_ABORTED */
   closing: boolean;
   end: string | null;
   endAtMs: number;
+  retiredAtMs: number;
   keys: string[];
   values: string[];
 }
@@ -191,11 +198,16 @@ export function runScanScenario(
     if (w.end !== null || w.pending) return;
     const callId = nextCallId++;
     w.pending = true;
+    w.started = true;
     byCall.set(callId, w);
     client!.feed({ type: 'scanNext', callId, scannerId: w.id, ...(first ? { spec: w.spec } : {}) });
   };
 
   const onCommands = (_event: CoreEvent, commands: CoreCommand[]) => {
+    for (const w of watches.values()) {
+      if (w.retiredAtMs < 0 && client?.core.scannerState(w.id) === null && w.started)
+        w.retiredAtMs = box.sim.nowMs();
+    }
     for (const c of commands) {
       if (c.type !== 'settle') continue;
       const w = byCall.get(c.callId);
@@ -272,9 +284,11 @@ export function runScanScenario(
           spec: scannerSpec(job, partitions, count),
           batches: 0,
           pending: false,
+          started: false,
           closing: false,
           end: null,
           endAtMs: -1,
+          retiredAtMs: -1,
           keys: [],
           values: [],
         };
@@ -335,7 +349,13 @@ export function runScanScenario(
   for (const w of watches.values()) {
     if (w.end === null)
       violate('scan-ends', `scanner ${w.id} (job ${w.job}) never ended (${client.core.scannerState(w.id)})`);
-    outcomes.push({ job: w.job, end: w.end ?? 'open', records: w.keys.length, endAtMs: w.endAtMs });
+    outcomes.push({
+      job: w.job,
+      end: w.end ?? 'open',
+      records: w.keys.length,
+      endAtMs: w.endAtMs,
+      retiredAtMs: w.retiredAtMs,
+    });
   }
   if (client.core.openScannerIds().length > 0)
     violate('scan-ends', `core still runs scanners ${client.core.openScannerIds()}`);
@@ -373,7 +393,7 @@ export function runScanScenario(
   const table = box.cluster.model.liveTable(SCAN_TABLE);
   const finalPartitionCount = table?.partitionCount ?? spec.partitions;
   for (const address of box.replicas) {
-    if (cut.has(address)) continue;
+    if (cut.has(address) && spec.strictContexts !== true) continue;
     for (let p = 0; p < finalPartitionCount; p++)
       contexts += box.cluster.replica(address)?.store(appId, p)?.openScanners ?? 0;
   }

@@ -4,15 +4,19 @@
 // Every seed is printed before it runs, so any run can be repeated with PROPERTY_SEED=<seed>;
 // a failure saves its counterexample under traces/ (see traces/README.md) and exits 1.
 import { randomInt } from 'node:crypto';
-import type fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { scanScenarioSpec } from '../properties/scan-arbitraries.ts';
 import { scenarioSpec, singleFailoverSpec } from '../properties/scenario-arbitraries.ts';
 import { assertScenarioProperty } from '../properties/trace-files.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
 import { largeScope } from '../sim/explore/scope.ts';
+import { runScanScenario, type ScanScenarioSpec } from '../sim/scan-scenario.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
 import { numberArg, parseCli, usageError } from './cli-args.ts';
 
+const SCANS = 'simulation-scans';
 const SEARCHES: Array<{
   property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load';
   arb: () => fc.Arbitrary<ScenarioSpec>;
@@ -32,7 +36,7 @@ then the exhaustive explorer on the larger scope up to a state budget. Every see
 can be repeated with PROPERTY_SEED=<seed>; a counterexample is saved under traces/ and exits 1.
 
   --minutes N          time budget of the random search (default 5)
-  --property NAME      only this property: ${SEARCHES.map((s) => s.property).join(', ')}
+  --property NAME      only this property: ${[...SEARCHES.map((s) => s.property), SCANS].join(', ')}
                        (and no exploration)
   --batch N            scenarios per seed (default 500)
   --explore-states N   state budget of the exhaustive explorer, 0 to skip it (default 300000)
@@ -46,10 +50,40 @@ const { values } = parseCli(USAGE, {
 });
 const minutes = numberArg(USAGE, '--minutes', values.minutes, 0) ?? 5;
 const only = values.property;
-if (only !== undefined && !SEARCHES.some((s) => s.property === only))
+if (only !== undefined && only !== SCANS && !SEARCHES.some((s) => s.property === only))
   usageError(USAGE, `--property: unknown property "${only}"`);
 const batch = numberArg(USAGE, '--batch', values.batch, 1) ?? 500;
 const deadline = performance.now() + minutes * 60_000;
+
+/**
+ * One batch of scan scenarios (properties/simulation-scans.test.ts) at a fresh seed; a counterexample
+ * is saved as its spec (traces/simulation-scans-seed<N>.json: replay with runScanScenario).
+ */
+function searchScans(n: number): number {
+  const seed = randomInt(1, 2 ** 31 - 1);
+  console.log(
+    `${SCANS}: seed ${seed} (repeat: PROPERTY_SEED=${seed} npx tsx --test properties/simulation-scans.test.ts)`,
+  );
+  const t0 = performance.now();
+  let failing: ScanScenarioSpec | null = null;
+  const details = fc.check(
+    fc.property(scanScenarioSpec({ maxFaults: 5 }), (spec) => {
+      const ok = runScanScenario(spec).violations.length === 0;
+      if (!ok) failing = spec;
+      return ok;
+    }),
+    { seed, numRuns: n, endOnFailure: true },
+  );
+  if (details.failed) {
+    const file = `traces/${SCANS}-seed${seed}.json`;
+    writeFileSync(file, `${JSON.stringify(failing, null, 2)}\n`);
+    throw new Error(
+      `${SCANS}: counterexample at seed ${seed}, saved to ${file}: ${JSON.stringify(runScanScenario(failing!).violations)}`,
+    );
+  }
+  console.log(`  ${n} scenarios passed, ${((n / (performance.now() - t0)) * 1000).toFixed(0)} scenarios/s`);
+  return n;
+}
 let scenarios = 0;
 const started = performance.now();
 console.log(`deep property search for ${minutes} min, batches of ${batch} scenarios`);
@@ -65,6 +99,9 @@ try {
       scenarios += batch;
       const perSec = (batch / (performance.now() - t0)) * 1000;
       console.log(`  ${batch} scenarios passed, ${perSec.toFixed(0)} scenarios/s`);
+    }
+    if ((only === undefined || only === SCANS) && performance.now() < deadline) {
+      scenarios += searchScans(batch);
     }
   }
 } catch (e) {

@@ -338,6 +338,13 @@ export function runScanScenario(
 
   try {
     box.sim.runFor(spec.runMs, 3_000_000);
+    // slow consumers of long scans may still be reading: let them finish (bounded)
+    for (
+      let extraMs = 0;
+      extraMs < 120_000 && [...watches.values()].some((w) => w.end === null);
+      extraMs += 1000
+    )
+      box.sim.runFor(1000, 3_000_000);
   } catch (e) {
     violate('scan-ends', `livelock: ${e instanceof Error ? e.message : String(e)}`);
   }

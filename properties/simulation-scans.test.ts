@@ -33,8 +33,9 @@ describe('simulation: scans under faults and splits', () => {
       fc.property(scanScenarioSpec(), (spec) => {
         const r = runScanScenario(spec);
         assert.deepEqual(r.violations, [], JSON.stringify(spec));
-        if (r.finalPartitionCount > spec.partitions && r.outcomes.some((o) => o.end === 'done')) splitDone++;
-        closed += r.outcomes.filter((o) => o.end === 'closed').length;
+        if (r.finalPartitionCount > spec.partitions && r.outcomes.some((o) => o.end === 'complete'))
+          splitDone++;
+        closed += r.outcomes.filter((o) => o.end === 'stopped').length;
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );

@@ -4,10 +4,10 @@
 // or deleted while they run. Same spec => the same run.
 //
 // The properties checked (each a Violation when it fails):
-//   scan-ends          every scanner ends (done, failed or closed by its consumer) before the run ends
+//   scan-ends          every scanner ends ('complete', 'failed:<code>' or 'stopped' by its consumer)
 //   once               no record is yielded twice by one scan (a scanAll, or one unorderedScanners group)
 //   nothing-invented   every record yielded was written (key and value) at some time
-//   complete           a scan that ended done yielded every record present for the whole scan
+//   complete           a scan that ended complete yielded every record present for the whole scan
 //   ordered            a hash scan's sort keys strictly increase
 //   close-settles      a scan closed while a batch is being read settles that request ERR_ABORTED
 //   no-context-left    once everything ended and the network is quiet, no replica holds a scanner
@@ -222,7 +222,7 @@ export function runScanScenario(
             'close-settles',
             `scanner ${w.id}: closed while reading, its request settled ${c.ok ? 'ok' : c.failure.code}`,
           );
-        w.end = 'closed';
+        w.end = 'stopped';
         continue;
       }
       if (!c.ok) {
@@ -231,7 +231,7 @@ export function runScanScenario(
       }
       const batch = c.result as ScanBatch;
       if (batch.done) {
-        w.end = 'done';
+        w.end = 'complete';
         continue;
       }
       for (const r of batch.records) {
@@ -249,7 +249,7 @@ export function runScanScenario(
         continue;
       }
       if (job.stopAfter > 0 && w.batches >= job.stopAfter) {
-        w.end = 'closed';
+        w.end = 'stopped';
         w.endAtMs = box.sim.nowMs();
         box.sim.setTimer(job.consumeMs, () =>
           client!.feed({ type: 'scanClose', scannerId: w.id, error: 'ERR_ABORTED' }),
@@ -385,7 +385,7 @@ export function runScanScenario(
           violate('ordered', `job ${index}: ${k} after ${w.keys[i - 1]}`);
       });
     }
-    if (!group.every((w) => w.end === 'done') || dropAtMs !== undefined) return;
+    if (!group.every((w) => w.end === 'complete') || dropAtMs !== undefined) return;
     const expected =
       job.kind === 'hash' ? (byHash.get(job.hashKey) ?? []).filter((k) => !touched.has(k)) : stable;
     const missing = expected.filter((k) => !seen.has(k));

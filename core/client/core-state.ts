@@ -177,6 +177,8 @@ export interface ScannerRun extends Instance<ScannerContext, ScannerEvent> {
   readonly table: TableState;
   /** segments still to read, the current one first */
   readonly segments: ScanSegment[];
+  /** segments read to their end, waiting for meta to say whether the table split meanwhile */
+  readonly ended: ScanSegment[];
   /** the call in flight (get_scanner or scan), if any */
   call: CallState | null;
   /** the context the server holds for the current segment, if any */

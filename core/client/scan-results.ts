@@ -70,16 +70,14 @@ export function acceptBatch(run: ScannerRun, kvs: readonly KeyValue[]): ScanReco
 }
 
 /**
- * When `count` (the routes' partition count now) is a multiple of the current segment's, the
- * segment becomes its children (itself first, then the others in index order, read next), each
- * going on after the last key yielded from its own hash class. Returns false when the scan cannot
- * follow (more doublings than it tracks classes for).
+ * The children of `seg` when the table has `count` partitions now (a multiple of the segment's
+ * count): itself first, then the others in index order, each going on after the last key yielded
+ * from its own hash class. `[seg]` when the count did not grow; null when the scan cannot follow
+ * (more doublings than it tracks classes for).
  */
-export function splitCurrent(run: ScannerRun, count: number): boolean {
-  const seg = run.segments[0];
-  if (seg === undefined || seg.index < 0 || count <= seg.count || count % seg.count !== 0) return true;
-  const modulus = modulusOf(run.spec);
-  if (modulus % count !== 0) return false;
+function childrenOf(run: ScannerRun, seg: ScanSegment, count: number): ScanSegment[] | null {
+  if (seg.index < 0 || count <= seg.count || count % seg.count !== 0) return [seg];
+  if (modulusOf(run.spec) % count !== 0) return null;
   const children: ScanSegment[] = [];
   for (let index = seg.index; index < count; index += seg.count) {
     const lastByClass = new Map<number, Buffer>();
@@ -97,6 +95,30 @@ export function splitCurrent(run: ScannerRun, count: number): boolean {
       lastByClass,
     });
   }
+  return children;
+}
+
+/** The current segment becomes its children (read next). False when the scan cannot follow. */
+export function splitCurrent(run: ScannerRun, count: number): boolean {
+  const seg = run.segments[0];
+  if (seg === undefined) return true;
+  const children = childrenOf(run, seg, count);
+  if (children === null) return false;
   run.segments.splice(0, 1, ...children);
+  return true;
+}
+
+/**
+ * Segments that ended before meta's latest answer was asked for, judged by its partition count: a
+ * segment's own class was read to its end (a parent never filters its own keys), but the children
+ * it had meanwhile must still be read from their own last keys; they are queued. False when the
+ * scan cannot follow.
+ */
+export function settleEnded(run: ScannerRun, count: number): boolean {
+  for (const seg of run.ended.splice(0)) {
+    const children = childrenOf(run, seg, count);
+    if (children === null) return false;
+    run.segments.push(...children.slice(1));
+  }
   return true;
 }

@@ -23,7 +23,7 @@ import {
 } from './core-state.ts';
 import type { CallSpec, ScanBatch, ScannerSpec } from './events.ts';
 import { afterStep, enqueue } from './machine-run.ts';
-import { acceptBatch, firstSegments, splitCurrent } from './scan-results.ts';
+import { acceptBatch, firstSegments, settleEnded, splitCurrent } from './scan-results.ts';
 import { tableOf } from './table-kind.ts';
 
 export const SCANNER_KIND: MachineKind<ScannerRun> = {
@@ -77,6 +77,7 @@ export function scanNext(s: CoreState, callId: number, id: number, spec: Scanner
     spec,
     table,
     segments: firstSegments(spec),
+    ended: [],
     call: null,
     context: null,
     ready: [],
@@ -272,13 +273,15 @@ function failSplit(s: CoreState, run: ScannerRun, call: CallState): void {
 }
 
 /**
- * A segment ended: before it counts as finished, meta must answer a query sent after its last batch
- * (a split that started meanwhile doubles the count, and the parent may already have stopped
- * returning its child's keys). A hash scan's single partition cannot be split away: no query.
+ * A segment ended. Before the scan counts as done, meta must answer a query sent after its segments
+ * ended: a split that started meanwhile doubles the count, and a parent may already have stopped
+ * returning its child's keys. One query at the end of the scanner's segments serves all of them (a
+ * segment's per-class resume points keep). A hash scan's single partition cannot be split away.
  */
 function confirmRoutes(s: CoreState, run: ScannerRun): void {
-  if (run.spec.hashScanHash !== null) {
-    run.segments.shift();
+  const finished = run.segments.shift();
+  if (run.spec.hashScanHash === null && finished !== undefined) run.ended.push(finished);
+  if (run.segments.length > 0 || run.ended.length === 0) {
     enqueue(s, run, { type: 'ROUTES_CONFIRMED', segmentsLeft: run.segments.length > 0 });
     return;
   }
@@ -291,20 +294,17 @@ export function routesAnswered(s: CoreState, table: TableState, query: MetaQuery
   for (const run of s.scanners.values()) {
     if (run.table !== table || run.confirm === null) continue;
     if (run.confirm.stale === query) {
-      // sent before the segment ended: its answer may predate a split; ask again
+      // sent before the segments ended: its answer may predate a split; ask again
       run.confirm.stale = null;
       enqueue(s, table, { type: 'REFRESH' });
       continue;
     }
     run.confirm = null;
-    const routes = table.routes;
-    if (!splitCurrent(run, routes.partitionCount)) {
+    if (!settleEnded(run, table.routes.partitionCount)) {
+      run.lastFailure = failure('ERR_SPLITTING', 'the table split too often during the scan', false, []);
       enqueue(s, run, { type: 'CALL_FAILED', error: 'ERR_SPLITTING', resumable: false });
       continue;
     }
-    // the current segment (or, after a split, its first child) read everything: the parent never
-    // filters its own keys; the other children go on from their own last keys
-    run.segments.shift();
     enqueue(s, run, { type: 'ROUTES_CONFIRMED', segmentsLeft: run.segments.length > 0 });
   }
 }

@@ -1,0 +1,180 @@
+// Scans through the public API against a TCP onebox: hash scans with their options, scanAll and
+// unorderedScanners, leaving early (break, abort, client.close()) without leaving a context on any
+// replica, bad arguments refused before anything is sent, and thousands of records read exactly once
+// by unorderedScanners(4) while primaries crash and hang.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  PegasusAbortError,
+  PegasusArgumentError,
+  PegasusClient,
+  PegasusClientClosedError,
+  type PegasusScanner,
+  type Table,
+} from '../client/index.ts';
+import { type Onebox, startTcpOnebox } from '../onebox/index.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const text = (b: Buffer) => b.toString();
+
+async function all(scanner: PegasusScanner): Promise<string[]> {
+  const out: string[] = [];
+  for await (const r of scanner) out.push(`${text(r.hashKey)}/${text(r.sortKey)}=${text(r.value)}`);
+  return out;
+}
+
+/** scanner contexts open on every replica of the table */
+function openContexts(box: Onebox, appId: number, partitions: number): number {
+  let n = 0;
+  for (const address of box.replicas)
+    for (let p = 0; p < partitions; p++)
+      n += box.cluster.replica(address)?.store(appId, p)?.openScanners ?? 0;
+  return n;
+}
+
+describe('scans over TCP', () => {
+  let box: Onebox;
+  let client: PegasusClient;
+  let t: Table;
+  before(async () => {
+    box = await startTcpOnebox({ replicas: 3, tables: [{ name: 'scan', partitionCount: 4 }] });
+    client = await PegasusClient.connect({ metaServers: [...box.metas], timeoutMs: 3000 });
+    t = await client.openTable('scan');
+    for (let h = 0; h < 10; h++) {
+      await t.multiSet(
+        `h${h}`,
+        Array.from({ length: 20 }, (_, s) => [`s${String(s).padStart(2, '0')}`, `v${h}.${s}`] as const),
+      );
+    }
+  });
+  after(async () => {
+    await client.close();
+    await box.close();
+  });
+
+  it('scan(hashKey): sort-key order, range bounds, filter, noValue, returnExpireTs', async () => {
+    const keys = (await all(t.scan('h3', { batchSize: 3 }))).map((r) => r.split('=')[0]);
+    assert.deepEqual(
+      keys,
+      Array.from({ length: 20 }, (_, s) => `h3/s${String(s).padStart(2, '0')}`),
+    );
+    const range = await all(t.scan('h3', { startSortKey: 's05', stopSortKey: 's08', batchSize: 2 }));
+    assert.deepEqual(range, ['h3/s05=v3.5', 'h3/s06=v3.6', 'h3/s07=v3.7']);
+    const open = await all(
+      t.scan('h3', { startSortKey: 's05', stopSortKey: 's08', startInclusive: false, stopInclusive: true }),
+    );
+    assert.deepEqual(open, ['h3/s06=v3.6', 'h3/s07=v3.7', 'h3/s08=v3.8']);
+    const filtered = await all(t.scan('h3', { sortKeyFilter: { type: 'postfix', pattern: '1' } }));
+    assert.deepEqual(filtered, ['h3/s01=v3.1', 'h3/s11=v3.11']);
+    for await (const r of t.scan('h3', { noValue: true, returnExpireTs: true, batchSize: 50 })) {
+      assert.equal(r.value.length, 0);
+      assert.equal(r.expireTs, 0);
+    }
+    assert.deepEqual(await all(t.scan('nobody')), []);
+  });
+
+  it('scanAll and unorderedScanners read every record once', async () => {
+    const everything = await all(t.scanAll({ batchSize: 7 }));
+    assert.equal(everything.length, 200);
+    assert.equal(new Set(everything).size, 200);
+    const scanners = t.unorderedScanners(3, { batchSize: 5 });
+    assert.equal(scanners.length, 3);
+    const parts = await Promise.all(scanners.map(all));
+    assert.deepEqual(parts.flat().sort(), everything.sort());
+    // more scanners than partitions: one per partition
+    assert.equal(t.unorderedScanners(64).length, 4);
+    const filtered = await all(t.scanAll({ hashKeyFilter: { type: 'prefix', pattern: 'h1' } }));
+    assert.equal(filtered.length, 20);
+  });
+
+  it('break, return(), an aborted signal and client.close() leave no context on any replica', async () => {
+    for await (const _ of t.scanAll({ batchSize: 2 })) break;
+    const s = t.scan('h2', { batchSize: 2 });
+    await s.next();
+    await s.return();
+    assert.deepEqual(await s.next(), { done: true, value: undefined });
+    const ac = new AbortController();
+    const aborted = t.scanAll({ batchSize: 2, signal: ac.signal });
+    await aborted.next();
+    ac.abort(new Error('enough'));
+    await assert.rejects(async () => {
+      for (;;) if ((await aborted.next()).done) break;
+    }, PegasusAbortError);
+    // the clears are one-way: give them a moment to arrive
+    await sleep(100);
+    assert.equal(openContexts(box, t.appId, 4), 0);
+
+    const other = await PegasusClient.connect({ metaServers: [...box.metas], timeoutMs: 3000 });
+    const ot = await other.openTable('scan');
+    const mid = ot.scanAll({ batchSize: 2 });
+    await mid.next();
+    await other.close();
+    await assert.rejects(async () => {
+      for (;;) if ((await mid.next()).done) break;
+    }, PegasusClientClosedError);
+    await sleep(100);
+    assert.equal(openContexts(box, t.appId, 4), 0);
+  });
+
+  it('bad arguments are refused before anything is sent', () => {
+    assert.throws(() => t.scan(''), PegasusArgumentError);
+    assert.throws(() => t.scan('h', { batchSize: 0 }), PegasusArgumentError);
+    assert.throws(() => t.scan('h', { bogus: 1 } as never), PegasusArgumentError);
+    assert.throws(() => t.scan('h', { sortKeyFilter: { type: 'regex', pattern: 'x' } } as never), TypeError);
+    assert.throws(
+      () => t.scan('h', { hashKeyFilter: { type: 'prefix', pattern: 'x' } }),
+      PegasusArgumentError,
+    );
+    assert.throws(() => t.scanAll({ startSortKey: 'a' }), PegasusArgumentError);
+    assert.throws(() => t.scanAll({ timeoutMs: -1 }), PegasusArgumentError);
+    assert.throws(() => t.unorderedScanners(0), PegasusArgumentError);
+    assert.throws(() => t.unorderedScanners(1.5), PegasusArgumentError);
+  });
+});
+
+describe('unorderedScanners(4) over TCP while primaries crash and hang', () => {
+  it('reads 3000 records exactly once, with no error', { timeout: 120_000 }, async () => {
+    const box = await startTcpOnebox({
+      replicas: 4,
+      tables: [{ name: 'big', partitionCount: 8 }],
+      detectMs: 600,
+    });
+    const client = await PegasusClient.connect({ metaServers: [...box.metas], timeoutMs: 5000 });
+    try {
+      const t = await client.openTable('big');
+      const expected = new Set<string>();
+      for (let h = 0; h < 100; h++) {
+        const entries = Array.from({ length: 30 }, (_, s) => [`s${s}`, `v${h}.${s}`] as const);
+        await t.multiSet(`user${h}`, entries);
+        for (const [s, v] of entries) expected.add(`user${h}/${s}=${v}`);
+      }
+      const primaries = [...new Set(box.cluster.model.liveTable('big')!.partitions.map((p) => p.primary))];
+      const faults = (async () => {
+        await sleep(150);
+        box.fault({ node: primaries[0]!, kind: 'crash', ms: 1500 });
+        await sleep(700);
+        box.fault({ node: primaries[1]!, kind: 'hang', ms: 1500 });
+        await sleep(900);
+        box.fault({ node: primaries[2]!, kind: 'coredump', ms: 400 });
+      })();
+      const seen: string[] = [];
+      await Promise.all(
+        t.unorderedScanners(4, { batchSize: 40 }).map(async (s) => {
+          for await (const r of s) {
+            seen.push(`${text(r.hashKey)}/${text(r.sortKey)}=${text(r.value)}`);
+            // a consumer that takes its time, so the faults land in the middle of the scans
+            if (seen.length % 40 === 0) await sleep(10);
+          }
+        }),
+      );
+      await faults;
+      const distinct = new Set(seen);
+      console.log(`  ${seen.length} records yielded, ${distinct.size} distinct, ${expected.size} expected`);
+      assert.equal(seen.length, expected.size, 'no record twice');
+      assert.deepEqual([...distinct].sort(), [...expected].sort(), 'every record');
+    } finally {
+      await client.close();
+      await box.close();
+    }
+  });
+});

@@ -26,6 +26,13 @@ export {
   PegasusTableNotFoundError,
   PegasusTimeoutError,
 } from './errors.ts';
+export type { RecordKey } from './ops/batch-get.ts';
+export type {
+  CheckAndMutateOptions,
+  CheckAndMutateResult,
+  CompareExchangeResult,
+  Mutation,
+} from './ops/check-and-mutate.ts';
 export { CHECK_TYPE_NAMES, type CheckType } from './ops/check-type.ts';
 export type { MultiGetRange, MultiGetResult, SortKeyFilter } from './ops/multi-get.ts';
 export type { TtlResult } from './ops/read-ops.ts';
@@ -41,6 +48,6 @@ export type {
 } from './options.ts';
 export { PegasusClient } from './pegasus-client.ts';
 export { PegasusScanner, type ScanRecord } from './scanner.ts';
-export { Table } from './table.ts';
+export { type BatchOutcome, Table } from './table.ts';
 export type { PlainValue, TraceHook, TraceIn, TraceOut, TraceRecord } from './trace.ts';
 export type { Bytes } from './validate.ts';

@@ -149,8 +149,8 @@ export function runScanScenario(
   const everWritten = new Map<string, Set<string>>();
   const written = (key: Buffer, value: Buffer) => {
     const k = key.toString('hex');
-    let set = everWritten.get(k);
-    if (set === undefined) everWritten.set(k, (set = new Set()));
+    const set = everWritten.get(k) ?? new Set<string>();
+    everWritten.set(k, set);
     set.add(value.toString('hex'));
   };
   const touched = new Set<string>();

@@ -48,6 +48,6 @@ export type {
 } from './options.ts';
 export { PegasusClient } from './pegasus-client.ts';
 export { PegasusScanner, type ScanRecord } from './scanner.ts';
-export { type BatchOutcome, Table } from './table.ts';
+export { type BatchOutcome, type SortKeysResult, Table } from './table.ts';
 export type { PlainValue, TraceHook, TraceIn, TraceOut, TraceRecord } from './trace.ts';
 export type { Bytes } from './validate.ts';

@@ -60,6 +60,7 @@ export class PegasusScanner implements AsyncIterableIterator<ScanRecord> {
     }
   }
 
+  /** the scanner itself: `for await (const r of scanner)` */
   [Symbol.asyncIterator](): this {
     return this;
   }

@@ -52,6 +52,14 @@ import {
   toBytes,
 } from './validate.ts';
 
+/** What {@link Table.multiGetSortKeys} resolves to. */
+export interface SortKeysResult {
+  /** the sort keys, ascending */
+  sortKeys: Buffer[];
+  /** false when a limit (the caller's or the server's) stopped the read before the end */
+  complete: boolean;
+}
+
 /** The outcome of one item of a batch helper ({@link Table.batchSet} and the like). */
 export type BatchOutcome<T> =
   | {
@@ -349,7 +357,7 @@ export class Table {
   async multiGetSortKeys(
     hashKey: Bytes,
     opts?: CallOptions & { maxCount?: number; maxBytes?: number },
-  ): Promise<{ sortKeys: Buffer[]; complete: boolean }> {
+  ): Promise<SortKeysResult> {
     const o = checkOptions<CallOptions & { maxCount?: number; maxBytes?: number }>(
       'options',
       opts,

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { scanScenarioSpec } from '../properties/scan-arbitraries.ts';
-import { scenarioSpec, singleFailoverSpec } from '../properties/scenario-arbitraries.ts';
+import { OPS_WITH_CAM, scenarioSpec, singleFailoverSpec } from '../properties/scenario-arbitraries.ts';
 import { assertScenarioProperty } from '../properties/trace-files.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
@@ -22,6 +22,10 @@ const SEARCHES: Array<{
   arb: () => fc.Arbitrary<ScenarioSpec>;
 }> = [
   { property: 'simulation-safety', arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000 }) },
+  {
+    property: 'simulation-safety',
+    arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000, ops: OPS_WITH_CAM }),
+  },
   { property: 'transparent-failover', arb: () => singleFailoverSpec() },
   {
     property: 'convergence-and-load',

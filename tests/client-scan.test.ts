@@ -12,6 +12,7 @@ import {
   type PegasusScanner,
   type Table,
 } from '../client/index.ts';
+import { RequestDecoder } from '../core/wire/index.ts';
 import { type Onebox, startTcpOnebox } from '../onebox/index.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -139,7 +140,19 @@ describe('unorderedScanners(4) over TCP while primaries crash and hang', () => {
       tables: [{ name: 'big', partitionCount: 8 }],
       detectMs: 600,
     });
-    const client = await PegasusClient.connect({ metaServers: [...box.metas], timeoutMs: 5000 });
+    // get_scanner requests, read from the client's trace: more than one per partition means resumes
+    let opens = 0;
+    const client = await PegasusClient.connect({
+      metaServers: [...box.metas],
+      timeoutMs: 5000,
+      trace: (r) => {
+        if (r.type !== 'out' || r.cmd === null || typeof r.cmd !== 'object') return;
+        const cmd = r.cmd as { type?: string; bytes?: { $hex?: string } };
+        if (cmd.type !== 'send' || cmd.bytes?.$hex === undefined) return;
+        for (const f of new RequestDecoder().push(Buffer.from(cmd.bytes.$hex, 'hex')).frames)
+          if (f.name === 'RPC_RRDB_RRDB_GET_SCANNER') opens++;
+      },
+    });
     try {
       const t = await client.openTable('big');
       const expected = new Set<string>();
@@ -158,20 +171,80 @@ describe('unorderedScanners(4) over TCP while primaries crash and hang', () => {
         box.fault({ node: primaries[2]!, kind: 'coredump', ms: 400 });
       })();
       const seen: string[] = [];
+      const started = performance.now();
       await Promise.all(
         t.unorderedScanners(4, { batchSize: 40 }).map(async (s) => {
           for await (const r of s) {
             seen.push(`${text(r.hashKey)}/${text(r.sortKey)}=${text(r.value)}`);
             // a consumer that takes its time, so the faults land in the middle of the scans
-            if (seen.length % 40 === 0) await sleep(10);
+            if (seen.length % 40 === 0) await sleep(30);
           }
         }),
       );
+      const tookMs = performance.now() - started;
       await faults;
       const distinct = new Set(seen);
-      console.log(`  ${seen.length} records yielded, ${distinct.size} distinct, ${expected.size} expected`);
+      console.log(
+        `  ${seen.length} records yielded, ${distinct.size} distinct, ${expected.size} expected, in ${tookMs.toFixed(0)} ms`,
+      );
+      assert.ok(tookMs > 1750, `every fault landed while the scans ran (${tookMs.toFixed(0)} ms)`);
+      console.log(`  ${opens} get_scanner requests for 8 partitions`);
+      assert.ok(opens > 8, 'the faults made scanners resume');
       assert.equal(seen.length, expected.size, 'no record twice');
       assert.deepEqual([...distinct].sort(), [...expected].sort(), 'every record');
+    } finally {
+      await client.close();
+      await box.close();
+    }
+  });
+});
+
+describe('scans over TCP across a partition split', () => {
+  it('unorderedScanners(3) and scanAll read 2000 records exactly once while the table splits 4 -> 8', {
+    timeout: 120_000,
+  }, async () => {
+    const box = await startTcpOnebox({
+      replicas: 3,
+      tables: [{ name: 'grow', partitionCount: 4 }],
+      splitMs: 300,
+      splitSwitchMs: 40,
+    });
+    const client = await PegasusClient.connect({ metaServers: [...box.metas], timeoutMs: 5000 });
+    try {
+      const t = await client.openTable('grow');
+      const expected: string[] = [];
+      for (let h = 0; h < 100; h++) {
+        const entries = Array.from({ length: 20 }, (_, s) => [`s${s}`, `v${h}.${s}`] as const);
+        await t.multiSet(`g${h}`, entries);
+        for (const [s, v] of entries) expected.push(`g${h}/${s}=${v}`);
+      }
+      const read = async (s: PegasusScanner, into: string[]) => {
+        for await (const r of s) {
+          into.push(`${text(r.hashKey)}/${text(r.sortKey)}=${text(r.value)}`);
+          // slow enough that the split (start at once, children registered from 300 ms) lands mid-scan
+          if (into.length % 10 === 0) await sleep(5);
+        }
+      };
+      const parallel: string[] = [];
+      const serial: string[] = [];
+      const started = performance.now();
+      const scans = Promise.all([
+        ...t.unorderedScanners(3, { batchSize: 10 }).map((s) => read(s, parallel)),
+        read(t.scanAll({ batchSize: 10 }), serial),
+      ]);
+      assert.equal(box.split({ table: 'grow' }).ok, true);
+      await scans;
+      const tookMs = performance.now() - started;
+      const count = box.cluster.model.liveTable('grow')!.partitionCount;
+      console.log(
+        `  split to ${count} partitions; ${parallel.length} + ${serial.length} records in ${tookMs.toFixed(0)} ms`,
+      );
+      assert.equal(count, 8, 'the table split');
+      assert.ok(tookMs > 400, `the scans ran past the children's registration (${tookMs.toFixed(0)} ms)`);
+      for (const got of [parallel, serial]) {
+        assert.equal(got.length, expected.length, 'no record twice');
+        assert.deepEqual([...got].sort(), [...expected].sort(), 'every record');
+      }
     } finally {
       await client.close();
       await box.close();

@@ -17,7 +17,7 @@ import { OPS_WITH_CAM, scenarioSpec } from './scenario-arbitraries.ts';
 import { assertScenarioProperty } from './trace-files.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261205);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
 
 describe('simulation safety with checkAndMutate', () => {
   it(`holds on ${RUNS} random fault schedules (seed ${SEED})`, () => {
@@ -29,7 +29,7 @@ describe('simulation safety with checkAndMutate', () => {
 
   it('reaches every outcome of checkAndMutate: applied, check failed, and unknown', () => {
     const seen = new Set<string>();
-    for (const spec of fc.sample(scenarioSpec({ ops: OPS_WITH_CAM }), { seed: SEED, numRuns: 60 })) {
+    for (const spec of fc.sample(scenarioSpec({ ops: OPS_WITH_CAM }), { seed: SEED, numRuns: 40 })) {
       for (const c of runScenario(spec).calls) {
         if (c.op !== 'cam' || c.ok === null) continue;
         const error = (c.result as { error?: number } | undefined)?.error;

@@ -23,7 +23,7 @@ import { runScanScenario } from '../sim/scan-scenario.ts';
 import { scanScenarioSpec } from './scan-arbitraries.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261205);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 
 describe('simulation: scans under faults and splits', () => {
   it(`every record once, nothing invented, every scanner ends, no context left (${RUNS} runs, seed ${SEED})`, () => {

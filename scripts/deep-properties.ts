@@ -61,7 +61,7 @@ const deadline = performance.now() + minutes * 60_000;
 
 /**
  * One batch of scan scenarios (properties/simulation-scans.test.ts) at a fresh seed; a counterexample
- * is saved as its spec (traces/simulation-scans-seed<N>.json: replay with runScanScenario).
+ * is saved as its spec (traces/scans/simulation-scans-seed<N>.json, replayed by tests/scan-traces.test.ts).
  */
 function searchScans(n: number): number {
   const seed = randomInt(1, 2 ** 31 - 1);
@@ -79,8 +79,14 @@ function searchScans(n: number): number {
     { seed, numRuns: n, endOnFailure: true },
   );
   if (details.failed) {
-    const file = `traces/${SCANS}-seed${seed}.json`;
-    writeFileSync(file, `${JSON.stringify(failing, null, 2)}\n`);
+    const file = `traces/scans/${SCANS}-seed${seed}.json`;
+    const violations = runScanScenario(failing!).violations;
+    const found = {
+      description: `found by npm run properties at seed ${seed}`,
+      property: violations[0]?.property,
+      spec: failing,
+    };
+    writeFileSync(file, `${JSON.stringify(found, null, 2)}\n`);
     throw new Error(
       `${SCANS}: counterexample at seed ${seed}, saved to ${file}: ${JSON.stringify(runScanScenario(failing!).violations)}`,
     );

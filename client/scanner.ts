@@ -2,6 +2,7 @@
 // Leaving it early (break, return(), an aborted signal, client.close()) clears the server's context.
 import type { ScanRecord as CoreRecord, ScanBatch, ScannerSpec } from '../core/client/index.ts';
 import { decodeKey } from '../core/routing/index.ts';
+import { watchAbort } from './abort-watch.ts';
 import { PegasusAbortError, type PegasusError } from './errors.ts';
 import { failureToError } from './failure-to-error.ts';
 import type { NodeDriver } from './node-driver.ts';
@@ -53,11 +54,6 @@ export class PegasusScanner implements AsyncIterableIterator<ScanRecord> {
     this.#table = spec.table;
     this.#spec = spec;
     this.#signal = signal;
-    if (signal !== undefined && !signal.aborted) {
-      const onAbort = () => this.#driver.scanClose(this.#id, 'ERR_ABORTED');
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#unwatch = () => signal.removeEventListener('abort', onAbort);
-    }
   }
 
   /** the scanner itself: `for await (const r of scanner)` */
@@ -98,6 +94,9 @@ export class PegasusScanner implements AsyncIterableIterator<ScanRecord> {
       }
       const spec = this.#spec;
       this.#spec = undefined;
+      // from the first batch on, an abort ends the scan (and clears its context) even between batches
+      if (spec !== undefined && this.#signal !== undefined)
+        this.#unwatch = watchAbort(this.#signal, () => this.#driver.scanClose(this.#id, 'ERR_ABORTED'));
       const s = await this.#driver.scanNext(this.#id, spec);
       if (!s.ok) {
         this.#end();

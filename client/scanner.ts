@@ -3,7 +3,7 @@
 import type { ScanRecord as CoreRecord, ScanBatch, ScannerSpec } from '../core/client/index.ts';
 import { decodeKey } from '../core/routing/index.ts';
 import { watchAbort } from './abort-watch.ts';
-import { PegasusAbortError, type PegasusError } from './errors.ts';
+import { PegasusAbortError, type PegasusError, PegasusStorageError } from './errors.ts';
 import { failureToError } from './failure-to-error.ts';
 import type { NodeDriver } from './node-driver.ts';
 
@@ -110,6 +110,17 @@ export class PegasusScanner implements AsyncIterableIterator<ScanRecord> {
   }
 
   #error(f: Parameters<typeof failureToError>[0]): PegasusError {
+    // the server refused the scan with a storage status (the core names it ERR_STORAGE_<n>)
+    const storage = /^ERR_STORAGE_(\d+)$/.exec(f.code);
+    if (storage !== null) {
+      const e = new PegasusStorageError(Number(storage[1]), '', {
+        op: this.#op,
+        table: this.#table,
+        attempts: f.attempts,
+      });
+      e.message = `${this.#op} on table "${this.#table}": the server refused it with storage status ${e.code} (${storage[1]})`;
+      return e;
+    }
     const ctx = { op: this.#op, table: this.#table, idempotent: true };
     return failureToError(f, this.#signal?.aborted ? { ...ctx, abortReason: this.#signal.reason } : ctx);
   }

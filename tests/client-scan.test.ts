@@ -14,6 +14,7 @@ import {
 } from '../client/index.ts';
 import { RequestDecoder } from '../core/wire/index.ts';
 import { type Onebox, startTcpOnebox } from '../onebox/index.ts';
+import { captureWarnings } from './helpers/capture-warnings.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const text = (b: Buffer) => b.toString();
@@ -113,6 +114,24 @@ describe('scans over TCP', () => {
     await assert.rejects(async () => {
       for (;;) if ((await mid.next()).done) break;
     }, PegasusClientClosedError);
+    await sleep(100);
+    assert.equal(openContexts(box, t.appId, 4), 0);
+  });
+
+  it('one signal shared by 15 scanners: one listener, all closed by one abort, no context left', async () => {
+    const ac = new AbortController();
+    const { warnings } = await captureWarnings(async () => {
+      const scanners = Array.from({ length: 15 }, (_, i) =>
+        t.scan(`h${i % 10}`, { batchSize: 2, signal: ac.signal }),
+      );
+      for (const s of scanners) await s.next();
+      ac.abort();
+      for (const s of scanners)
+        await assert.rejects(async () => {
+          for (;;) if ((await s.next()).done) break;
+        }, PegasusAbortError);
+    });
+    assert.deepEqual(warnings.map(String), []);
     await sleep(100);
     assert.equal(openContexts(box, t.appId, 4), 0);
   });

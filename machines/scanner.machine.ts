@@ -34,7 +34,10 @@ export type ScannerEvent =
    * node is down, hung, moved or not primary any more), so the segment re-opens after its last key
    */
   | { type: 'CALL_FAILED'; error: string; resumable: boolean }
-  /** meta answered after the segment ended; `segmentsLeft`: another segment (or a split child) waits */
+  /**
+   * the segment is finished (after the scanner's last one: once meta answered a query sent after
+   * it, so a split is seen); `segmentsLeft`: another segment (or a split child) waits
+   */
   | { type: 'ROUTES_CONFIRMED'; segmentsLeft: boolean }
   /** the consumer stops (break, return(), abort, client close) */
   | { type: 'CLOSE'; error: string };
@@ -51,7 +54,7 @@ const scannerSetup = setup({
     openScanner: (_, _p: { resume: boolean }) => {},
     /** scan with the context id of the latest reply, on the node that holds it */
     sendScan: () => {},
-    /** ask meta for the table's configuration and answer ROUTES_CONFIRMED (a split is seen here) */
+    /** the segment is finished; after the last one, meta is asked first (a split is seen here) */
     confirmRoutes: () => {},
     /** hand the records received to the consumer */
     deliverBatch: () => {},

@@ -99,10 +99,49 @@ export class PegasusAbortError extends PegasusError {
   override name = 'PegasusAbortError';
 }
 
-/** openTable (or a call on a table dropped since): the meta server does not know the table. */
+/**
+ * openTable (or a call on a table dropped since): the meta server does not know the table. On
+ * openTable, `cause` is a {@link PegasusMetaServerError} naming the meta that said so
+ * (`code` `'ERR_OBJECT_NOT_FOUND'`).
+ */
 export class PegasusTableNotFoundError extends PegasusError {
   /** `'PegasusTableNotFoundError'` */
   override name = 'PegasusTableNotFoundError';
+}
+
+/**
+ * `connect` or `openTable`: no meta server answered. Every meta address was tried once (refused,
+ * unresolvable, unreachable or silent) and none answered, so the client gave up before the
+ * deadline. `code` is `'ERR_META_UNREACHABLE'`; `cause` is an `AggregateError` whose `errors` are one
+ * {@link PegasusMetaServerError} per meta address tried, saying what that address did.
+ */
+export class PegasusMetaUnreachableError extends PegasusError {
+  /** `'PegasusMetaUnreachableError'` */
+  override name = 'PegasusMetaUnreachableError';
+}
+
+/**
+ * What one meta server did when asked for a table's routing: found in the `cause` of a
+ * {@link PegasusMetaUnreachableError} (one per address, inside an `AggregateError`) or of a
+ * {@link PegasusTableNotFoundError}. `code` is the system error (`'ECONNREFUSED'`, `'ENOTFOUND'`,
+ * `'ETIMEDOUT'`...), `'ERR_TIMEOUT'` (connected, no answer in `metaQueryTimeoutMs`),
+ * `'ERR_CONNECT_TIMEOUT'`, or the error meta answered (`'ERR_OBJECT_NOT_FOUND'`...).
+ */
+export class PegasusMetaServerError extends PegasusError {
+  /** `'PegasusMetaServerError'` */
+  override name = 'PegasusMetaServerError';
+  /** the meta server's address, `"host:port"` */
+  readonly address: string;
+
+  /**
+   * @param address - the meta server's address
+   * @param code - what it did (see the class)
+   * @param message - the error's message
+   */
+  constructor(address: string, code: string, message: string) {
+    super(code, message);
+    this.address = address;
+  }
 }
 
 /**

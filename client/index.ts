@@ -21,6 +21,8 @@ export {
   PegasusClientClosedError,
   PegasusError,
   type PegasusErrorDetails,
+  PegasusMetaServerError,
+  PegasusMetaUnreachableError,
   PegasusOutcomeUnknownError,
   PegasusStorageError,
   PegasusTableNotFoundError,

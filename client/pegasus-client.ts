@@ -16,6 +16,9 @@ import { Table } from './table.ts';
 import type { TraceHook } from './trace.ts';
 import { checkName, checkOptions, checkSignal, checkTimeoutMs, fail } from './validate.ts';
 
+/** the table connect's probe asks meta about: an empty name, which no table can have */
+const PROBE_TABLE = '';
+
 /**
  * A client for one Pegasus cluster. Create it with {@link PegasusClient.connect}, open tables with
  * {@link PegasusClient.openTable}, and {@link PegasusClient.close} it when done. Connections are
@@ -53,16 +56,25 @@ export class PegasusClient {
   }
 
   /**
-   * Creates a client. Resolves at once: servers are contacted when a table is opened. Rejects with
-   * {@link PegasusArgumentError} for a bad or unknown option.
+   * Creates a client and checks that a meta server answers (it asks meta about a table no one can
+   * name, which any live meta answers). Rejects with {@link PegasusArgumentError} for a bad or
+   * unknown option, {@link PegasusMetaUnreachableError} once every meta address was tried and none
+   * answered (its `cause` says what each did), {@link PegasusTimeoutError} past `openTimeoutMs`; the
+   * client is closed when it rejects. `new PegasusClient(options)` skips the check.
    */
   static async connect(options: PegasusClientOptions): Promise<PegasusClient> {
-    return new PegasusClient(options);
+    const client = new PegasusClient(options);
+    const s = await client.driver.openTable(PROBE_TABLE, client.openTimeoutMs);
+    // meta answering "no such table" is the answer the probe expects
+    if (s.ok || s.failure.code === 'ERR_APP_NOT_EXIST') return client;
+    await client.close();
+    throw openFailureToError(s.failure, PROBE_TABLE, undefined, 'connect');
   }
 
   /**
    * Resolves once the table's routing is known. Rejects with {@link PegasusTableNotFoundError} if
-   * it does not exist, {@link PegasusTimeoutError} past `timeoutMs`, {@link PegasusAbortError} when
+   * it does not exist, {@link PegasusMetaUnreachableError} once every meta server was tried and
+   * none answered, {@link PegasusTimeoutError} past `timeoutMs`, {@link PegasusAbortError} when
    * `signal` aborts, {@link PegasusClientClosedError} if the client is closed meanwhile.
    * @param name - the table's name
    */

@@ -129,6 +129,8 @@ export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> 
   readonly attached: Set<CallState>;
   /** tables whose meta query waits for this (meta) connection to open */
   readonly metaWaiters: Set<TableState>;
+  /** the system error code of the last connection failure (ECONNREFUSED, ENOTFOUND...), cleared on connect */
+  lastErrno: string | null;
 }
 
 export interface TableState extends Instance<RoutingRefreshContext, RoutingRefreshEvent> {
@@ -141,6 +143,10 @@ export interface TableState extends Instance<RoutingRefreshContext, RoutingRefre
   query: MetaQuery | null;
   fullRefresh: boolean;
   readonly opens: Map<number, TimerEntry<TimerPayload>>;
+  /** the meta the last query went to (what a failure is recorded against) */
+  queriedMeta: string;
+  /** the last failure of each meta queried for this table, by address (the cause of a give-up) */
+  readonly metaFailures: Map<string, string>;
 }
 
 export type Owner = CallState | NodeState | TableState;
@@ -213,6 +219,14 @@ export function failure(
   attempts: AttemptRecord[],
 ): CallFailure {
   return { code, cause, outcomeUnknown, attempts };
+}
+
+/** an open's failure, with what each meta said about the table so far */
+export function openFailure(table: TableState, code: string, cause: string | null = null): CallFailure {
+  const f = failure(code, cause, false, []);
+  if (table.metaFailures.size > 0)
+    f.metaErrors = [...table.metaFailures].map(([address, c]) => ({ address, code: c }));
+  return f;
 }
 
 export function observe(s: CoreState, event: ObservedEvent): void {

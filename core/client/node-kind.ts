@@ -44,6 +44,7 @@ export function nodeOf(s: CoreState, address: string): NodeState {
       conn: new Connection<PendingReply>(o.maxFrameBytes),
       attached: new Set(),
       metaWaiters: new Set(),
+      lastErrno: null,
       timers: [],
     };
     s.nodes.set(address, node);
@@ -56,6 +57,7 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
   switch (a.type) {
     case 'openConnection':
       node.conn.reset();
+      node.lastErrno = null;
       s.out.push({ type: 'connect', address: node.address });
       break;
     case 'closeConnection':

@@ -103,7 +103,10 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
     case 'table-busy': {
       // The table does not exist (or is being created/dropped): nothing waiting on it can succeed now.
       const code = resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err;
-      failOpens(s, table, code);
+      // the cause is meta's own answer, from this meta only (earlier failures of others are moot)
+      table.metaFailures.clear();
+      table.metaFailures.set(node.address, resp.err);
+      failOpens(s, table, code, resp.err);
       for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
       enqueue(s, table, { type: 'QUERY_OK', waiting: false, jitter: s.random.next() });
       break;
@@ -159,5 +162,6 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
     s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
   }
   table.opens.clear();
+  table.metaFailures.clear();
   enqueue(s, table, { type: 'QUERY_OK', waiting: stillWaiting, jitter: s.random.next() });
 }

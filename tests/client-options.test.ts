@@ -260,8 +260,9 @@ describe('openTable honours its AbortSignal', () => {
   it('core: abortOpen settles that open only, and cancels its deadline', () => {
     const h = new CoreHarness({ metaServers: ['127.0.0.1:34601'] });
     h.connectBehaviour.set('127.0.0.1:34601', 'hang');
-    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
-    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 1000 });
+    // deadlines before the meta's connect timeout (1000 ms), after which the open would be given up
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 500 });
+    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 500 });
     h.runUntil(10);
     h.feed({ type: 'abortOpen', requestId: 1, table: 't', error: 'ERR_ABORTED' });
     h.feed({ type: 'abortOpen', requestId: 1, table: 't', error: 'ERR_ABORTED' }); // settled: ignored

@@ -46,8 +46,11 @@ export type RoutingRefreshEvent =
   | { type: 'QUERY_OK'; waiting: boolean; jitter: number }
   /** a follower named the leader (the core has switched to it) */
   | { type: 'QUERY_FORWARDED'; leader: string }
-  /** timeout, connection failure, a follower that knows no leader, or a malformed answer */
-  | { type: 'QUERY_FAILED'; reason: string; jitter: number }
+  /**
+   * timeout, connection failure, a follower that knows no leader, or a malformed answer;
+   * `answered`: the meta replied (with an error), so it is reachable
+   */
+  | { type: 'QUERY_FAILED'; reason: string; answered: boolean; jitter: number }
   /** the leader is not ready yet (ERR_SERVICE_NOT_ACTIVE, ERR_UNDER_RECOVERY) */
   | { type: 'QUERY_NOT_ACTIVE'; jitter: number }
   | { type: 'SHUTDOWN' };
@@ -86,7 +89,8 @@ export const routingRefreshMachine = setup({
     stillWaiting: (_, p: { waiting: boolean }) => p.waiting,
     mayFollow: ({ context }) => context.hops < context.maxForwardHops,
     /** this failure completes a round in which no meta answered */
-    roundUnanswered: ({ context }) => context.unanswered + 1 >= context.metaCount,
+    roundUnanswered: ({ context }, p: { answered: boolean }) =>
+      !p.answered && context.unanswered + 1 >= context.metaCount,
   },
   delays: {
     queryTimeout: ({ context }) => context.queryTimeoutMs,
@@ -122,7 +126,7 @@ export const routingRefreshMachine = setup({
       after: {
         queryTimeout: [
           {
-            guard: 'roundUnanswered',
+            guard: { type: 'roundUnanswered', params: { answered: false } },
             target: 'backoff',
             actions: [
               'abandonQuery',
@@ -185,7 +189,7 @@ export const routingRefreshMachine = setup({
         ],
         QUERY_FAILED: [
           {
-            guard: 'roundUnanswered',
+            guard: { type: 'roundUnanswered', params: ({ event }) => ({ answered: event.answered }) },
             target: 'backoff',
             actions: [
               { type: 'noteMetaFailure', params: ({ event }) => ({ reason: event.reason }) },
@@ -208,7 +212,8 @@ export const routingRefreshMachine = setup({
                 failures: ({ context }) => context.failures + 1,
                 hops: 0,
                 jitter: ({ event }) => event.jitter,
-                unanswered: ({ context }) => context.unanswered + 1,
+                // a meta that replied, even with an error, is reachable: the round starts again
+                unanswered: ({ context, event }) => (event.answered ? 0 : context.unanswered + 1),
               }),
             ],
           },

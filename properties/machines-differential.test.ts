@@ -123,7 +123,12 @@ describe('executor differential on the client machines', () => {
         { weight: 2, arbitrary: fc.record({ type: fc.constant('QUERY_FORWARDED'), leader: node }) },
         {
           weight: 2,
-          arbitrary: fc.record({ type: fc.constant('QUERY_FAILED'), reason: fc.constant('x'), jitter }),
+          arbitrary: fc.record({
+            type: fc.constant('QUERY_FAILED'),
+            reason: fc.constant('x'),
+            answered: fc.boolean(),
+            jitter,
+          }),
         },
         { weight: 1, arbitrary: fc.record({ type: fc.constant('QUERY_NOT_ACTIVE'), jitter }) },
         { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'SHUTDOWN' }) },

@@ -69,7 +69,7 @@ export class ClientCore {
         const node = this.s.nodes.get(event.address);
         const reason = event.reason === 'refused' ? 'ERR_CONNECTION_REFUSED' : 'ERR_SESSION_RESET';
         if (node !== undefined) {
-          node.lastErrno = event.code ?? null;
+          node.lastFailure = event.code ?? null;
           enqueue(this.s, node, { type: 'CONNECTION_LOST', reason, jitter: this.s.random.next() });
         }
         break;

@@ -129,8 +129,11 @@ export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> 
   readonly attached: Set<CallState>;
   /** tables whose meta query waits for this (meta) connection to open */
   readonly metaWaiters: Set<TableState>;
-  /** the system error code of the last connection failure (ECONNREFUSED, ENOTFOUND...), cleared on connect */
-  lastErrno: string | null;
+  /**
+   * why the connection last failed: the system error code (ECONNREFUSED, ENOTFOUND...) when the
+   * driver gave one, else the health machine's reason (ERR_CONNECT_TIMEOUT...); cleared on connect
+   */
+  lastFailure: string | null;
 }
 
 export interface TableState extends Instance<RoutingRefreshContext, RoutingRefreshEvent> {

@@ -80,9 +80,11 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
     }
     case 'noteMetaFailure': {
       const { reason } = a.params as { reason: string };
-      // a connection that failed says more through its system error (ECONNREFUSED, ENOTFOUND...)
-      const errno = reason === 'ERR_TIMEOUT' ? null : (s.nodes.get(table.queriedMeta)?.lastErrno ?? null);
-      table.metaFailures.set(table.queriedMeta, errno ?? reason);
+      // a failed connection says more through why it failed (ECONNREFUSED, ENOTFOUND...), also when
+      // the query found the node already down; a meta's own answer or a query timeout says itself
+      const node = s.nodes.get(table.queriedMeta);
+      const lost = reason === 'ERR_TIMEOUT' || node === undefined ? null : node.lastFailure;
+      table.metaFailures.set(table.queriedMeta, lost ?? reason);
       break;
     }
     case 'giveUpOpens':
@@ -118,6 +120,7 @@ function sendQuery(s: CoreState, table: TableState): void {
     default:
       enqueue(s, table, {
         type: 'QUERY_FAILED',
+        answered: false,
         reason: 'ERR_SESSION_RESET',
         jitter: s.random.next(),
       });

@@ -110,6 +110,37 @@ export class PegasusTableNotFoundError extends PegasusError {
 }
 
 /**
+ * A write too large for the server. Either the client refused it before sending anything
+ * (`code` `'ERR_WRITE_TOO_LARGE'`: its body, `sizeBytes`, is over the `maxWriteBytes` option,
+ * `limitBytes`), or the server refused it (`code` `'ERR_INVALID_DATA'`: over the server's
+ * `max_allowed_write_size`; not retried, and nothing was written). Split the value or raise both
+ * limits.
+ */
+export class PegasusWriteTooLargeError extends PegasusError {
+  /** `'PegasusWriteTooLargeError'` */
+  override name = 'PegasusWriteTooLargeError';
+  /** the request body's size in bytes, when the client measured it */
+  readonly sizeBytes: number | undefined;
+  /** the limit it was over (the client's `maxWriteBytes`), when the client refused it */
+  readonly limitBytes: number | undefined;
+
+  /**
+   * @param code - `'ERR_WRITE_TOO_LARGE'` or `'ERR_INVALID_DATA'`
+   * @param message - the error's message
+   * @param details - context, and the size and limit when the client measured them
+   */
+  constructor(
+    code: string,
+    message: string,
+    details: PegasusErrorDetails & { sizeBytes?: number; limitBytes?: number } = {},
+  ) {
+    super(code, message, details);
+    this.sizeBytes = details.sizeBytes;
+    this.limitBytes = details.limitBytes;
+  }
+}
+
+/**
  * `connect` or `openTable`: no meta server answered. Every meta address was tried once (refused,
  * unresolvable, unreachable or silent) and none answered, so the client gave up before the
  * deadline. `code` is `'ERR_META_UNREACHABLE'`; `cause` is an `AggregateError` whose `errors` are one

@@ -10,12 +10,15 @@ import {
   PegasusOutcomeUnknownError,
   PegasusTableNotFoundError,
   PegasusTimeoutError,
+  PegasusWriteTooLargeError,
 } from './errors.ts';
 
 export interface FailureContext {
   op: string;
   table: string;
   idempotent: boolean;
+  /** the call is a write (the server's ERR_INVALID_DATA then means "too large") */
+  write?: boolean;
   /** the AbortSignal's reason, when the caller aborted */
   abortReason?: unknown;
 }
@@ -39,6 +42,13 @@ export function failureToError(f: CallFailure, ctx: FailureContext): PegasusErro
     case 'ERR_APP_NOT_EXIST':
       // meta says the table is gone (the core maps meta's ERR_OBJECT_NOT_FOUND to this code)
       return new PegasusTableNotFoundError(f.code, `${where}: the table does not exist (${tried})`, details);
+  }
+  if (f.code === 'ERR_INVALID_DATA' && ctx.write === true) {
+    return new PegasusWriteTooLargeError(
+      f.code,
+      `${where}: the server refused the write as larger than its max_allowed_write_size (${tried})`,
+      details,
+    );
   }
   // Ambiguous for a write that must not be resent: say so with its own class.
   if (f.outcomeUnknown && !ctx.idempotent && (f.code === 'ERR_TIMEOUT' || f.code === 'ERR_SESSION_RESET')) {

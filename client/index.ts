@@ -27,6 +27,7 @@ export {
   PegasusStorageError,
   PegasusTableNotFoundError,
   PegasusTimeoutError,
+  PegasusWriteTooLargeError,
 } from './errors.ts';
 export { CHECK_TYPE_NAMES, type CheckType } from './ops/check-type.ts';
 export type { MultiGetRange, MultiGetResult, SortKeyFilter } from './ops/multi-get.ts';

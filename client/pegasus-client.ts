@@ -7,6 +7,7 @@ import { NodeDriver } from './node-driver.ts';
 import {
   CLIENT_OPTION_KEYS,
   coreOptionsOf,
+  DEFAULT_MAX_WRITE_BYTES,
   DEFAULT_OPEN_TIMEOUT_MS,
   OPEN_TABLE_OPTION_KEYS,
   type OpenTableOptions,
@@ -14,7 +15,7 @@ import {
 } from './options.ts';
 import { Table } from './table.ts';
 import type { TraceHook } from './trace.ts';
-import { checkName, checkOptions, checkSignal, checkTimeoutMs, fail } from './validate.ts';
+import { checkByteCount, checkName, checkOptions, checkSignal, checkTimeoutMs, fail } from './validate.ts';
 
 /** the table connect's probe asks meta about: an empty name, which no table can have */
 const PROBE_TABLE = '';
@@ -28,6 +29,7 @@ export class PegasusClient {
   private readonly driver: NodeDriver;
   private readonly events = new ClientEvents();
   private readonly openTimeoutMs: number;
+  private readonly maxWriteBytes: number;
 
   /**
    * Validates the options; throws {@link PegasusArgumentError} for a bad or unknown one. Nothing
@@ -35,13 +37,14 @@ export class PegasusClient {
    */
   constructor(options: PegasusClientOptions) {
     if (options === undefined) fail('options must be an object with metaServers');
-    const { trace, openTimeoutMs, ...core } = checkOptions<PegasusClientOptions>(
+    const { trace, openTimeoutMs, maxWriteBytes, ...core } = checkOptions<PegasusClientOptions>(
       'options',
       options,
       CLIENT_OPTION_KEYS,
     );
     if (trace !== undefined && typeof trace !== 'function') fail('trace must be a function');
     this.openTimeoutMs = checkTimeoutMs('openTimeoutMs', openTimeoutMs) ?? DEFAULT_OPEN_TIMEOUT_MS;
+    this.maxWriteBytes = checkByteCount('maxWriteBytes', maxWriteBytes) ?? DEFAULT_MAX_WRITE_BYTES;
     checkTimeoutMs('timeoutMs', core.timeoutMs);
     const hooks: { observe: (e: Parameters<ClientEvents['emit']>[0]) => void; trace?: TraceHook } = {
       observe: (e) => this.events.emit(e),
@@ -82,6 +85,7 @@ export class PegasusClient {
     const table = checkName('table name', name);
     const o = checkOptions<OpenTableOptions>('options', opts, OPEN_TABLE_OPTION_KEYS);
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.openTimeoutMs;
+    const maxWriteBytes = checkByteCount('maxWriteBytes', o.maxWriteBytes) ?? this.maxWriteBytes;
     const signal = checkSignal(o.signal);
     if (signal?.aborted) {
       throw new PegasusAbortError('ERR_ABORTED', `opening table "${table}" aborted before it started`, {
@@ -92,7 +96,7 @@ export class PegasusClient {
     }
     const s = await this.driver.openTable(table, timeoutMs, signal);
     if (!s.ok) throw openFailureToError(s.failure, table, signal?.reason);
-    return new Table(this.driver, table, s.appId, s.partitionCount);
+    return new Table(this.driver, table, s.appId, s.partitionCount, maxWriteBytes);
   }
 
   /**

@@ -1,7 +1,7 @@
 // A table handle: the public operations. Every method validates its arguments before anything is
 // sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
-import type { RpcName } from '../core/wire/index.ts';
-import { PegasusAbortError } from './errors.ts';
+import { type RpcName, rpcInfo, writeBodyBytesOver } from '../core/wire/index.ts';
+import { PegasusAbortError, PegasusWriteTooLargeError } from './errors.ts';
 import { failureToError } from './failure-to-error.ts';
 import type { NodeDriver } from './node-driver.ts';
 import type { CheckType } from './ops/check-type.ts';
@@ -22,6 +22,7 @@ import {
   CALL_OPTION_KEYS,
   type CallOptions,
   CHECK_AND_SET_OPTION_KEYS,
+  DEFAULT_MAX_WRITE_BYTES,
   type CheckAndSetOptions,
   INCR_OPTION_KEYS,
   type IncrOptions,
@@ -45,6 +46,8 @@ export class Table {
     readonly appId: number,
     /** its number of partitions */
     readonly partitionCount: number,
+    /** the largest request body a write may have (the `maxWriteBytes` option) */
+    readonly maxWriteBytes: number = DEFAULT_MAX_WRITE_BYTES,
   ) {}
 
   /** the value, or null when the record does not exist (or expired) */
@@ -152,6 +155,16 @@ export class Table {
         },
       );
     }
+    // before anything is sent: the server refuses a larger write anyway, after it crossed the network
+    const sizeBytes = writeBodyBytesOver(plan.rpc, plan.args, this.maxWriteBytes);
+    if (sizeBytes >= 0) {
+      throw new PegasusWriteTooLargeError(
+        'ERR_WRITE_TOO_LARGE',
+        `${plan.op} on table "${this.name}": the request body is ${sizeBytes} bytes, over maxWriteBytes ` +
+          `(${this.maxWriteBytes}); nothing was sent`,
+        { op: plan.op, table: this.name, sizeBytes, limitBytes: this.maxWriteBytes },
+      );
+    }
     const s = await this.driver.call(
       {
         type: 'call',
@@ -166,7 +179,7 @@ export class Table {
       signal,
     );
     if (!s.ok) {
-      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent };
+      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent, write: isWriteRpc(plan.rpc) };
       throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
     }
     try {
@@ -178,4 +191,8 @@ export class Table {
       throw e;
     }
   }
+}
+
+function isWriteRpc(rpc: RpcName): boolean {
+  return rpcInfo(rpc).kind === 'write';
 }

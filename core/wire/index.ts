@@ -14,3 +14,4 @@ export * from './structs-meta.ts';
 export * from './structs-rrdb.ts';
 export * from './types.ts';
 export type { WireReader, WireWriter } from './wire-io.ts';
+export { requestBodyBytes, writeBodyBytesAtMost, writeBodyBytesOver } from './request-size.ts';

@@ -2,6 +2,7 @@
 // (a misspelt `ttl` for `ttlSeconds` must not silently write a record that never expires): the key
 // lists below are records over each type's keys, so a new option fails to compile until it is listed.
 import type { CoreOptions, CoreOptionsInput } from '../core/client/index.ts';
+import type { MeterProviderLike } from './metrics.ts';
 import type { TraceHook } from './trace.ts';
 
 /**
@@ -128,6 +129,15 @@ export interface PegasusClientOptions {
    */
   machines?: CoreOptions['machines'];
   /**
+   * Where the client's OpenTelemetry metrics go: a `MeterProvider` (e.g. from
+   * `@opentelemetry/sdk-metrics`), or `'global'` for the one registered with `@opentelemetry/api`
+   * (an optional peer dependency, loaded only then). Instruments: operation duration (histogram,
+   * seconds, by op), errors by code, retries by reason, servers by health state, meta queries and
+   * routing changes; see {@link METRIC_NAMES}. Omitted: nothing is recorded, at no cost.
+   * @defaultValue none
+   */
+  meterProvider?: MeterProviderLike | 'global';
+  /**
    * Receives every event fed to the client core and every command it returned, as plain JSON
    * values (the NDJSON trace format); a hook that throws is reported as a warning, not rethrown.
    */
@@ -230,6 +240,7 @@ export const CLIENT_OPTION_KEYS = keyList<PegasusClientOptions>({
   maxWriteBytes: true,
   seed: true,
   machines: true,
+  meterProvider: true,
   trace: true,
 });
 
@@ -249,7 +260,7 @@ export const OPEN_TABLE_OPTION_KEYS = keyList<OpenTableOptions>({
 });
 
 /** The client options the core does not take. */
-type ClientOnlyKey = 'openTimeoutMs' | 'maxWriteBytes' | 'trace';
+type ClientOnlyKey = 'openTimeoutMs' | 'maxWriteBytes' | 'meterProvider' | 'trace';
 
 /**
  * Compile-time: the public option list and the core's tunables are the same set, so a tunable

@@ -3,6 +3,7 @@
 import { ClientEvents, type Listener, type PegasusClientEventName } from './client-events.ts';
 import { PegasusAbortError, PegasusArgumentError } from './errors.ts';
 import { openFailureToError } from './failure-to-error.ts';
+import { ClientMetrics, meterProviderOf } from './metrics.ts';
 import { NodeDriver } from './node-driver.ts';
 import {
   CLIENT_OPTION_KEYS,
@@ -30,6 +31,7 @@ export class PegasusClient {
   private readonly events = new ClientEvents();
   private readonly openTimeoutMs: number;
   private readonly maxWriteBytes: number;
+  private readonly metrics: ClientMetrics | null;
 
   /**
    * Validates the options; throws {@link PegasusArgumentError} for a bad or unknown one. Nothing
@@ -37,17 +39,23 @@ export class PegasusClient {
    */
   constructor(options: PegasusClientOptions) {
     if (options === undefined) fail('options must be an object with metaServers');
-    const { trace, openTimeoutMs, maxWriteBytes, ...core } = checkOptions<PegasusClientOptions>(
-      'options',
-      options,
-      CLIENT_OPTION_KEYS,
-    );
+    const { trace, openTimeoutMs, maxWriteBytes, meterProvider, ...core } =
+      checkOptions<PegasusClientOptions>('options', options, CLIENT_OPTION_KEYS);
     if (trace !== undefined && typeof trace !== 'function') fail('trace must be a function');
     this.openTimeoutMs = checkTimeoutMs('openTimeoutMs', openTimeoutMs) ?? DEFAULT_OPEN_TIMEOUT_MS;
     this.maxWriteBytes = checkByteCount('maxWriteBytes', maxWriteBytes) ?? DEFAULT_MAX_WRITE_BYTES;
     checkTimeoutMs('timeoutMs', core.timeoutMs);
+    const provider = meterProviderOf(meterProvider);
+    this.metrics = provider === null ? null : new ClientMetrics(provider);
+    const metrics = this.metrics;
     const hooks: { observe: (e: Parameters<ClientEvents['emit']>[0]) => void; trace?: TraceHook } = {
-      observe: (e) => this.events.emit(e),
+      observe:
+        metrics === null
+          ? (e) => this.events.emit(e)
+          : (e) => {
+              metrics.observe(e);
+              this.events.emit(e);
+            },
     };
     if (trace !== undefined) hooks.trace = trace;
     try {
@@ -96,7 +104,7 @@ export class PegasusClient {
     }
     const s = await this.driver.openTable(table, timeoutMs, signal);
     if (!s.ok) throw openFailureToError(s.failure, table, signal?.reason);
-    return new Table(this.driver, table, s.appId, s.partitionCount, maxWriteBytes);
+    return new Table(this.driver, table, s.appId, s.partitionCount, maxWriteBytes, this.metrics);
   }
 
   /**

@@ -1,8 +1,10 @@
 // A table handle: the public operations. Every method validates its arguments before anything is
 // sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
 import { type RpcName, rpcInfo, writeBodyBytesOver } from '../core/wire/index.ts';
-import { PegasusAbortError, PegasusWriteTooLargeError } from './errors.ts';
+import { callChannel } from './call-channel.ts';
+import { type AttemptRecord, PegasusAbortError, PegasusError, PegasusWriteTooLargeError } from './errors.ts';
 import { failureToError } from './failure-to-error.ts';
+import type { ClientMetrics } from './metrics.ts';
 import type { NodeDriver } from './node-driver.ts';
 import type { CheckType } from './ops/check-type.ts';
 import { type MultiGetRange, type MultiGetResult, multiGetPlan } from './ops/multi-get.ts';
@@ -48,6 +50,7 @@ export class Table {
     readonly partitionCount: number,
     /** the largest request body a write may have (the `maxWriteBytes` option) */
     readonly maxWriteBytes: number = DEFAULT_MAX_WRITE_BYTES,
+    private readonly metrics: ClientMetrics | null = null,
   ) {}
 
   /** the value, or null when the record does not exist (or expired) */
@@ -140,8 +143,45 @@ export class Table {
     return this.run(sortKeyCountPlan(hashKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
-  /** `o` was checked by the public method (its keys are that method's own) */
-  private async run<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+  /**
+   * `o` was checked by the public method (its keys are that method's own). Nobody listening (no
+   * meter provider, no tracing subscriber): straight to execute, nothing allocated for telemetry.
+   */
+  private run<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+    if (this.metrics === null && !callChannel.hasSubscribers) return this.execute(plan, o, null);
+    return this.observed(plan, o);
+  }
+
+  private async observed<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+    const metrics = this.metrics;
+    const startMs = performance.now();
+    const sink: AttemptSink = { attempts: [] };
+    try {
+      const result = callChannel.hasSubscribers
+        ? await callChannel.tracePromise(this.execute, { op: plan.op, table: this.name }, this, plan, o, sink)
+        : await this.execute(plan, o, sink);
+      metrics?.settled(plan.op, this.name, (performance.now() - startMs) / 1000, null, sink.attempts);
+      return result;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const attempts = e instanceof PegasusError ? e.attempts : sink.attempts;
+      metrics?.settled(
+        plan.op,
+        this.name,
+        (performance.now() - startMs) / 1000,
+        typeof code === 'string' ? code : 'ERR_UNKNOWN',
+        attempts,
+      );
+      throw e;
+    }
+  }
+
+  /** one operation; `sink`, when given, receives the attempt history of a success */
+  private async execute<N extends RpcName, T>(
+    plan: OpPlan<N, T>,
+    o: Partial<CallOptions>,
+    sink: AttemptSink | null,
+  ): Promise<T> {
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
     const signal = checkSignal(o.signal);
     if (signal?.aborted) {
@@ -182,6 +222,7 @@ export class Table {
       const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent, write: isWriteRpc(plan.rpc) };
       throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
     }
+    if (sink !== null) sink.attempts = s.attempts;
     try {
       return plan.decode(s.result as never);
     } catch (e) {
@@ -195,4 +236,9 @@ export class Table {
 
 function isWriteRpc(rpc: RpcName): boolean {
   return rpcInfo(rpc).kind === 'write';
+}
+
+/** where a traced or measured call leaves the attempt history of a success */
+interface AttemptSink {
+  attempts: readonly AttemptRecord[];
 }

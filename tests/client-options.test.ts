@@ -73,11 +73,13 @@ describe('unknown option keys are refused, naming the valid ones', () => {
       PegasusClient.connect(bad({ metaServers: ['127.0.0.1:1'], timeotMs: 5 })),
       /did you mean "timeoutMs"\?/,
     );
-    // the list is complete: every core tunable and both client-only keys
+    // the list is complete: every core tunable and the client-only keys
     for (const k of [
       'metaServers',
       'timeoutMs',
       'openTimeoutMs',
+      'maxWriteBytes',
+      'meterProvider',
       'trace',
       'machines',
       'maxFrameBytes',
@@ -87,7 +89,7 @@ describe('unknown option keys are refused, naming the valid ones', () => {
   });
 
   it('openTable options', async () => {
-    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', CALL);
+    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', [...CALL, 'maxWriteBytes']);
   });
 
   it('per-call options of every operation', async () => {

@@ -6,7 +6,7 @@ import { PegasusArgumentError, PegasusClient, PegasusWriteTooLargeError } from '
 import { encodeKey } from '../core/routing/index.ts';
 import { requestBodyBytes } from '../core/wire/index.ts';
 import { startTcpOnebox } from '../onebox/index.ts';
-import { configReply, FakeServer, QUERY_CFG, reply } from './helpers/fake-server.ts';
+import { configReply, FakeServer, QUERY_CFG } from './helpers/fake-server.ts';
 
 /** one server: meta and primary of table "t"; every data RPC answered OK-ish by `reply` */
 async function world(maxWriteBytes?: number) {

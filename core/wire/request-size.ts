@@ -3,7 +3,6 @@
 // up lengths. No buffer is allocated and no byte copied, so checking a 100 MB value costs the same as
 // checking a 10-byte one. Values are not validated here; the real encode does that.
 import { lookupRpc } from './request-codec.ts';
-import { MSG_CALL } from './ttype.ts';
 import type { RpcArgs, RpcName } from './types.ts';
 import type { WireWriter } from './wire-io.ts';
 

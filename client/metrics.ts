@@ -29,8 +29,11 @@ export interface InstrumentOptions {
   description?: string;
   /** its unit, e.g. `'s'` */
   unit?: string;
-  /** histogram bucket boundaries the SDK may use */
-  advice?: { explicitBucketBoundaries?: number[] };
+  /** hints to the SDK */
+  advice?: {
+    /** histogram bucket boundaries the SDK may use */
+    explicitBucketBoundaries?: number[];
+  };
 }
 
 /** The part of an OpenTelemetry `Meter` the client uses. */

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PegasusArgumentError, PegasusClient, PegasusWriteTooLargeError } from '../client/index.ts';
+import { SPLIT_FROM_BYTES } from '../core/client/attempts.ts';
 import { encodeKey } from '../core/routing/index.ts';
-import { requestBodyBytes } from '../core/wire/index.ts';
+import { encodeRequest, encodeRequestParts, requestBodyBytes } from '../core/wire/index.ts';
 import { startTcpOnebox } from '../onebox/index.ts';
 import { configReply, FakeServer, QUERY_CFG } from './helpers/fake-server.ts';
 
@@ -125,6 +126,50 @@ describe('write sizes', { timeout: 30_000 }, () => {
       assert.ok(ms < 1000, `settled after ${ms.toFixed(0)} ms, not at the 3 s deadline`);
       // a read answered ERR_INVALID_DATA would not be "too large": only writes get the class
       assert.equal(await t.get('h', 's'), null);
+    } finally {
+      await client.close();
+      await box.close();
+    }
+  });
+
+  it('a large frame is encoded in parts that reference the value, not copy it, and add up to the frame', () => {
+    const value = Buffer.alloc(3 * 1024 * 1024, 7);
+    const args = { key: encodeKey(Buffer.from('h'), Buffer.from('s')), value, expire_ts_seconds: 0 };
+    const header = {
+      app_id: 1,
+      partition_index: 0,
+      client_timeout_ms: 100,
+      partition_hash: 0n,
+      is_backup_request: false,
+    };
+    const parts = encodeRequestParts('RPC_RRDB_RRDB_PUT', 5, args, header, SPLIT_FROM_BYTES);
+    assert.ok(parts.length >= 3, `parts: ${parts.length}`);
+    assert.ok(
+      parts.some(
+        (p) => p.buffer === value.buffer && p.byteOffset === value.byteOffset && p.length === value.length,
+      ),
+      "the value is one part, the caller's own memory",
+    );
+    assert.deepEqual(Buffer.concat(parts), encodeRequest('RPC_RRDB_RRDB_PUT', 5, args, header));
+    // below the split size: one Buffer, as before
+    const small = { ...args, value: Buffer.alloc(1000) };
+    assert.equal(encodeRequestParts('RPC_RRDB_RRDB_PUT', 5, small, header, SPLIT_FROM_BYTES).length, 1);
+  });
+
+  it('a raised limit: a 4 MiB value sent in parts arrives whole', async () => {
+    const limit = 8 * 1024 * 1024;
+    const box = await startTcpOnebox({ maxWriteBytes: limit });
+    const client = await PegasusClient.connect({
+      metaServers: [...box.metas],
+      maxWriteBytes: limit,
+      timeoutMs: 5000,
+    });
+    try {
+      const t = await client.openTable('temp');
+      const value = Buffer.alloc(4 * 1024 * 1024);
+      for (let i = 0; i < value.length; i += 4096) value[i] = i & 0xff;
+      await t.set('big', 's', value);
+      assert.ok((await t.get('big', 's'))?.equals(value), 'the same bytes came back');
     } finally {
       await client.close();
       await box.close();

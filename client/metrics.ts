@@ -81,6 +81,8 @@ export class ClientMetrics {
   private readonly nodes: CounterLike;
   private readonly metaQueries: CounterLike;
   private readonly routingChanges: CounterLike;
+  /** success attributes by op, then table */
+  private readonly ok = new Map<string, Map<string, MetricAttributes>>();
   /** each server's last health, to move it between states */
   private readonly health = new Map<string, string>();
 
@@ -116,9 +118,10 @@ export class ClientMetrics {
     code: string | null,
     attempts: readonly AttemptRecord[],
   ): void {
-    const attrs: MetricAttributes = { 'pegasus.operation': op, 'pegasus.table': table };
-    if (code !== null) {
-      attrs['error.type'] = code;
+    let attrs: MetricAttributes;
+    if (code === null) attrs = this.okAttributes(op, table);
+    else {
+      attrs = { 'pegasus.operation': op, 'pegasus.table': table, 'error.type': code };
       this.errors.add(1, attrs);
     }
     this.duration.record(seconds, attrs);
@@ -128,6 +131,21 @@ export class ClientMetrics {
         'pegasus.retry.reason': attempts[i - 1]!.outcome ?? 'unanswered',
       });
     }
+  }
+
+  /** a success's attributes, made once per op and table (the hot path allocates none) */
+  private okAttributes(op: string, table: string): MetricAttributes {
+    let byTable = this.ok.get(op);
+    if (byTable === undefined) {
+      byTable = new Map();
+      this.ok.set(op, byTable);
+    }
+    let attrs = byTable.get(table);
+    if (attrs === undefined) {
+      attrs = Object.freeze({ 'pegasus.operation': op, 'pegasus.table': table });
+      byTable.set(table, attrs);
+    }
+    return attrs;
   }
 
   /** what the core observed: health changes, meta queries, routing changes */

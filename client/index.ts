@@ -5,6 +5,8 @@
  * @packageDocumentation
  * @module pegasus-ts
  */
+
+export { CALL_CHANNEL_NAME, type CallTraceContext } from './call-channel.ts';
 export type {
   HealthEvent,
   LeaderEvent,
@@ -21,11 +23,23 @@ export {
   PegasusClientClosedError,
   PegasusError,
   type PegasusErrorDetails,
+  PegasusMetaServerError,
+  PegasusMetaUnreachableError,
   PegasusOutcomeUnknownError,
   PegasusStorageError,
   PegasusTableNotFoundError,
   PegasusTimeoutError,
+  PegasusWriteTooLargeError,
 } from './errors.ts';
+export {
+  type CounterLike,
+  type HistogramLike,
+  type InstrumentOptions,
+  METRIC_NAMES,
+  type MeterLike,
+  type MeterProviderLike,
+  type MetricAttributes,
+} from './metrics.ts';
 export type { RecordKey } from './ops/batch-get.ts';
 export type {
   CheckAndMutateOptions,

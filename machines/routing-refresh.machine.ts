@@ -3,7 +3,10 @@
 // goes out at once; while calls keep needing one (waiting for a primary, or timing out), meta is
 // polled on a jittered schedule that starts within tens of ms and grows to the poll cap, so a
 // promotion is seen within the cap and the rate stays near 1000 / pollCapMs per second. Once an
-// answer leaves nobody waiting, the schedule only resets after a full quiet period.
+// answer leaves nobody waiting, the schedule only resets after a full quiet period. When as many
+// queries in a row as there are metas go unanswered, every meta was tried: the opens waiting on the
+// table are given up with what each meta said, while the refresh itself goes on backing off (calls
+// on an opened table keep their deadlines).
 import { assign, setup } from 'xstate';
 import type { LeafStateOf, StateNames } from './state-names.ts';
 
@@ -19,6 +22,11 @@ export interface RoutingRefreshInput {
   queryTimeoutMs: number;
   /** how many ERR_FORWARD_TO_OTHERS hops one query may follow before backing off */
   maxForwardHops: number;
+  /**
+   * how many meta servers there are: after this many queries in a row went unanswered (refused,
+   * unreachable, timed out), every meta was tried and the pending opens are given up
+   */
+  metaCount: number;
 }
 
 export interface RoutingRefreshContext extends RoutingRefreshInput {
@@ -27,6 +35,8 @@ export interface RoutingRefreshContext extends RoutingRefreshInput {
   failures: number;
   hops: number;
   jitter: number;
+  /** queries in a row that no meta answered (any answer resets it) */
+  unanswered: number;
 }
 
 export type RoutingRefreshEvent =
@@ -36,8 +46,11 @@ export type RoutingRefreshEvent =
   | { type: 'QUERY_OK'; waiting: boolean; jitter: number }
   /** a follower named the leader (the core has switched to it) */
   | { type: 'QUERY_FORWARDED'; leader: string }
-  /** timeout, connection failure, a follower that knows no leader, or a malformed answer */
-  | { type: 'QUERY_FAILED'; reason: string; jitter: number }
+  /**
+   * timeout, connection failure, a follower that knows no leader, or a malformed answer;
+   * `answered`: the meta replied (with an error), so it is reachable
+   */
+  | { type: 'QUERY_FAILED'; reason: string; answered: boolean; jitter: number }
   /** the leader is not ready yet (ERR_SERVICE_NOT_ACTIVE, ERR_UNDER_RECOVERY) */
   | { type: 'QUERY_NOT_ACTIVE'; jitter: number }
   | { type: 'SHUTDOWN' };
@@ -66,11 +79,18 @@ export const routingRefreshMachine = setup({
     abandonQuery: () => {},
     followLeader: (_, _p: { leader: string }) => {},
     rotateMeta: () => {},
+    /** the meta just queried did not answer: remember what it said (the cause of a give-up) */
+    noteMetaFailure: (_, _p: { reason: string }) => {},
+    /** a full round over every meta went unanswered: the pending opens fail now, not at their deadline */
+    giveUpOpens: () => {},
     notifyRefresh: (_, _p: { phase: string }) => {},
   },
   guards: {
     stillWaiting: (_, p: { waiting: boolean }) => p.waiting,
     mayFollow: ({ context }) => context.hops < context.maxForwardHops,
+    /** this failure completes a round in which no meta answered */
+    roundUnanswered: ({ context }, p: { answered: boolean }) =>
+      !p.answered && context.unanswered + 1 >= context.metaCount,
   },
   delays: {
     queryTimeout: ({ context }) => context.queryTimeoutMs,
@@ -90,7 +110,7 @@ export const routingRefreshMachine = setup({
 }).createMachine({
   id: 'routing',
   initial: 'idle',
-  context: ({ input }) => ({ ...input, polls: 0, failures: 0, hops: 0, jitter: 0 }),
+  context: ({ input }) => ({ ...input, polls: 0, failures: 0, hops: 0, jitter: 0, unanswered: 0 }),
   on: { SHUTDOWN: { target: '.closed', actions: 'abandonQuery' } },
   states: {
     idle: {
@@ -104,14 +124,32 @@ export const routingRefreshMachine = setup({
         { type: 'notifyRefresh', params: { phase: 'query' } },
       ],
       after: {
-        queryTimeout: {
-          target: 'backoff',
-          actions: [
-            'abandonQuery',
-            'rotateMeta',
-            assign({ failures: ({ context }) => context.failures + 1, jitter: 0.5 }),
-          ],
-        },
+        queryTimeout: [
+          {
+            guard: { type: 'roundUnanswered', params: { answered: false } },
+            target: 'backoff',
+            actions: [
+              'abandonQuery',
+              { type: 'noteMetaFailure', params: { reason: 'ERR_TIMEOUT' } },
+              'giveUpOpens',
+              'rotateMeta',
+              assign({ failures: ({ context }) => context.failures + 1, jitter: 0.5, unanswered: 0 }),
+            ],
+          },
+          {
+            target: 'backoff',
+            actions: [
+              'abandonQuery',
+              { type: 'noteMetaFailure', params: { reason: 'ERR_TIMEOUT' } },
+              'rotateMeta',
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                jitter: 0.5,
+                unanswered: ({ context }) => context.unanswered + 1,
+              }),
+            ],
+          },
+        ],
       },
       on: {
         // REFRESH while querying is absorbed: the answer in flight is judged by QUERY_OK.waiting.
@@ -119,9 +157,12 @@ export const routingRefreshMachine = setup({
           {
             guard: { type: 'stillWaiting', params: ({ event }) => ({ waiting: event.waiting }) },
             target: 'polling',
-            actions: assign({ failures: 0, hops: 0, jitter: ({ event }) => event.jitter }),
+            actions: assign({ failures: 0, hops: 0, unanswered: 0, jitter: ({ event }) => event.jitter }),
           },
-          { target: 'quiet', actions: assign({ failures: 0, hops: 0, jitter: ({ event }) => event.jitter }) },
+          {
+            target: 'quiet',
+            actions: assign({ failures: 0, hops: 0, unanswered: 0, jitter: ({ event }) => event.jitter }),
+          },
         ],
         QUERY_FORWARDED: [
           {
@@ -130,34 +171,60 @@ export const routingRefreshMachine = setup({
             reenter: true,
             actions: [
               { type: 'followLeader', params: ({ event }) => ({ leader: event.leader }) },
-              assign({ hops: ({ context }) => context.hops + 1 }),
+              assign({ hops: ({ context }) => context.hops + 1, unanswered: 0 }),
             ],
           },
           {
             target: 'backoff',
             actions: [
               'rotateMeta',
-              assign({ failures: ({ context }) => context.failures + 1, hops: 0, jitter: 0.5 }),
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                hops: 0,
+                jitter: 0.5,
+                unanswered: 0,
+              }),
             ],
           },
         ],
-        QUERY_FAILED: {
-          target: 'backoff',
-          actions: [
-            'rotateMeta',
-            assign({
-              failures: ({ context }) => context.failures + 1,
-              hops: 0,
-              jitter: ({ event }) => event.jitter,
-            }),
-          ],
-        },
+        QUERY_FAILED: [
+          {
+            guard: { type: 'roundUnanswered', params: ({ event }) => ({ answered: event.answered }) },
+            target: 'backoff',
+            actions: [
+              { type: 'noteMetaFailure', params: ({ event }) => ({ reason: event.reason }) },
+              'giveUpOpens',
+              'rotateMeta',
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                hops: 0,
+                jitter: ({ event }) => event.jitter,
+                unanswered: 0,
+              }),
+            ],
+          },
+          {
+            target: 'backoff',
+            actions: [
+              { type: 'noteMetaFailure', params: ({ event }) => ({ reason: event.reason }) },
+              'rotateMeta',
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                hops: 0,
+                jitter: ({ event }) => event.jitter,
+                // a meta that replied, even with an error, is reachable: the round starts again
+                unanswered: ({ context, event }) => (event.answered ? 0 : context.unanswered + 1),
+              }),
+            ],
+          },
+        ],
         QUERY_NOT_ACTIVE: {
           // Same meta: it is the leader, only not ready yet.
           target: 'backoff',
           actions: assign({
             failures: ({ context }) => context.failures + 1,
             hops: 0,
+            unanswered: 0,
             jitter: ({ event }) => event.jitter,
           }),
         },

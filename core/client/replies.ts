@@ -88,14 +88,19 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
   if (table.query !== query) return true;
   table.query = null;
   if (frame.error !== 'ERR_OK') {
-    enqueue(s, table, { type: 'QUERY_FAILED', reason: frame.error, jitter: s.random.next() });
+    enqueue(s, table, { type: 'QUERY_FAILED', reason: frame.error, answered: true, jitter: s.random.next() });
     return true;
   }
   let resp: QueryCfgResponse;
   try {
     resp = decodeResult(QUERY_CFG, frame.body);
   } catch (e) {
-    enqueue(s, table, { type: 'QUERY_FAILED', reason: 'ERR_PROTOCOL', jitter: s.random.next() });
+    enqueue(s, table, {
+      type: 'QUERY_FAILED',
+      reason: 'ERR_PROTOCOL',
+      answered: true,
+      jitter: s.random.next(),
+    });
     breakConnection(s, node, e);
     return false;
   }
@@ -111,7 +116,13 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
         leader = `${first.hp_primary.host}:${first.hp_primary.port}`;
       }
       if (leader !== '') enqueue(s, table, { type: 'QUERY_FORWARDED', leader });
-      else enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, jitter: s.random.next() });
+      else
+        enqueue(s, table, {
+          type: 'QUERY_FAILED',
+          reason: resp.err,
+          answered: true,
+          jitter: s.random.next(),
+        });
       break;
     }
     case 'retry-same-later':
@@ -121,13 +132,16 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
     case 'table-busy': {
       // The table does not exist (or is being created/dropped): nothing waiting on it can succeed now.
       const code = resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err;
-      failOpens(s, table, code);
+      // the cause is meta's own answer, from this meta only (earlier failures of others are moot)
+      table.metaFailures.clear();
+      table.metaFailures.set(node.address, resp.err);
+      failOpens(s, table, code, resp.err);
       for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
       enqueue(s, table, { type: 'QUERY_OK', waiting: false, jitter: s.random.next() });
       break;
     }
     default:
-      enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, jitter: s.random.next() });
+      enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, answered: true, jitter: s.random.next() });
   }
   return true;
 }
@@ -136,7 +150,12 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   const update = applyAnswer(table.routes, resp);
   if (update.kind === 'rejected') {
     // a count no table can have: nothing is learned from this answer (docs/PROTOCOL.md 7.3)
-    enqueue(s, table, { type: 'QUERY_FAILED', reason: 'ERR_INVALID_DATA', jitter: s.random.next() });
+    enqueue(s, table, {
+      type: 'QUERY_FAILED',
+      reason: 'ERR_INVALID_DATA',
+      answered: true,
+      jitter: s.random.next(),
+    });
     return;
   }
   const routes = update.snapshot;
@@ -177,5 +196,6 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
     s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
   }
   table.opens.clear();
+  table.metaFailures.clear();
   enqueue(s, table, { type: 'QUERY_OK', waiting: stillWaiting, jitter: s.random.next() });
 }

@@ -10,6 +10,7 @@ import {
   healthOf,
   type MachineKind,
   observe,
+  openFailure,
   type TableState,
 } from './core-state.ts';
 import { afterStep, enqueue } from './machine-run.ts';
@@ -36,6 +37,7 @@ export function tableOf(s: CoreState, name: string): TableState {
       metaBackoffCapMs: o.metaBackoffCapMs,
       queryTimeoutMs: o.metaQueryTimeoutMs,
       maxForwardHops: o.maxForwardHops,
+      metaCount: s.metas.length,
     });
     table = {
       kind: 'table',
@@ -48,6 +50,8 @@ export function tableOf(s: CoreState, name: string): TableState {
       query: null,
       fullRefresh: true,
       opens: new Map(),
+      queriedMeta: '',
+      metaFailures: new Map(),
       timers: [],
     };
     s.tables.set(name, table);
@@ -74,6 +78,18 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
       observe(s, { kind: 'leader', table: table.name, address: leader });
       break;
     }
+    case 'noteMetaFailure': {
+      const { reason } = a.params as { reason: string };
+      // a failed connection says more through why it failed (ECONNREFUSED, ENOTFOUND...), also when
+      // the query found the node already down; a meta's own answer or a query timeout says itself
+      const node = s.nodes.get(table.queriedMeta);
+      const lost = reason === 'ERR_TIMEOUT' || node === undefined ? null : node.lastFailure;
+      table.metaFailures.set(table.queriedMeta, lost ?? reason);
+      break;
+    }
+    case 'giveUpOpens':
+      failOpens(s, table, 'ERR_META_UNREACHABLE');
+      break;
     case 'rotateMeta':
       s.metaLeader = (s.metaLeader + 1) % s.metas.length;
       break;
@@ -87,6 +103,7 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
 
 function sendQuery(s: CoreState, table: TableState): void {
   const address = s.metas[s.metaLeader]!;
+  table.queriedMeta = address;
   const node = nodeOf(s, address);
   switch (healthOf(node)) {
     case NODE_HEALTH.ready:
@@ -103,19 +120,21 @@ function sendQuery(s: CoreState, table: TableState): void {
     default:
       enqueue(s, table, {
         type: 'QUERY_FAILED',
+        answered: false,
         reason: 'ERR_SESSION_RESET',
         jitter: s.random.next(),
       });
   }
 }
 
-/** every pending openTable of `table` fails with `code` */
-export function failOpens(s: CoreState, table: TableState, code: string): void {
+/** every pending openTable of `table` fails with `code`, with what each meta said as its cause */
+export function failOpens(s: CoreState, table: TableState, code: string, cause: string | null = null): void {
   for (const [requestId, entry] of table.opens) {
     s.timers.cancel(entry);
-    s.out.push({ type: 'tableOpened', requestId, ok: false, failure: failure(code, null, false, []) });
+    s.out.push({ type: 'tableOpened', requestId, ok: false, failure: openFailure(table, code, cause) });
   }
   table.opens.clear();
+  table.metaFailures.clear();
 }
 
 /** settles one pending open (nothing if it already settled) */

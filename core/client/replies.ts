@@ -15,7 +15,7 @@ import {
 } from './core-state.ts';
 import { enqueue } from './machine-run.ts';
 import { breakConnection, usable } from './node-kind.ts';
-import { configOf, failOpens } from './table-kind.ts';
+import { configOf } from './table-kind.ts';
 
 export function onData(s: CoreState, address: string, bytes: Uint8Array): void {
   const node = s.nodes.get(address);
@@ -100,14 +100,13 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
       enqueue(s, table, { type: 'QUERY_NOT_ACTIVE', jitter: s.random.next() });
       break;
     case 'table-missing':
-    case 'table-busy': {
-      // The table does not exist (or is being created/dropped): nothing waiting on it can succeed now.
-      const code = resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err;
-      failOpens(s, table, code);
-      for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
-      enqueue(s, table, { type: 'QUERY_OK', waiting: false, jitter: s.random.next() });
+    case 'table-busy':
+      // The table does not exist (or is being created/dropped): the routing machine decides.
+      enqueue(s, table, {
+        type: 'TABLE_GONE',
+        code: resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err,
+      });
       break;
-    }
     default:
       enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, jitter: s.random.next() });
   }

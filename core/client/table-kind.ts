@@ -80,6 +80,16 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
     case 'notifyRefresh':
       observe(s, { kind: 'refresh', table: table.name, phase: (a.params as { phase: string }).phase });
       break;
+    case 'forgetRoutes':
+      table.routes = NO_ROUTES;
+      table.fullRefresh = true;
+      break;
+    case 'failCalls': {
+      const { code } = a.params as { code: string };
+      failOpens(s, table, code);
+      for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
+      break;
+    }
     default:
       throw new Error(`core: routing machine emitted unknown action ${a.type}`);
   }

@@ -5,6 +5,14 @@
  * @packageDocumentation
  * @module pegasus-ts
  */
+export {
+  type AdminCallOptions,
+  type CreateTableOptions,
+  type ListTablesOptions,
+  type NodeInfo,
+  PegasusAdmin,
+  type TableInfo,
+} from './admin.ts';
 export type {
   HealthEvent,
   LeaderEvent,

@@ -14,6 +14,7 @@ import {
   type TableState,
 } from './core-state.ts';
 import { enqueue } from './machine-run.ts';
+import { isMetaCall, judgeMetaAnswer } from './meta-calls.ts';
 import { breakConnection, usable } from './node-kind.ts';
 import { configOf } from './table-kind.ts';
 
@@ -62,7 +63,7 @@ function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: 
     breakConnection(s, node, e);
     return false;
   }
-  enqueue(s, call, { type: 'REPLY_OK' });
+  enqueue(s, call, isMetaCall(call) ? judgeMetaAnswer(s, call, call.result) : { type: 'REPLY_OK' });
   return true;
 }
 

@@ -13,6 +13,7 @@ import {
   type TableState,
 } from './core-state.ts';
 import { afterStep, enqueue } from './machine-run.ts';
+import { followLeader, rotateMeta } from './meta-calls.ts';
 import { writeQuery } from './meta-query.ts';
 import { nodeOf } from './node-kind.ts';
 
@@ -66,16 +67,11 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
       table.query = null;
       for (const node of s.nodes.values()) node.metaWaiters.delete(table);
       break;
-    case 'followLeader': {
-      const { leader } = a.params as { leader: string };
-      let index = s.metas.indexOf(leader);
-      if (index < 0) index = s.metas.push(leader) - 1;
-      s.metaLeader = index;
-      observe(s, { kind: 'leader', table: table.name, address: leader });
+    case 'followLeader':
+      followLeader(s, (a.params as { leader: string }).leader, table.name);
       break;
-    }
     case 'rotateMeta':
-      s.metaLeader = (s.metaLeader + 1) % s.metas.length;
+      rotateMeta(s);
       break;
     case 'notifyRefresh':
       observe(s, { kind: 'refresh', table: table.name, phase: (a.params as { phase: string }).phase });

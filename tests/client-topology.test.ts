@@ -44,13 +44,17 @@ type Part = [index: number, ballot: bigint, primary: string];
 function cluster() {
   const h = new BudgetHarness({ metaServers: [META], seed: 7, machines: MACHINES, ...PINNED });
   const config = { appId: 1, count: 4, parts: [] as Part[] };
-  h.scripts.set(META, (req) =>
-    queryCfgReply(req, {
+  // as the real meta: only the partitions asked for, every one when none is named
+  h.scripts.set(META, (req) => {
+    const asked = argsOf(QUERY, req).partition_indices;
+    return queryCfgReply(req, {
       app_id: config.appId,
       partition_count: config.count,
-      partitions: config.parts.map(([i, b, p]) => partitionConfig(config.appId, i, b, p)),
-    }),
-  );
+      partitions: config.parts
+        .filter(([i]) => asked.length === 0 || asked.includes(i))
+        .map(([i, b, p]) => partitionConfig(config.appId, i, b, p)),
+    });
+  });
   const open = () => {
     h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
     h.runUntil(h.nowMs + 10);
@@ -204,6 +208,21 @@ describe('client core: topology changes', () => {
     assert.equal(sentTo(h, N3, GET).length, 0, 'nothing sent to the primary of an older ballot');
   });
 
+  it('a recreated table learnt from an answer about some partitions: calls waiting for others are routed (traces/topology-*-stale-partition-after-recreate)', () => {
+    const { h, config, open } = cluster();
+    config.parts = parents(3n, N1);
+    h.scripts.set(N2, (req) => getReply(req, 'new'));
+    h.scripts.set(N1, (req) => getReply(req, 'old'));
+    open();
+    h.scripts.set(N1, (req) => errorReply(req, 'ERR_OBJECT_NOT_FOUND'));
+    config.appId = 2;
+    config.count = 8;
+    config.parts = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i, 3n, N2] as Part);
+    const ids = [4, 7].map((p) => h.call(getOf(keyOf(p))));
+    h.runUntil(h.nowMs + 900);
+    for (const id of ids) assert.equal(h.settledOf(id)?.ok, true, `call ${id}`);
+  });
+
   for (const [what, appId, count] of [
     ['a count neither equal, double nor half (pins the count guard)', 1, 3],
     ['a new app_id with the same count (pins the app_id guard)', 2, 4],
@@ -224,7 +243,7 @@ describe('client core: topology changes', () => {
       assert.equal(h.settledOf(id)?.ok, true, 'served by the new configuration');
       const sent = sentTo(h, N2, GET)[0]!.frame;
       assert.deepEqual(sentHeader(sent), [appId, partitionIndex(hash, count), hash]);
-      assert.deepEqual(h.core.routeTable('t')?.partitions[0]?.ballot, 1n);
+      assert.deepEqual(h.core.routeTable('t')?.partitions[partitionIndex(hash, count)]?.ballot, 1n);
     });
   }
 });

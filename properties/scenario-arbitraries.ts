@@ -109,7 +109,10 @@ export function topologySpec(opts: { horizonMs?: number; maxCalls?: number } = {
     faults: fc
       .tuple(
         fc.array(topo, { minLength: 1, maxLength: 4 }),
-        fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(other, { maxLength: 1 }) }),
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constant([]) },
+          { weight: 1, arbitrary: fc.array(other, { maxLength: 1 }) },
+        ),
       )
       .map(([t, o]): SimFault[] => [...t, ...o]),
     runMs: fc.constant(horizonMs + 3000),

@@ -152,7 +152,12 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
       box.sim.setTimer(f.atMs, () => {
         const done = changeTopology(box, kind, spec.partitions);
         if (done.ok) ownership.changed(kind);
-        trace?.({ type: 'fault', t: box.sim.nowMs(), node: TABLE, kind: done.ok ? kind : `${kind} (refused)` });
+        trace?.({
+          type: 'fault',
+          t: box.sim.nowMs(),
+          node: TABLE,
+          kind: done.ok ? kind : `${kind} (refused)`,
+        });
       });
       continue;
     }

@@ -23,7 +23,11 @@ interface TopologyBox {
 }
 
 /** performs one topology change on the simulation's table; `ok: false` when the onebox refused it */
-export function changeTopology(box: TopologyBox, kind: TopologyFaultKind, partitions: number): { ok: boolean } {
+export function changeTopology(
+  box: TopologyBox,
+  kind: TopologyFaultKind,
+  partitions: number,
+): { ok: boolean } {
   const table = 'sim';
   switch (kind) {
     case 'split':
@@ -95,8 +99,10 @@ export class Ownership {
     const list = this.epochs.get(current.appId)!;
     const last = list.at(-1)!;
     const fromMs = this.nowMs();
-    if (kind === 'split') list.push({ fromMs, count: last.count * 2, splitFrom: last.count, registered: new Set() });
-    else if (kind === 'cancelSplit') list.push({ fromMs, count: last.splitFrom, splitFrom: 0, registered: new Set() });
+    if (kind === 'split')
+      list.push({ fromMs, count: last.count * 2, splitFrom: last.count, registered: new Set() });
+    else if (kind === 'cancelSplit')
+      list.push({ fromMs, count: last.splitFrom, splitFrom: 0, registered: new Set() });
     else {
       list.push({ fromMs, count: 0, splitFrom: 0, registered: new Set() });
       current.droppedMs = fromMs;
@@ -114,7 +120,9 @@ export class Ownership {
       const owned =
         list?.some((e, i) => {
           const untilMs = list[i + 1]?.fromMs ?? Number.POSITIVE_INFINITY;
-          return e.count > 0 && e.fromMs <= c.settleMs! && untilMs >= c.atMs && ownerOf(e, hash) === by.partition;
+          return (
+            e.count > 0 && e.fromMs <= c.settleMs! && untilMs >= c.atMs && ownerOf(e, hash) === by.partition
+          );
         }) ?? false;
       if (!owned) {
         out.push({
@@ -131,7 +139,9 @@ export class Ownership {
     const t = this.model.liveTable(this.table);
     if (t === undefined) return;
     this.incarnations.push({ appId: t.appId, createdMs: this.nowMs(), droppedMs: Number.POSITIVE_INFINITY });
-    this.epochs.set(t.appId, [{ fromMs: this.nowMs(), count: t.partitionCount, splitFrom: 0, registered: new Set() }]);
+    this.epochs.set(t.appId, [
+      { fromMs: this.nowMs(), count: t.partitionCount, splitFrom: 0, registered: new Set() },
+    ]);
   }
 }
 
@@ -184,7 +194,8 @@ export function checkDroppedFailFast(
   incarnations.forEach((inc, i) => {
     const recreatedMs = incarnations[i + 1]?.createdMs ?? Number.POSITIVE_INFINITY;
     for (const c of calls) {
-      if (c.atMs < inc.droppedMs || c.deadlineMs >= recreatedMs || c.timeoutMs <= DROPPED_SETTLE_MS) continue;
+      if (c.atMs <= inc.droppedMs || c.deadlineMs >= recreatedMs || c.timeoutMs <= DROPPED_SETTLE_MS)
+        continue;
       const tookMs = (c.settleMs ?? Number.POSITIVE_INFINITY) - c.atMs;
       if (c.code !== 'ERR_APP_NOT_EXIST' || tookMs > DROPPED_SETTLE_MS) {
         out.push({

@@ -126,7 +126,8 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   // A new count or app id learned from an answer about some partitions only: everything else cached
   // is gone or re-indexed, so the next query asks for the whole table.
   if (update.kind === 'recreated' || update.kind === 'split' || update.kind === 'cancelSplit') {
-    if (routes.partitions.filter((r) => r !== undefined).length < routes.partitionCount) table.fullRefresh = true;
+    if (routes.partitions.filter((r) => r !== undefined).length < routes.partitionCount)
+      table.fullRefresh = true;
   }
   const { changed } = update;
   if (changed.length > 0 || update.moveAll) {

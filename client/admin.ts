@@ -28,6 +28,7 @@ import { checkBoolean, checkName, checkOptions, checkSignal, checkTimeoutMs, fai
 export interface AdminCallOptions {
   /** the whole call, meta failover included; default 5000 ms */
   timeoutMs?: number;
+  /** aborts the call: it rejects with PegasusAbortError */
   signal?: AbortSignal;
 }
 
@@ -45,9 +46,13 @@ export interface ListTablesOptions extends AdminCallOptions {
 
 /** One table as meta lists it. */
 export interface TableInfo {
+  /** the table's name */
   name: string;
+  /** its id on the cluster (a table created again gets a new one) */
   appId: number;
+  /** its number of partitions */
   partitionCount: number;
+  /** replicas per partition it was created with */
   replicaCount: number;
   /** 'available', 'creating', 'createFailed', 'dropping', 'dropFailed', 'dropped', 'recalling' or 'invalid' */
   status: string;
@@ -57,6 +62,7 @@ export interface TableInfo {
 export interface NodeInfo {
   /** 'host:port' */
   address: string;
+  /** alive in the meta's failure detector */
   alive: boolean;
 }
 
@@ -113,7 +119,13 @@ export class PegasusAdmin {
    * ERR_APP_EXIST when a table of that name exists. The table may serve only after
    * {@link PegasusAdmin.waitTableHealthy}.
    */
-  async createTable(name: string, opts?: CreateTableOptions): Promise<{ appId: number }> {
+  async createTable(
+    name: string,
+    opts?: CreateTableOptions,
+  ): Promise<{
+    /** the new table's id on the cluster */
+    appId: number;
+  }> {
     const table = checkName('table name', name);
     const o = checkOptions<CreateTableOptions>('options', opts, CREATE_KEYS);
     const partitions = checkPartitions(o.partitions);

@@ -9,6 +9,8 @@ import { type Onebox, startTcpOnebox } from '../onebox/index.ts';
 const TUNING = { detectMs: 2000, splitMs: 400, splitSwitchMs: 20, metas: 3 };
 const LAYOUT = { replicas: 4, tables: [{ name: 'temp', partitionCount: 4 }] };
 const POLL_CAP_MS = 200;
+/** timer and event-loop lag on a loaded 2-core machine (measured delays sit far below the bounds) */
+const SLACK_MS = 150;
 const KEYS = 64;
 const figures = process.env.TOPOLOGY_FIGURES === '1';
 
@@ -169,18 +171,21 @@ describe('client over TCP: drop and recreate under load', () => {
       for (const f of gap) {
         assert.ok(f.error instanceof PegasusTableNotFoundError, `${f.op}: ${String(f.error)}`);
         assert.match(String(f.error), /table does not exist/);
-        assert.ok(f.atMs >= droppedAtMs && f.atMs <= createdAtMs + POLL_CAP_MS + 50, `failed at ${f.atMs}`);
+        assert.ok(
+          f.atMs >= droppedAtMs && f.atMs <= createdAtMs + POLL_CAP_MS + SLACK_MS,
+          `failed at ${f.atMs}`,
+        );
       }
       // The first calls learn of the drop from their replica's ERR_OBJECT_NOT_FOUND, which is also
       // what a stale route gets, so meta is asked on the rate-limited refresh schedule (within the
       // poll cap); once meta said the table is gone, a call fails within a meta round trip at most.
       const verdictAtMs = Math.min(...gap.map((f) => f.atMs));
       const detectMs = verdictAtMs - droppedAtMs;
-      assert.ok(detectMs <= POLL_CAP_MS + 100, `the drop was seen ${detectMs.toFixed(0)} ms after it`);
+      assert.ok(detectMs <= POLL_CAP_MS + SLACK_MS, `the drop was seen ${detectMs.toFixed(0)} ms after it`);
       const later = gap.filter((f) => f.atMs - f.tookMs > verdictAtMs + 1);
       assert.ok(later.length > 10, `${later.length} calls started after the verdict`);
       const slowestFailMs = Math.max(...later.map((f) => f.tookMs));
-      assert.ok(slowestFailMs < 50, `a gap call took ${slowestFailMs.toFixed(1)} ms to fail`);
+      assert.ok(slowestFailMs < SLACK_MS, `a gap call took ${slowestFailMs.toFixed(1)} ms to fail`);
       const firstOkAfterMs = w.tally.okAt.find((t) => t > createdAtMs)! - createdAtMs;
       assert.ok(
         firstOkAfterMs <= POLL_CAP_MS + 100,

@@ -12,7 +12,7 @@ import { partitionHash, partitionIndex } from '../core/routing/index.ts';
 import type { Cluster } from '../onebox/index.ts';
 import { hashKeyOf } from './call-specs.ts';
 import { checkLinearizable, type LinearizabilityResult } from './linearizability.ts';
-import type { CallRecord, Violation } from './records.ts';
+import { type CallRecord, TABLE, type Violation } from './records.ts';
 import type { TopologyFaultKind } from './workload.ts';
 
 interface TopologyBox {
@@ -28,7 +28,7 @@ export function changeTopology(
   kind: TopologyFaultKind,
   partitions: number,
 ): { ok: boolean } {
-  const table = 'sim';
+  const table = TABLE;
   switch (kind) {
     case 'split':
       return box.split({ table });

@@ -41,7 +41,11 @@ export function failureToError(f: CallFailure, ctx: FailureContext): PegasusErro
       return new PegasusClientClosedError(f.code, `${where}: the client was closed (${tried})`, details);
     case 'ERR_APP_NOT_EXIST':
       // meta says the table is gone (the core maps meta's ERR_OBJECT_NOT_FOUND to this code)
-      return new PegasusTableNotFoundError(f.code, `${where}: the table does not exist (${tried})`, details);
+      return new PegasusTableNotFoundError(
+        f.code,
+        `${where}: the table does not exist (meta knows no table of that name: dropped, or not created yet; ${tried})`,
+        details,
+      );
   }
   if (f.code === 'ERR_INVALID_DATA' && ctx.write === true) {
     return new PegasusWriteTooLargeError(

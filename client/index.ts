@@ -6,6 +6,14 @@
  * @module pegasus-ts
  */
 
+export {
+  type AdminCallOptions,
+  type CreateTableOptions,
+  type ListTablesOptions,
+  type NodeInfo,
+  PegasusAdmin,
+  type TableInfo,
+} from './admin.ts';
 export { CALL_CHANNEL_NAME, type CallTraceContext } from './call-channel.ts';
 export type {
   HealthEvent,

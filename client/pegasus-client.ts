@@ -1,5 +1,6 @@
 // The entry point: a client for one Pegasus cluster. Connections are opened lazily, when a table
 // is opened or a call needs a server; a client with nothing pending does not keep Node running.
+import { PegasusAdmin } from './admin.ts';
 import { ClientEvents, type Listener, type PegasusClientEventName } from './client-events.ts';
 import { PegasusAbortError, PegasusArgumentError } from './errors.ts';
 import { openFailureToError } from './failure-to-error.ts';
@@ -32,6 +33,8 @@ export class PegasusClient {
   private readonly openTimeoutMs: number;
   private readonly maxWriteBytes: number;
   private readonly metrics: ClientMetrics | null;
+  /** Tables and nodes of the cluster: create, drop, list, wait until healthy (meta RPCs). */
+  readonly admin: PegasusAdmin;
 
   /**
    * Validates the options; throws {@link PegasusArgumentError} for a bad or unknown one. Nothing
@@ -64,6 +67,7 @@ export class PegasusClient {
       if (e instanceof TypeError) throw new PegasusArgumentError(e.message, { cause: e });
       throw e;
     }
+    this.admin = new PegasusAdmin(this.driver);
   }
 
   /**
@@ -112,7 +116,9 @@ export class PegasusClient {
    * socket and timer; resolves once the sockets are closed. Calling it again is harmless.
    */
   close(): Promise<void> {
-    return this.driver.close();
+    const closing = this.driver.close();
+    this.admin.dispose();
+    return closing;
   }
 
   /** true once {@link PegasusClient.close} was called */

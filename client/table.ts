@@ -119,9 +119,9 @@ export class Table {
     private readonly driver: NodeDriver,
     /** the table's name */
     readonly name: string,
-    /** the table's id on the cluster */
+    /** the table's id on the cluster when it was opened (a table created again gets a new one; see the `routing` event) */
     readonly appId: number,
-    /** its number of partitions */
+    /** its number of partitions when it was opened (a split doubles it; see the `routing` event) */
     readonly partitionCount: number,
     /** the largest request body a write may have (the `maxWriteBytes` option) */
     readonly maxWriteBytes: number = DEFAULT_MAX_WRITE_BYTES,

@@ -7,6 +7,10 @@
 // queries in a row as there are metas go unanswered, every meta was tried: the opens waiting on the
 // table are given up with what each meta said, while the refresh itself goes on backing off (calls
 // on an opened table keep their deadlines).
+// When meta says the table does not exist (dropped, or being dropped or created), the cached routes
+// are forgotten and every call and open of the table fails at once; that verdict is trusted for
+// pollCapMs only (state `gone`), so a table created again under the same name is found by the next
+// call after it, from its new configuration (docs/PROTOCOL.md 7.5, 8).
 import { assign, setup } from 'xstate';
 import type { LeafStateOf, StateNames } from './state-names.ts';
 
@@ -33,6 +37,8 @@ export interface RoutingRefreshContext extends RoutingRefreshInput {
   /** queries since the last quiet period ended: drives the growing spacing of polls and back-offs */
   polls: number;
   failures: number;
+  /** the code calls fail with while the table is known gone */
+  goneCode: string;
   hops: number;
   jitter: number;
   /** queries in a row that no meta answered (any answer resets it) */
@@ -53,6 +59,11 @@ export type RoutingRefreshEvent =
   | { type: 'QUERY_FAILED'; reason: string; answered: boolean; jitter: number }
   /** the leader is not ready yet (ERR_SERVICE_NOT_ACTIVE, ERR_UNDER_RECOVERY) */
   | { type: 'QUERY_NOT_ACTIVE'; jitter: number }
+  /**
+   * meta answered that the table does not exist (`code` ERR_APP_NOT_EXIST), or is being dropped or
+   * created (ERR_BUSY_DROPPING, ERR_BUSY_CREATING)
+   */
+  | { type: 'TABLE_GONE'; code: string }
   | { type: 'SHUTDOWN' };
 
 /**
@@ -84,6 +95,10 @@ export const routingRefreshMachine = setup({
     /** a full round over every meta went unanswered: the pending opens fail now, not at their deadline */
     giveUpOpens: () => {},
     notifyRefresh: (_, _p: { phase: string }) => {},
+    /** the cached routes are discarded (ballots too): the next answer is taken as a first one */
+    forgetRoutes: () => {},
+    /** every call and open of the table settles at once with `code` */
+    failCalls: (_, _p: { code: string }) => {},
   },
   guards: {
     stillWaiting: (_, p: { waiting: boolean }) => p.waiting,
@@ -96,6 +111,8 @@ export const routingRefreshMachine = setup({
     queryTimeout: ({ context }) => context.queryTimeoutMs,
     pollDelay: ({ context }) => pollDelayMs(context),
     quiet: ({ context }) => context.quietMs,
+    /** how long a "table gone" verdict is trusted: as long as a promotion may go unseen */
+    goneFor: ({ context }) => context.pollCapMs,
     // Never shorter than the poll schedule: polls and back-offs share one growing spacing, so mixing
     // failures with answers cannot restart the rate at its fastest.
     metaBackoff: ({ context }) =>
@@ -110,7 +127,15 @@ export const routingRefreshMachine = setup({
 }).createMachine({
   id: 'routing',
   initial: 'idle',
-  context: ({ input }) => ({ ...input, polls: 0, failures: 0, hops: 0, jitter: 0, unanswered: 0 }),
+  context: ({ input }) => ({
+    ...input,
+    polls: 0,
+    failures: 0,
+    hops: 0,
+    jitter: 0,
+    unanswered: 0,
+    goneCode: '',
+  }),
   on: { SHUTDOWN: { target: '.closed', actions: 'abandonQuery' } },
   states: {
     idle: {
@@ -218,6 +243,14 @@ export const routingRefreshMachine = setup({
             ],
           },
         ],
+        TABLE_GONE: {
+          target: 'gone',
+          actions: [
+            assign({ failures: 0, hops: 0, unanswered: 0, goneCode: ({ event }) => event.code }),
+            'forgetRoutes',
+            { type: 'failCalls', params: ({ event }) => ({ code: event.code }) },
+          ],
+        },
         QUERY_NOT_ACTIVE: {
           // Same meta: it is the leader, only not ready yet.
           target: 'backoff',
@@ -244,6 +277,17 @@ export const routingRefreshMachine = setup({
       entry: { type: 'notifyRefresh', params: { phase: 'backoff' } },
       after: { metaBackoff: { target: 'querying' } },
     },
+    // Meta said the table is gone. A call or open arriving now fails at once without asking meta
+    // again; after pollCapMs the verdict is stale and the next refresh asks meta at once.
+    gone: {
+      entry: { type: 'notifyRefresh', params: { phase: 'gone' } },
+      after: { goneFor: { target: 'idle', actions: assign({ polls: 0 }) } },
+      on: {
+        REFRESH: {
+          actions: { type: 'failCalls', params: ({ context }) => ({ code: context.goneCode }) },
+        },
+      },
+    },
     closed: { type: 'final' },
   },
 });
@@ -256,6 +300,7 @@ export const ROUTING_STATE = {
   polling: 'polling',
   quiet: 'quiet',
   backoff: 'backoff',
+  gone: 'gone',
   closed: 'closed',
 } as const satisfies StateNames<RoutingRefreshState>;
 export type RoutingRefreshEventType = RoutingRefreshEvent['type'];

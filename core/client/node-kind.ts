@@ -3,7 +3,7 @@
 // wake whatever waits for a node to be usable.
 import { NODE_HEALTH, REQUEST_STATE, ROUTING_STATE } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
-import { ProtocolError } from '../wire/index.ts';
+import { ProtocolError, rpcInfo } from '../wire/index.ts';
 import { Connection } from './connection.ts';
 import {
   type CoreState,
@@ -106,9 +106,13 @@ function onNodeUsable(s: CoreState, node: NodeState): void {
       enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
     }
   }
+  const isMeta = s.metas.includes(node.address);
   for (const table of s.tables.values()) {
     for (const call of table.waiting) {
-      if (call.partition >= 0 && call.picker.pick(table.routes, call.partition) === node.address) {
+      // an admin call waits for any meta (rpcInfo, not meta-calls.ts: that module imports this one)
+      if (isMeta && rpcInfo(call.spec.rpc).kind === 'meta') {
+        enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
+      } else if (call.partition >= 0 && call.picker.pick(table.routes, call.partition) === node.address) {
         enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
       }
     }

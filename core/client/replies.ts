@@ -14,9 +14,10 @@ import {
   type TableState,
 } from './core-state.ts';
 import { enqueue } from './machine-run.ts';
+import { isMetaCall, judgeMetaAnswer } from './meta-calls.ts';
 import { breakConnection, usable } from './node-kind.ts';
 import { reapOrphanContext, routesAnswered } from './scanner-kind.ts';
-import { configOf, failOpens } from './table-kind.ts';
+import { configOf } from './table-kind.ts';
 
 export function onData(s: CoreState, address: string, bytes: Uint8Array): void {
   const node = s.nodes.get(address);
@@ -79,7 +80,7 @@ function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: 
     breakConnection(s, node, e);
     return false;
   }
-  enqueue(s, call, { type: 'REPLY_OK' });
+  enqueue(s, call, isMetaCall(call) ? judgeMetaAnswer(s, call, call.result) : { type: 'REPLY_OK' });
   return true;
 }
 
@@ -130,14 +131,14 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
       break;
     case 'table-missing':
     case 'table-busy': {
-      // The table does not exist (or is being created/dropped): nothing waiting on it can succeed now.
-      const code = resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err;
-      // the cause is meta's own answer, from this meta only (earlier failures of others are moot)
+      // The table does not exist (or is being created/dropped): the routing machine decides. The
+      // cause is meta's own answer, from this meta only (earlier failures of others are moot).
       table.metaFailures.clear();
       table.metaFailures.set(node.address, resp.err);
-      failOpens(s, table, code, resp.err);
-      for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
-      enqueue(s, table, { type: 'QUERY_OK', waiting: false, jitter: s.random.next() });
+      enqueue(s, table, {
+        type: 'TABLE_GONE',
+        code: resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err,
+      });
       break;
     }
     default:
@@ -160,6 +161,12 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   }
   const routes = update.snapshot;
   table.routes = routes;
+  // A new count or app id learned from an answer about some partitions only: everything else cached
+  // is gone or re-indexed, so the next query asks for the whole table.
+  if (update.kind === 'recreated' || update.kind === 'split' || update.kind === 'cancelSplit') {
+    if (routes.partitions.filter((r) => r !== undefined).length < routes.partitionCount)
+      table.fullRefresh = true;
+  }
   const { changed } = update;
   if (changed.length > 0 || update.moveAll) {
     observe(s, {

@@ -14,6 +14,7 @@ import {
   type TableState,
 } from './core-state.ts';
 import { afterStep, enqueue } from './machine-run.ts';
+import { followLeader, rotateMeta } from './meta-calls.ts';
 import { writeQuery } from './meta-query.ts';
 import { nodeOf } from './node-kind.ts';
 
@@ -70,14 +71,9 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
       table.query = null;
       for (const node of s.nodes.values()) node.metaWaiters.delete(table);
       break;
-    case 'followLeader': {
-      const { leader } = a.params as { leader: string };
-      let index = s.metas.indexOf(leader);
-      if (index < 0) index = s.metas.push(leader) - 1;
-      s.metaLeader = index;
-      observe(s, { kind: 'leader', table: table.name, address: leader });
+    case 'followLeader':
+      followLeader(s, (a.params as { leader: string }).leader, table.name);
       break;
-    }
     case 'noteMetaFailure': {
       const { reason } = a.params as { reason: string };
       // a failed connection says more through why it failed (ECONNREFUSED, ENOTFOUND...), also when
@@ -91,11 +87,22 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
       failOpens(s, table, 'ERR_META_UNREACHABLE');
       break;
     case 'rotateMeta':
-      s.metaLeader = (s.metaLeader + 1) % s.metas.length;
+      rotateMeta(s);
       break;
     case 'notifyRefresh':
       observe(s, { kind: 'refresh', table: table.name, phase: (a.params as { phase: string }).phase });
       break;
+    case 'forgetRoutes':
+      table.routes = NO_ROUTES;
+      table.fullRefresh = true;
+      break;
+    case 'failCalls': {
+      const { code } = a.params as { code: string };
+      // the cause: meta's own answer when this verdict was just given (not when it is reused)
+      failOpens(s, table, code, table.metaFailures.get(table.queriedMeta) ?? null);
+      for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
+      break;
+    }
     default:
       throw new Error(`core: routing machine emitted unknown action ${a.type}`);
   }

@@ -15,6 +15,7 @@ import {
   requestStateOf,
   routingStateOf,
 } from './core-state.ts';
+import { hedgesOnHealth } from './hedge-watch.ts';
 import { afterStep, enqueue } from './machine-run.ts';
 import { writeQuery } from './meta-query.ts';
 
@@ -91,6 +92,7 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
         address: node.address,
         health: (a.params as { health: string }).health,
       });
+      hedgesOnHealth(s, node);
       break;
     default:
       throw new Error(`core: node machine emitted unknown action ${a.type}`);

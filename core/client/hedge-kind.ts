@@ -1,0 +1,149 @@
+// The hedge machine's kind: one instance per hedged read (CallSpec.hedge), beside the call's request
+// machine. Its named actions say whether the call's primary is usable, choose a secondary, write
+// the one backup request (is_backup_request) and forget it; the replies to it, the health of nodes
+// and new routes come back to it as events. A backup answered OK settles the call through the
+// request machine (BACKUP_OK): the first reply wins.
+import { type HedgeEvent, NODE_HEALTH } from '../../machines/index.ts';
+import type { ActionCommand } from '../executor/index.ts';
+import { isLoaded, partitionOf } from '../routing/route-snapshot.ts';
+import { decodeResult, type ResponseFrame } from '../wire/index.ts';
+import { endAttempt, sendBackup } from './attempts.ts';
+import {
+  type Attempt,
+  type CallState,
+  type CoreState,
+  type HedgeState,
+  healthOf,
+  type MachineKind,
+  type NodeState,
+} from './core-state.ts';
+import { primaryUsable } from './hedge-watch.ts';
+import { afterStep, enqueue } from './machine-run.ts';
+import { breakConnection, nodeOf } from './node-kind.ts';
+
+export const HEDGE_KIND: MachineKind<HedgeState> = {
+  machine: 'hedge',
+  act: hedgeAction,
+  afterStep: null,
+  retire: retireHedge,
+};
+
+/**
+ * A hedged read starts: its hedge instance, when the call asks for backups. Which reads may: the
+ * caller's business (client/table.ts sets CallSpec.hedge only on reads a secondary can serve).
+ */
+export function startHedge(s: CoreState, call: CallState): void {
+  const spec = call.spec.hedge;
+  if (spec === undefined || (spec.delayMs === null && !spec.onSuspect)) return;
+  const runner = s.runners.hedge;
+  const [state, acts] = runner.machine.initial({
+    delayMs: spec.delayMs,
+    onSuspect: spec.onSuspect,
+    attemptTimeoutMs: s.options.attemptTimeoutMs,
+    deadlineMs: call.state.context.deadlineMs,
+  });
+  const hedge: HedgeState = { kind: 'hedge', runner, call, state, attempt: null, timers: [] };
+  call.hedge = hedge;
+  s.hedges.add(hedge);
+  afterStep(s, hedge, acts);
+}
+
+function hedgeAction(s: CoreState, hedge: HedgeState, a: ActionCommand): void {
+  switch (a.type) {
+    case 'checkPrimary':
+      enqueue(s, hedge, { type: 'PRIMARY', usable: primaryUsable(s, hedge.call) });
+      break;
+    case 'pickSecondary':
+      enqueue(s, hedge, pickSecondary(s, hedge.call));
+      break;
+    case 'sendBackup': {
+      const p = a.params as { node: string; timeoutMs: number };
+      const call = hedge.call;
+      const partition = partitionOf(call.table.routes, call.spec.partitionHash);
+      hedge.attempt = sendBackup(s, call, partition, nodeOf(s, p.node), p.timeoutMs);
+      if (hedge.attempt === null) enqueue(s, hedge, { type: 'BACKUP_ERROR', error: 'ERR_INVALID_PARAMETERS' });
+      break;
+    }
+    case 'forgetBackup':
+      forget(s, hedge, (a.params as { outcome: string }).outcome);
+      break;
+    case 'markSuspect': {
+      const node = s.nodes.get((a.params as { node: string }).node);
+      if (node !== undefined) enqueue(s, node, { type: 'ATTEMPT_TIMEOUT' });
+      break;
+    }
+    default:
+      throw new Error(`core: hedge machine emitted unknown action ${a.type}`);
+  }
+}
+
+function forget(s: CoreState, hedge: HedgeState, outcome: string): void {
+  const attempt = hedge.attempt;
+  if (attempt === null) return;
+  attempt.node.conn.pending.delete(attempt.seqid);
+  endAttempt(s, attempt.record, outcome);
+  hedge.attempt = null;
+}
+
+function retireHedge(s: CoreState, hedge: HedgeState): void {
+  for (const entry of hedge.timers) s.timers.cancel(entry);
+  hedge.timers.length = 0;
+  // a machine that ends with its backup in flight must forget it itself (the kill suite checks that
+  // every record is closed); this only keeps the pending table clean
+  if (hedge.attempt !== null) hedge.attempt.node.conn.pending.delete(hedge.attempt.seqid);
+  hedge.attempt = null;
+  s.hedges.delete(hedge);
+  if (hedge.call.hedge === hedge) hedge.call.hedge = null;
+}
+
+/** a secondary of the call's partition for the backup, as the event the hedge machine understands */
+function pickSecondary(s: CoreState, call: CallState): HedgeEvent {
+  const routes = call.table.routes;
+  if (!isLoaded(routes)) return { type: 'NO_BACKUP' };
+  const route = routes.partitions[partitionOf(routes, call.spec.partitionHash)];
+  if (route === undefined) return { type: 'NO_BACKUP' };
+  const primary = call.state.context.node;
+  // healthiest first: connected, then suspect (it may have recovered), then not yet connected
+  const tiers: NodeState[][] = [[], [], []];
+  for (const address of route.secondaries) {
+    if (address === route.primary || address === primary) continue;
+    const node = nodeOf(s, address);
+    const health = healthOf(node);
+    if (health === NODE_HEALTH.ready) tiers[0]!.push(node);
+    else if (health === NODE_HEALTH.suspect) tiers[1]!.push(node);
+    else if (health === NODE_HEALTH.idle || health === NODE_HEALTH.connecting) tiers[2]!.push(node);
+  }
+  const tier = tiers.find((t) => t.length > 0);
+  if (tier === undefined) return { type: 'NO_BACKUP' };
+  // a random member of the tier spreads backups over the secondaries (the seeded draw of the core)
+  const node = tier[Math.floor(s.random.next() * tier.length)] ?? tier[0]!;
+  const health = healthOf(node);
+  if (health === NODE_HEALTH.ready || health === NODE_HEALTH.suspect)
+    return { type: 'BACKUP_READY', nowMs: s.nowMs, node: node.address };
+  if (health === NODE_HEALTH.idle) enqueue(s, node, { type: 'CONNECT' });
+  return { type: 'BACKUP_CONNECTING', node: node.address };
+}
+
+/** a reply to a backup request: an error leaves the primary's path alone; a value settles the call */
+export function onBackupReply(s: CoreState, node: NodeState, attempt: Attempt, frame: ResponseFrame): boolean {
+  const call = attempt.call;
+  const hedge = call.hedge;
+  if (hedge === null || hedge.attempt !== attempt) return true;
+  hedge.attempt = null;
+  endAttempt(s, attempt.record, frame.error);
+  if (frame.error !== 'ERR_OK') {
+    enqueue(s, hedge, { type: 'BACKUP_ERROR', error: frame.error });
+    return true;
+  }
+  let result: unknown;
+  try {
+    result = decodeResult(call.spec.rpc, frame.body);
+  } catch (e) {
+    breakConnection(s, node, e);
+    return false;
+  }
+  // a primary's reply decoded in the same turn keeps its value (either is a value the read may return)
+  if (call.result === undefined) call.result = result;
+  enqueue(s, call, { type: 'BACKUP_OK' });
+  return true;
+}

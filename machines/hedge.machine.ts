@@ -1,0 +1,165 @@
+// Backup requests of one hedged read (docs/PROTOCOL.md 2.2: header v1 is_backup_request): whether,
+// when and where the same read also goes to one secondary while the request machine keeps serving
+// it from the primary. The first reply wins (the request machine takes BACKUP_OK from any active
+// state); this machine sends at most one backup per read and forgets it when the call ends.
+// Time enters only through events; the delays derive from context.
+import { assign, setup } from 'xstate';
+import type { LeafStateOf, StateNames } from './state-names.ts';
+
+export interface HedgeInput {
+  /** ms without a reply before the backup goes out; null: only on suspicion */
+  delayMs: number | null;
+  /** while the primary is suspect or not connected, the backup goes out at once */
+  onSuspect: boolean;
+  /** a backup left unanswered this long is given up (a throttling secondary never replies) */
+  attemptTimeoutMs: number;
+  /** the call's deadline (absolute), for the budget the backup's header carries */
+  deadlineMs: number;
+}
+
+export interface HedgeContext extends HedgeInput {
+  /** the secondary chosen for the backup */
+  node: string | null;
+}
+
+export type HedgeEvent =
+  /** how the call's primary is now: usable = connected and not suspect (answer to checkPrimary, and on every change) */
+  | { type: 'PRIMARY'; usable: boolean }
+  /** a secondary is connected: the backup can be written now */
+  | { type: 'BACKUP_READY'; nowMs: number; node: string }
+  /** a secondary was chosen and its connection is being opened */
+  | { type: 'BACKUP_CONNECTING'; node: string }
+  /** no secondary can take a backup now */
+  | { type: 'NO_BACKUP' }
+  /** the backup was answered with an error: the primary's path goes on alone */
+  | { type: 'BACKUP_ERROR'; error: string }
+  /** the backup's connection was lost */
+  | { type: 'BACKUP_LOST' }
+  /** the call settled (either way): nothing more to do */
+  | { type: 'CALL_DONE' };
+
+const usableOf = ({ event }: { event: Extract<HedgeEvent, { type: 'PRIMARY' }> }) => ({ usable: event.usable });
+
+export const hedgeMachine = setup({
+  types: {
+    input: {} as HedgeInput,
+    context: {} as HedgeContext,
+    events: {} as HedgeEvent,
+  },
+  actions: {
+    // Implementations are empty on purpose: the core reads these as commands.
+    /** answer with PRIMARY: is the call's primary usable now */
+    checkPrimary: () => {},
+    /** choose a secondary (not the primary), answered by BACKUP_READY / BACKUP_CONNECTING / NO_BACKUP */
+    pickSecondary: () => {},
+    /** write the read to `node` with is_backup_request */
+    sendBackup: (_, _p: { node: string; timeoutMs: number }) => {},
+    /** the backup is abandoned: a late reply is dropped, no pending entry is left */
+    forgetBackup: (_, _p: { outcome: string }) => {},
+    /** the secondary did not answer within the attempt timeout */
+    markSuspect: (_, _p: { node: string }) => {},
+  },
+  guards: {
+    /** hedging on suspicion, and the primary is suspect, not connected, or absent */
+    suspectPrimary: ({ context }, p: { usable: boolean }) => context.onSuspect && !p.usable,
+    hasDelay: ({ context }) => context.delayMs !== null,
+    /** the primary is suspect, not connected, or the partition has none */
+    primaryLost: (_, p: { usable: boolean }) => !p.usable,
+  },
+  delays: {
+    backupDelay: ({ context }) => context.delayMs ?? 0,
+    backupTimeout: ({ context }) => context.attemptTimeoutMs,
+  },
+}).createMachine({
+  id: 'hedge',
+  initial: 'start',
+  context: ({ input }) => Object.assign({ node: null }, input),
+  on: { CALL_DONE: { target: '.done' } },
+  states: {
+    // Where the primary stands decides: at once, after the delay, or only on suspicion.
+    start: {
+      entry: 'checkPrimary',
+      on: {
+        PRIMARY: [
+          { guard: { type: 'suspectPrimary', params: usableOf }, target: 'choosing' },
+          { guard: 'hasDelay', target: 'delaying' },
+          { target: 'watching' },
+        ],
+      },
+    },
+    // The primary looked usable: wait for the delay, or (on suspicion) for it to become suspect or lost.
+    delaying: {
+      after: { backupDelay: { target: 'choosing' } },
+      on: {
+        PRIMARY: {
+          guard: { type: 'suspectPrimary', params: usableOf },
+          target: 'choosing',
+        },
+      },
+    },
+    // No delay: only a suspect or lost primary sends the backup.
+    watching: {
+      on: { PRIMARY: { guard: { type: 'primaryLost', params: usableOf }, target: 'choosing' } },
+    },
+    choosing: {
+      entry: 'pickSecondary',
+      on: {
+        BACKUP_READY: {
+          target: 'sent',
+          actions: [
+            assign({ node: ({ event }) => event.node }),
+            {
+              type: 'sendBackup',
+              params: ({ context, event }) => ({
+                node: event.node,
+                timeoutMs: Math.max(1, context.deadlineMs - event.nowMs),
+              }),
+            },
+          ],
+        },
+        BACKUP_CONNECTING: { target: 'connecting', actions: assign({ node: ({ event }) => event.node }) },
+        NO_BACKUP: { target: 'standby' },
+      },
+    },
+    // The chosen secondary's connection is opening: any change of health or routes looks again.
+    connecting: {
+      on: { PRIMARY: { target: 'choosing' } },
+    },
+    // No secondary now: look again when health or routes change.
+    standby: {
+      on: { PRIMARY: { target: 'choosing' } },
+    },
+    // The one backup of this read is out. Its reply, if OK, goes to the request machine.
+    sent: {
+      after: {
+        backupTimeout: {
+          target: 'done',
+          actions: [
+            { type: 'markSuspect', params: ({ context }) => ({ node: context.node ?? '' }) },
+            { type: 'forgetBackup', params: { outcome: 'ERR_TIMEOUT' } },
+          ],
+        },
+      },
+      on: {
+        BACKUP_ERROR: { target: 'done' },
+        BACKUP_LOST: { target: 'done' },
+        CALL_DONE: { target: 'done', actions: { type: 'forgetBackup', params: { outcome: 'abandoned' } } },
+      },
+    },
+    done: { type: 'final' },
+  },
+});
+
+/** The hedge machine's leaf states; `satisfies` fails to compile when a state is renamed. */
+export type HedgeState = LeafStateOf<typeof hedgeMachine>;
+export const HEDGE_STATE = {
+  start: 'start',
+  delaying: 'delaying',
+  watching: 'watching',
+  choosing: 'choosing',
+  connecting: 'connecting',
+  standby: 'standby',
+  sent: 'sent',
+  done: 'done',
+} as const satisfies StateNames<HedgeState>;
+export type HedgeEventType = HedgeEvent['type'];

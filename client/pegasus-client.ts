@@ -1,5 +1,6 @@
 // The entry point: a client for one Pegasus cluster. Connections are opened lazily, when a table
 // is opened or a call needs a server; a client with nothing pending does not keep Node running.
+import { tableBackups } from './backup-requests.ts';
 import { ClientEvents, type Listener, type PegasusClientEventName } from './client-events.ts';
 import { PegasusAbortError, PegasusArgumentError } from './errors.ts';
 import { openFailureToError } from './failure-to-error.ts';
@@ -71,6 +72,7 @@ export class PegasusClient {
     const o = checkOptions<OpenTableOptions>('options', opts, OPEN_TABLE_OPTION_KEYS);
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.openTimeoutMs;
     const signal = checkSignal(o.signal);
+    const backups = tableBackups(o, this.driver.core.options.headerVersion);
     if (signal?.aborted) {
       throw new PegasusAbortError('ERR_ABORTED', `opening table "${table}" aborted before it started`, {
         cause: signal.reason,
@@ -80,7 +82,7 @@ export class PegasusClient {
     }
     const s = await this.driver.openTable(table, timeoutMs, signal);
     if (!s.ok) throw openFailureToError(s.failure, table, signal?.reason);
-    return new Table(this.driver, table, s.appId, s.partitionCount);
+    return new Table(this.driver, table, s.appId, s.partitionCount, backups);
   }
 
   /**

@@ -38,7 +38,9 @@ export type HedgeEvent =
   /** the call settled (either way): nothing more to do */
   | { type: 'CALL_DONE' };
 
-const usableOf = ({ event }: { event: Extract<HedgeEvent, { type: 'PRIMARY' }> }) => ({ usable: event.usable });
+const usableOf = ({ event }: { event: Extract<HedgeEvent, { type: 'PRIMARY' }> }) => ({
+  usable: event.usable,
+});
 
 export const hedgeMachine = setup({
   types: {

@@ -3,6 +3,7 @@
 // events and the commands produced. One CoreState per ClientCore; the modules beside it operate on
 // it, and each kind of machine instance is run through the registry of machine kinds (MachineKind).
 import type { EventObject } from 'xstate';
+import type { HedgeContext } from '../../machines/hedge.machine.ts';
 import {
   type HedgeEvent,
   type HedgeState as HedgeLeaf,
@@ -14,7 +15,6 @@ import {
   type RoutingRefreshEvent,
   type RoutingRefreshState,
 } from '../../machines/index.ts';
-import type { HedgeContext } from '../../machines/hedge.machine.ts';
 import type { NodeHealthContext } from '../../machines/node-health.machine.ts';
 import type { RequestContext } from '../../machines/request.machine.ts';
 import type { RoutingRefreshContext } from '../../machines/routing-refresh.machine.ts';

@@ -61,7 +61,8 @@ function hedgeAction(s: CoreState, hedge: HedgeState, a: ActionCommand): void {
       const call = hedge.call;
       const partition = partitionOf(call.table.routes, call.spec.partitionHash);
       hedge.attempt = sendBackup(s, call, partition, nodeOf(s, p.node), p.timeoutMs);
-      if (hedge.attempt === null) enqueue(s, hedge, { type: 'BACKUP_ERROR', error: 'ERR_INVALID_PARAMETERS' });
+      if (hedge.attempt === null)
+        enqueue(s, hedge, { type: 'BACKUP_ERROR', error: 'ERR_INVALID_PARAMETERS' });
       break;
     }
     case 'forgetBackup':
@@ -125,7 +126,12 @@ function pickSecondary(s: CoreState, call: CallState): HedgeEvent {
 }
 
 /** a reply to a backup request: an error leaves the primary's path alone; a value settles the call */
-export function onBackupReply(s: CoreState, node: NodeState, attempt: Attempt, frame: ResponseFrame): boolean {
+export function onBackupReply(
+  s: CoreState,
+  node: NodeState,
+  attempt: Attempt,
+  frame: ResponseFrame,
+): boolean {
   const call = attempt.call;
   const hedge = call.hedge;
   if (hedge === null || hedge.attempt !== attempt) return true;

@@ -11,8 +11,7 @@ import {
 } from '../../machines/index.ts';
 import { type CompiledMachine, compileMachine } from '../executor/index.ts';
 
-type Compiled<M extends AnyClientMachine> =
-  CompiledMachine<ContextFrom<M>, EventFromLogic<M>, InputFrom<M>>;
+type Compiled<M extends AnyClientMachine> = CompiledMachine<ContextFrom<M>, EventFromLogic<M>, InputFrom<M>>;
 
 /** the name of a definition in CoreOptions.machines */
 export type MachineKey = keyof CompiledMachines;
@@ -32,9 +31,7 @@ type AnyClientMachine =
 
 const cache = new WeakMap<object, unknown>();
 
-function compiled<M extends AnyClientMachine>(
-  m: M,
-): Compiled<M> {
+function compiled<M extends AnyClientMachine>(m: M): Compiled<M> {
   let c = cache.get(m) as Compiled<M> | undefined;
   if (c === undefined) {
     c = compileMachine(m) as Compiled<M>;

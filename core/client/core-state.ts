@@ -136,6 +136,9 @@ export interface HedgeState extends Instance<HedgeContext, HedgeEvent> {
   readonly call: CallState;
   /** the backup in flight (registered on its node's connection), or null */
   attempt: Attempt | null;
+  /** lookups (checkPrimary, pickSecondary) answered at `burstAtMs`: a guard against a machine that loops */
+  burst: number;
+  burstAtMs: number;
 }
 
 export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> {

@@ -42,18 +42,41 @@ export function startHedge(s: CoreState, call: CallState): void {
     attemptTimeoutMs: s.options.attemptTimeoutMs,
     deadlineMs: call.state.context.deadlineMs,
   });
-  const hedge: HedgeState = { kind: 'hedge', runner, call, state, attempt: null, timers: [] };
+  const hedge: HedgeState = {
+    kind: 'hedge',
+    runner,
+    call,
+    state,
+    attempt: null,
+    burst: 0,
+    burstAtMs: s.nowMs,
+    timers: [],
+  };
   call.hedge = hedge;
   s.hedges.add(hedge);
   afterStep(s, hedge, acts);
 }
 
+/** a few lookups per instant are normal; thousands mean a definition that answers itself forever */
+const MAX_LOOKUPS_PER_INSTANT = 1000;
+
+function countLookup(s: CoreState, hedge: HedgeState): void {
+  if (hedge.burstAtMs !== s.nowMs) {
+    hedge.burstAtMs = s.nowMs;
+    hedge.burst = 0;
+  }
+  if (++hedge.burst > MAX_LOOKUPS_PER_INSTANT)
+    throw new Error(`core: hedge machine of call ${hedge.call.spec.callId} loops without time passing`);
+}
+
 function hedgeAction(s: CoreState, hedge: HedgeState, a: ActionCommand): void {
   switch (a.type) {
     case 'checkPrimary':
+      countLookup(s, hedge);
       enqueue(s, hedge, { type: 'PRIMARY', usable: primaryUsable(s, hedge.call) });
       break;
     case 'pickSecondary':
+      countLookup(s, hedge);
       enqueue(s, hedge, pickSecondary(s, hedge.call));
       break;
     case 'sendBackup': {
@@ -104,25 +127,23 @@ function pickSecondary(s: CoreState, call: CallState): HedgeEvent {
   const route = routes.partitions[partitionOf(routes, call.spec.partitionHash)];
   if (route === undefined) return { type: 'NO_BACKUP' };
   const primary = call.state.context.node;
-  // healthiest first: connected, then suspect (it may have recovered), then not yet connected
-  const tiers: NodeState[][] = [[], [], []];
+  // connected ones first, healthy before suspect (a suspect one may have recovered); with none
+  // connected, every idle one is asked to connect (the backup goes out when the first is ready)
+  const ready: NodeState[] = [];
+  const suspect: NodeState[] = [];
   for (const address of route.secondaries) {
     if (address === route.primary || address === primary) continue;
     const node = nodeOf(s, address);
     const health = healthOf(node);
-    if (health === NODE_HEALTH.ready) tiers[0]!.push(node);
-    else if (health === NODE_HEALTH.suspect) tiers[1]!.push(node);
-    else if (health === NODE_HEALTH.idle || health === NODE_HEALTH.connecting) tiers[2]!.push(node);
+    if (health === NODE_HEALTH.ready) ready.push(node);
+    else if (health === NODE_HEALTH.suspect) suspect.push(node);
+    else if (health === NODE_HEALTH.idle) enqueue(s, node, { type: 'CONNECT' });
   }
-  const tier = tiers.find((t) => t.length > 0);
-  if (tier === undefined) return { type: 'NO_BACKUP' };
-  // a random member of the tier spreads backups over the secondaries (the seeded draw of the core)
+  const tier = ready.length > 0 ? ready : suspect;
+  if (tier.length === 0) return { type: 'NO_BACKUP' };
+  // a random member spreads backups over the secondaries (the core's seeded draw)
   const node = tier[Math.floor(s.random.next() * tier.length)] ?? tier[0]!;
-  const health = healthOf(node);
-  if (health === NODE_HEALTH.ready || health === NODE_HEALTH.suspect)
-    return { type: 'BACKUP_READY', nowMs: s.nowMs, node: node.address };
-  if (health === NODE_HEALTH.idle) enqueue(s, node, { type: 'CONNECT' });
-  return { type: 'BACKUP_CONNECTING', node: node.address };
+  return { type: 'BACKUP_READY', nowMs: s.nowMs, node: node.address };
 }
 
 /** a reply to a backup request: an error leaves the primary's path alone; a value settles the call */

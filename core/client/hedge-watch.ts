@@ -40,12 +40,7 @@ export function primaryUsable(s: CoreState, call: CallState): boolean {
 }
 
 /** states in which a hedge listens to health and routes */
-const LISTENING = new Set<string>([
-  HEDGE_STATE.delaying,
-  HEDGE_STATE.watching,
-  HEDGE_STATE.connecting,
-  HEDGE_STATE.standby,
-]);
+const LISTENING = new Set<string>([HEDGE_STATE.delaying, HEDGE_STATE.watching, HEDGE_STATE.standby]);
 
 function tell(s: CoreState, hedge: HedgeState): void {
   if (LISTENING.has(hedgeStateOf(hedge))) {

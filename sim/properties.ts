@@ -1,4 +1,5 @@
 // The named properties a scenario is judged by. Traces name one; replay re-runs it by that name.
+import { checkBackupReads, checkHedgedHang } from './backup-reads.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { checkBoundedLoad, checkConvergence, checkTransparentFailover } from './liveness.ts';
 import type { ScenarioResult, ScenarioSpec, Violation } from './scenario.ts';
@@ -21,6 +22,15 @@ export const PROPERTIES: Record<string, PropertyCheck> = {
     ...linearizable(r),
     ...checkTransparentFailover(spec, r),
     ...checkConvergence(r),
+  ],
+  /** safety (reads served by backups left out of linearizability), and every such read stale but not invented */
+  'hedged-reads': (_spec, r) => [...r.violations, ...linearizable(r), ...checkBackupReads(r.calls)],
+  /** hedged reads, plus: reads started while the primary hangs settle within the delay and a round trip */
+  'hedged-hang': (spec, r) => [
+    ...r.violations,
+    ...linearizable(r),
+    ...checkBackupReads(r.calls),
+    ...checkHedgedHang(spec, r),
   ],
   /** safety, plus convergence of routing after the run and the load bounds */
   'convergence-and-load': (_spec, r) => [...r.violations, ...checkConvergence(r), ...checkBoundedLoad(r)],

@@ -1,9 +1,10 @@
 // One deterministic run: the real client core against the onebox on the simulated network, a
 // workload of calls and a fault schedule, with the safety invariants checked at every step.
 // Same spec + seed => the same run, event for event.
-import type { CoreCommand, CoreEvent, CoreOptionsInput } from '../core/client/index.ts';
+import type { CoreCommand, CoreEvent, CoreOptionsInput, HedgeSpec } from '../core/client/index.ts';
 import { type TraceRecord, toJson } from '../core/trace/index.ts';
-import { RequestDecoder } from '../core/wire/index.ts';
+import { RequestDecoder, rpcInfo } from '../core/wire/index.ts';
+import type { RpcName } from '../core/wire/types.ts';
 import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
 import { callSpec, partitionOfKey } from './call-specs.ts';
 import { Monitor } from './monitor.ts';
@@ -24,6 +25,8 @@ export interface ScenarioSpec {
   /** simulated time to run before the client is closed */
   runMs: number;
   client?: Partial<CoreOptionsInput>;
+  /** backup requests of every get and ttl (hedged reads); absent: none */
+  hedge?: HedgeSpec;
   /**
    * Convergence probe: at runMs, one get per partition; after probeMs more, compare the client's
    * routes with meta's configuration (the client refreshes on demand, so only routes in use count).
@@ -115,11 +118,22 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     }
   };
 
-  // Nothing is sent to a node that is not the primary of the newest configuration the client holds.
+  // Nothing is sent to a node that is not the primary of the newest configuration the client holds,
+  // except a backup request, which goes to a member of it (primary or secondary) and is a read.
   const checkSendTarget = (address: string, bytes: Buffer, client: SimClient) => {
     const { frames } = new RequestDecoder().push(bytes);
     for (const f of frames) {
       const route = client.core.routeTable(TABLE)?.partitions[f.header.partition_index];
+      if (f.header.is_backup_request) {
+        if (rpcInfo(f.name as RpcName).kind !== 'read')
+          violate('backup-reads-only', `${f.name} to ${address} carries is_backup_request`);
+        if (route === undefined || (route.primary !== address && !route.secondaries.includes(address)))
+          violate(
+            'backup-to-member',
+            `backup ${f.name} to ${address}, not a member of partition ${f.header.partition_index} (${route?.primary}; ${route?.secondaries})`,
+          );
+        continue;
+      }
       if (route?.primary !== address || route.invalid) {
         violate(
           'sends-to-newest-primary',
@@ -137,7 +151,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   client.feed({ type: 'openTable', requestId: 1, table: TABLE, timeoutMs: 5000 });
   const issue = (callId: number, c: SimCall) => {
     monitor.issued(callId, c, box.sim.nowMs());
-    client.feed({ type: 'call', ...callSpec(callId, TABLE, c) });
+    client.feed({ type: 'call', ...callSpec(callId, TABLE, c, spec.hedge) });
   };
   for (const [i, c] of spec.calls.entries()) box.sim.setTimer(c.atMs, () => issue(i + 1, c));
   for (const f of spec.faults) {

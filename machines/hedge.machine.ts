@@ -20,6 +20,10 @@ export interface HedgeInput {
 export interface HedgeContext extends HedgeInput {
   /** the secondary chosen for the backup */
   node: string | null;
+  /** the primary whose unanswered attempt is watched after the backup won */
+  primary: string | null;
+  /** how much longer that attempt has before its attempt timeout */
+  probeMs: number;
 }
 
 export type HedgeEvent =
@@ -31,8 +35,15 @@ export type HedgeEvent =
   | { type: 'NO_BACKUP' }
   /** the backup was answered with an error: the primary's path goes on alone */
   | { type: 'BACKUP_ERROR'; error: string }
-  /** the backup's connection was lost */
+  /** the backup's connection (or, while probing, the primary's) was lost */
   | { type: 'BACKUP_LOST' }
+  /**
+   * the backup's value settles the call; the primary's attempt of that read, if still unanswered,
+   * has `probeMs` left of its attempt timeout (0: nothing to watch)
+   */
+  | { type: 'BACKUP_WON'; primary: string; probeMs: number }
+  /** the watched primary attempt was answered after all (late: its value is dropped) */
+  | { type: 'PROBE_ANSWERED' }
   /** the call settled (either way): nothing more to do */
   | { type: 'CALL_DONE' };
 
@@ -56,8 +67,12 @@ export const hedgeMachine = setup({
     sendBackup: (_, _p: { node: string; timeoutMs: number }) => {},
     /** the backup is abandoned: a late reply is dropped, no pending entry is left */
     forgetBackup: (_, _p: { outcome: string }) => {},
-    /** the secondary did not answer within the attempt timeout */
+    /** a node (the secondary, or the watched primary) did not answer within the attempt timeout */
     markSuspect: (_, _p: { node: string }) => {},
+    /** keep the primary's unanswered attempt registered (its reply is dropped, but tells its health) */
+    adoptProbe: () => {},
+    /** stop watching the primary's attempt: no pending entry is left */
+    forgetProbe: () => {},
   },
   guards: {
     /** hedging on suspicion, and the primary is suspect, not connected, or absent */
@@ -65,15 +80,18 @@ export const hedgeMachine = setup({
     hasDelay: ({ context }) => context.delayMs !== null,
     /** the primary is suspect, not connected, or the partition has none */
     primaryLost: (_, p: { usable: boolean }) => !p.usable,
+    /** the primary's attempt is still unanswered and within its attempt timeout */
+    probing: (_, p: { probeMs: number }) => p.probeMs > 0,
   },
   delays: {
     backupDelay: ({ context }) => context.delayMs ?? 0,
     backupTimeout: ({ context }) => context.attemptTimeoutMs,
+    probeTimeout: ({ context }) => context.probeMs,
   },
 }).createMachine({
   id: 'hedge',
   initial: 'start',
-  context: ({ input }) => Object.assign({ node: null }, input),
+  context: ({ input }) => Object.assign({ node: null, primary: null, probeMs: 0 }, input),
   on: { CALL_DONE: { target: '.done' } },
   states: {
     // Where the primary stands decides: at once, after the delay, or only on suspicion.
@@ -140,7 +158,45 @@ export const hedgeMachine = setup({
       on: {
         BACKUP_ERROR: { target: 'done' },
         BACKUP_LOST: { target: 'done' },
+        // The backup won. The primary's attempt it raced is the only evidence of a hung primary:
+        // watch it to its attempt timeout, so that a primary that never answers becomes suspect
+        // and later reads go to a secondary at once (it would never time out otherwise).
+        BACKUP_WON: [
+          {
+            guard: {
+              type: 'probing',
+              params: ({ event }: { event: Extract<HedgeEvent, { type: 'BACKUP_WON' }> }) => ({
+                probeMs: event.probeMs,
+              }),
+            },
+            target: 'probing',
+            actions: [
+              assign({ primary: ({ event }) => event.primary, probeMs: ({ event }) => event.probeMs }),
+              'adoptProbe',
+            ],
+          },
+          { target: 'done' },
+        ],
         CALL_DONE: { target: 'done', actions: { type: 'forgetBackup', params: { outcome: 'abandoned' } } },
+      },
+    },
+    // The call settled with the backup's value; its primary attempt is watched until its attempt
+    // timeout (bounded: then, or at its reply or the loss of its connection, nothing is left).
+    probing: {
+      after: {
+        probeTimeout: {
+          target: 'done',
+          actions: [
+            { type: 'markSuspect', params: ({ context }) => ({ node: context.primary ?? '' }) },
+            'forgetProbe',
+          ],
+        },
+      },
+      on: {
+        PROBE_ANSWERED: { target: 'done' },
+        BACKUP_LOST: { target: 'done' },
+        // the call has settled: the probe outlives it, bounded by the attempt timeout
+        CALL_DONE: {},
       },
     },
     done: { type: 'final' },
@@ -156,6 +212,7 @@ export const HEDGE_STATE = {
   choosing: 'choosing',
   standby: 'standby',
   sent: 'sent',
+  probing: 'probing',
   done: 'done',
 } as const satisfies StateNames<HedgeState>;
 export type HedgeEventType = HedgeEvent['type'];

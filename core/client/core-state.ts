@@ -136,6 +136,8 @@ export interface HedgeState extends Instance<HedgeContext, HedgeEvent> {
   readonly call: CallState;
   /** the backup in flight (registered on its node's connection), or null */
   attempt: Attempt | null;
+  /** after the backup won: the primary's unanswered attempt, watched until its attempt timeout */
+  probe: Attempt | null;
   /** lookups (checkPrimary, pickSecondary) answered at `burstAtMs`: a guard against a machine that loops */
   burst: number;
   burstAtMs: number;

@@ -7,7 +7,7 @@ import { type HedgeEvent, NODE_HEALTH } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
 import { isLoaded, partitionOf } from '../routing/route-snapshot.ts';
 import { decodeResult, type ResponseFrame } from '../wire/index.ts';
-import { endAttempt, sendBackup } from './attempts.ts';
+import { answered, endAttempt, sendBackup } from './attempts.ts';
 import {
   type Attempt,
   type CallState,
@@ -48,6 +48,7 @@ export function startHedge(s: CoreState, call: CallState): void {
     call,
     state,
     attempt: null,
+    probe: null,
     burst: 0,
     burstAtMs: s.nowMs,
     timers: [],
@@ -91,6 +92,21 @@ function hedgeAction(s: CoreState, hedge: HedgeState, a: ActionCommand): void {
     case 'forgetBackup':
       forget(s, hedge, (a.params as { outcome: string }).outcome);
       break;
+    case 'adoptProbe': {
+      const call = hedge.call;
+      const primary = hedge.state.context.primary;
+      const attempt = call.inFlight.find((x) => x.node.address === primary && x.record.outcome === null);
+      if (attempt === undefined) break;
+      // the call no longer waits for it (its record says so); the hedge keeps its pending entry
+      answered(call, attempt);
+      endAttempt(s, attempt.record, 'abandoned');
+      hedge.probe = attempt;
+      break;
+    }
+    case 'forgetProbe':
+      if (hedge.probe !== null) hedge.probe.node.conn.pending.delete(hedge.probe.seqid);
+      hedge.probe = null;
+      break;
     case 'markSuspect': {
       const node = s.nodes.get((a.params as { node: string }).node);
       if (node !== undefined) enqueue(s, node, { type: 'ATTEMPT_TIMEOUT' });
@@ -115,7 +131,9 @@ function retireHedge(s: CoreState, hedge: HedgeState): void {
   // a machine that ends with its backup in flight must forget it itself (the kill suite checks that
   // every record is closed); this only keeps the pending table clean
   if (hedge.attempt !== null) hedge.attempt.node.conn.pending.delete(hedge.attempt.seqid);
+  if (hedge.probe !== null) hedge.probe.node.conn.pending.delete(hedge.probe.seqid);
   hedge.attempt = null;
+  hedge.probe = null;
   s.hedges.delete(hedge);
   if (hedge.call.hedge === hedge) hedge.call.hedge = null;
 }
@@ -171,6 +189,21 @@ export function onBackupReply(
   }
   // a primary's reply decoded in the same turn keeps its value (either is a value the read may return)
   if (call.result === undefined) call.result = result;
+  // first the hedge hears of the primary attempt it may watch, then the call settles (and forgets
+  // the attempts it still holds)
+  const raced = call.inFlight.find((x) => x.record.outcome === null);
+  const probeMs =
+    raced === undefined ? 0 : Math.max(0, s.options.attemptTimeoutMs - (s.nowMs - raced.record.sentAtMs));
+  enqueue(s, hedge, { type: 'BACKUP_WON', primary: raced?.node.address ?? '', probeMs });
   enqueue(s, call, { type: 'BACKUP_OK' });
+  return true;
+}
+
+/** a reply to a watched primary attempt: dropped (the call settled), the probe ends */
+export function onProbeReply(s: CoreState, attempt: Attempt): boolean {
+  const hedge = attempt.call.hedge;
+  if (hedge === null || hedge.probe !== attempt) return false;
+  hedge.probe = null;
+  enqueue(s, hedge, { type: 'PROBE_ANSWERED' });
   return true;
 }

@@ -59,6 +59,9 @@ export function hedgesOnHealth(s: CoreState, node: NodeState): void {
       endAttempt(s, attempt.record, 'ERR_SESSION_RESET');
       hedge.attempt = null;
       enqueue(s, hedge, { type: 'BACKUP_LOST' });
+    } else if (lost && hedge.probe !== null && hedge.probe.node === node) {
+      hedge.probe = null;
+      enqueue(s, hedge, { type: 'BACKUP_LOST' });
     } else tell(s, hedge);
   }
 }

@@ -81,6 +81,8 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
       }
       node.metaWaiters.clear();
       node.conn.reset();
+      // a backup or a watched attempt on it ends too (also at close(), where no health is notified)
+      hedgesOnHealth(s, node);
       break;
     }
     case 'nodeUsable':

@@ -13,7 +13,7 @@ import {
   QUERY_CFG,
   type TableState,
 } from './core-state.ts';
-import { onBackupReply } from './hedge-kind.ts';
+import { onBackupReply, onProbeReply } from './hedge-kind.ts';
 import { hedgesOnRoutes } from './hedge-watch.ts';
 import { enqueue } from './machine-run.ts';
 import { breakConnection, usable } from './node-kind.ts';
@@ -42,6 +42,7 @@ export function onFrame(s: CoreState, node: NodeState, frame: ResponseFrame): bo
 
 function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: ResponseFrame): boolean {
   if (attempt.backup === true) return onBackupReply(s, node, attempt, frame);
+  if (onProbeReply(s, attempt)) return true;
   const call = attempt.call;
   // an attempt leaves its connection's pending table when it is forgotten or its call retires, so
   // this only guards the invariant

@@ -71,8 +71,6 @@ export const hedgeMachine = setup({
     markSuspect: (_, _p: { node: string }) => {},
     /** keep the primary's unanswered attempt registered (its reply is dropped, but tells its health) */
     adoptProbe: () => {},
-    /** stop watching the primary's attempt: no pending entry is left */
-    forgetProbe: () => {},
   },
   guards: {
     /** hedging on suspicion, and the primary is suspect, not connected, or absent */
@@ -160,36 +158,32 @@ export const hedgeMachine = setup({
         BACKUP_LOST: { target: 'done' },
         // The backup won. The primary's attempt it raced is the only evidence of a hung primary:
         // watch it to its attempt timeout, so that a primary that never answers becomes suspect
-        // and later reads go to a secondary at once (it would never time out otherwise).
-        BACKUP_WON: [
-          {
-            guard: {
-              type: 'probing',
-              params: ({ event }: { event: Extract<HedgeEvent, { type: 'BACKUP_WON' }> }) => ({
-                probeMs: event.probeMs,
-              }),
-            },
-            target: 'probing',
-            actions: [
-              assign({ primary: ({ event }) => event.primary, probeMs: ({ event }) => event.probeMs }),
-              'adoptProbe',
-            ],
+        // and later reads go to a secondary at once (it would never time out otherwise). With
+        // nothing to watch, the call's CALL_DONE follows in the same step.
+        BACKUP_WON: {
+          guard: {
+            type: 'probing',
+            params: ({ event }: { event: Extract<HedgeEvent, { type: 'BACKUP_WON' }> }) => ({
+              probeMs: event.probeMs,
+            }),
           },
-          { target: 'done' },
-        ],
+          target: 'probing',
+          actions: [
+            assign({ primary: ({ event }) => event.primary, probeMs: ({ event }) => event.probeMs }),
+            'adoptProbe',
+          ],
+        },
         CALL_DONE: { target: 'done', actions: { type: 'forgetBackup', params: { outcome: 'abandoned' } } },
       },
     },
     // The call settled with the backup's value; its primary attempt is watched until its attempt
-    // timeout (bounded: then, or at its reply or the loss of its connection, nothing is left).
+    // timeout (bounded: then, or at its reply or the loss of its connection, the hedge ends and the
+    // kind drops the watched attempt's pending entry).
     probing: {
       after: {
         probeTimeout: {
           target: 'done',
-          actions: [
-            { type: 'markSuspect', params: ({ context }) => ({ node: context.primary ?? '' }) },
-            'forgetProbe',
-          ],
+          actions: [{ type: 'markSuspect', params: ({ context }) => ({ node: context.primary ?? '' }) }],
         },
       },
       on: {

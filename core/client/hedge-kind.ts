@@ -103,10 +103,6 @@ function hedgeAction(s: CoreState, hedge: HedgeState, a: ActionCommand): void {
       hedge.probe = attempt;
       break;
     }
-    case 'forgetProbe':
-      if (hedge.probe !== null) hedge.probe.node.conn.pending.delete(hedge.probe.seqid);
-      hedge.probe = null;
-      break;
     case 'markSuspect': {
       const node = s.nodes.get((a.params as { node: string }).node);
       if (node !== undefined) enqueue(s, node, { type: 'ATTEMPT_TIMEOUT' });
@@ -129,7 +125,8 @@ function retireHedge(s: CoreState, hedge: HedgeState): void {
   for (const entry of hedge.timers) s.timers.cancel(entry);
   hedge.timers.length = 0;
   // a machine that ends with its backup in flight must forget it itself (the kill suite checks that
-  // every record is closed); this only keeps the pending table clean
+  // every record is closed); this keeps the pending table clean, and ends the watch of a probe
+  // (whose record was closed when it was adopted)
   if (hedge.attempt !== null) hedge.attempt.node.conn.pending.delete(hedge.attempt.seqid);
   if (hedge.probe !== null) hedge.probe.node.conn.pending.delete(hedge.probe.seqid);
   hedge.attempt = null;

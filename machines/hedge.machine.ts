@@ -1,6 +1,6 @@
-// Backup requests of one hedged read (docs/PROTOCOL.md 2.2: header v1 is_backup_request): whether,
-// when and where the same read also goes to one secondary while the request machine keeps serving
-// it from the primary. The first reply wins (the request machine takes BACKUP_OK from any active
+// Backup requests of one hedged read (header v1 is_backup_request, docs/PROTOCOL.md 2.2 and 10.1):
+// whether, when and where the same read also goes to one secondary while the request machine keeps
+// serving it from the primary. The first reply wins (the request machine takes BACKUP_OK from any active
 // state); this machine sends at most one backup per read and forgets it when the call ends.
 // Time enters only through events; the delays derive from context.
 import { assign, setup } from 'xstate';

@@ -55,7 +55,7 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
 
 /**
  * Writes the backup request of a hedged read to `node` (a secondary): the same read with header v1
- * is_backup_request (docs/PROTOCOL.md 2.2). It is registered on the node's connection like any
+ * is_backup_request (docs/PROTOCOL.md 2.2, 10.1). It is registered on the node's connection like any
  * attempt and recorded in the call's history, but kept apart from `call.inFlight`: the request
  * machine's attempts and the hedge machine's backup are forgotten by their own machines.
  */

@@ -12,7 +12,7 @@ import { type Onebox, startTcpOnebox } from '../onebox/index.ts';
 const TABLE = 't';
 const DETECT_MS = 3000;
 /** reads go on this long after the hang starts (well before detection) */
-const READ_FOR_MS = 1200;
+const READ_FOR_MS = 2000;
 const READ_EVERY_MS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,8 +48,11 @@ interface Run {
   promotedAfterMs: number | null;
 }
 
-/** hang partition 0's primary, read its keys every 10 ms for 1.2 s; what the reads saw */
-async function hangAndRead(backupRequestDelayMs: number | undefined): Promise<Run> {
+/** hang partition 0's primary, read its keys every 10 ms for 2 s; what the reads saw */
+async function hangAndRead(
+  backupRequestDelayMs: number | undefined,
+  throttleOneSecondary = false,
+): Promise<Run & { startsMs: number[]; dropped: number }> {
   const box = await startTcpOnebox({
     replicas: 3,
     tables: [{ name: TABLE, partitionCount: 4 }],
@@ -76,12 +79,15 @@ async function hangAndRead(backupRequestDelayMs: number | undefined): Promise<Ru
   const cfg = box.cluster.model.partition(table.appId, 0)!;
   const primary = cfg.primary;
   const secondaries = [...cfg.secondaries];
+  if (throttleOneSecondary) assert.ok(box.fault({ node: secondaries[0]!, kind: 'throttle-backup' }).ok);
   const hungAt = performance.now();
   assert.ok(box.fault({ node: primary, kind: 'hang' }).ok);
   const reads: Array<Promise<{ ms: number; ok: boolean; value: string | null; error?: string }>> = [];
+  const startsMs: number[] = [];
   for (let i = 0; performance.now() - hungAt < READ_FOR_MS; i++) {
     const k = keys[i % keys.length]!;
     const start = performance.now();
+    startsMs.push(start - hungAt);
     reads.push(
       table.get(k, 's').then(
         (v) => ({ ms: performance.now() - start, ok: true, value: v === null ? null : v.toString(), k }),
@@ -109,6 +115,8 @@ async function hangAndRead(backupRequestDelayMs: number | undefined): Promise<Ru
     0,
   );
   return {
+    startsMs,
+    dropped: state.replicas.find((r) => r.address === secondaries[0])?.backupRequests.dropped ?? 0,
     latenciesMs: results.map((r) => r.ms).sort((a, b) => a - b),
     failed: results.filter((r) => !r.ok).map((r) => r.error ?? ''),
     wrongValues: results.filter((r) => r.ok && r.value !== null && !r.value.startsWith('v-')).length,
@@ -164,6 +172,15 @@ describe('backup requests over TCP (onebox): a hung primary, failure detection 3
       quantile(r.latenciesMs, 0.99) >= r.promotedAfterMs - READ_FOR_MS,
       'the last reads waited for it',
     );
+  });
+
+  it('one secondary throttling backups: its backups are given up at the attempt timeout, later reads go to the other', async () => {
+    const r = await hangAndRead(20, true);
+    console.log(`  ${report('backupRequestDelayMs 20, one secondary throttling', r)}, dropped ${r.dropped}`);
+    assert.deepEqual(r.failed, [], 'no read waits for its deadline');
+    assert.ok(r.dropped >= 1, 'the throttling secondary dropped backups');
+    // once the first backup to it timed out (20 + 400 ms), it is suspect and the other one is chosen
+    assert.ok(r.dropped <= 40, `${r.dropped} backups dropped: the throttler kept being chosen`);
   });
 
   it('header v0 cannot carry the flag: asking for backups is an argument error before anything is sent', async () => {

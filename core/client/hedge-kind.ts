@@ -20,6 +20,7 @@ import {
 import { primaryUsable } from './hedge-watch.ts';
 import { afterStep, enqueue } from './machine-run.ts';
 import { breakConnection, nodeOf } from './node-kind.ts';
+import { backupCandidates } from './picker.ts';
 
 export const HEDGE_KIND: MachineKind<HedgeState> = {
   machine: 'hedge',
@@ -139,15 +140,14 @@ function retireHedge(s: CoreState, hedge: HedgeState): void {
 function pickSecondary(s: CoreState, call: CallState): HedgeEvent {
   const routes = call.table.routes;
   if (!isLoaded(routes)) return { type: 'NO_BACKUP' };
-  const route = routes.partitions[partitionOf(routes, call.spec.partitionHash)];
-  if (route === undefined) return { type: 'NO_BACKUP' };
+  const candidates = backupCandidates(routes, partitionOf(routes, call.spec.partitionHash));
   const primary = call.state.context.node;
   // connected ones first, healthy before suspect (a suspect one may have recovered); with none
   // connected, every idle one is asked to connect (the backup goes out when the first is ready)
   const ready: NodeState[] = [];
   const suspect: NodeState[] = [];
-  for (const address of route.secondaries) {
-    if (address === route.primary || address === primary) continue;
+  for (const address of candidates) {
+    if (address === primary) continue;
     const node = nodeOf(s, address);
     const health = healthOf(node);
     if (health === NODE_HEALTH.ready) ready.push(node);

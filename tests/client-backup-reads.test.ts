@@ -183,6 +183,49 @@ describe('backup requests over TCP (onebox): a hung primary, failure detection 3
     assert.ok(r.dropped <= 40, `${r.dropped} backups dropped: the throttler kept being chosen`);
   });
 
+  it('every hedged read kind is served by a secondary during the hang; a write is not', async () => {
+    const box = await startTcpOnebox({
+      replicas: 3,
+      tables: [{ name: TABLE, partitionCount: 4 }],
+      detectMs: DETECT_MS,
+    });
+    const client = await PegasusClient.connect({ metaServers: [...box.metas], timeoutMs: 2000 });
+    open.push({ box, client });
+    const table = await client.openTable(TABLE, { backupRequestDelayMs: 20 });
+    const [k] = keysIn(0, 1, table.partitionCount);
+    await table.set(k!, 's', 'v', { ttlSeconds: 3600 });
+    await table.set(k!, 't', 'w');
+    await sleep(200);
+    const primary = box.cluster.model.partition(table.appId, 0)!.primary;
+    assert.ok(box.fault({ node: primary, kind: 'hang' }).ok);
+    const start = performance.now();
+    const [get, multi, ttl, exist, count] = await Promise.all([
+      table.get(k!, 's'),
+      table.multiGet(k!, ['s', 't']),
+      table.ttl(k!, 's'),
+      table.exist(k!, 't'),
+      table.sortKeyCount(k!),
+    ]);
+    const tookMs = performance.now() - start;
+    assert.equal(get?.toString(), 'v');
+    assert.deepEqual(
+      multi.entries.map((e) => [e.sortKey.toString(), e.value.toString()]),
+      [
+        ['s', 'v'],
+        ['t', 'w'],
+      ],
+    );
+    assert.ok(ttl.exists && ttl.ttlSeconds !== null && ttl.ttlSeconds > 3500);
+    assert.equal(exist, true);
+    assert.equal(count, 2);
+    assert.ok(tookMs < 500, `five reads took ${tookMs} ms`);
+    // a write goes to the primary only: it waits (here, for its deadline)
+    await assert.rejects(
+      table.set(k!, 'u', 'x', { timeoutMs: 300 }),
+      (e: Error) => e.name === 'PegasusOutcomeUnknownError' || e.name === 'PegasusTimeoutError',
+    );
+  });
+
   it('header v0 cannot carry the flag: asking for backups is an argument error before anything is sent', async () => {
     const client = await PegasusClient.connect({ metaServers: ['127.0.0.1:1'], headerVersion: 0 });
     try {

@@ -3,12 +3,12 @@
 // Same spec + seed => the same run, event for event.
 import type { CoreCommand, CoreEvent, CoreOptionsInput, HedgeSpec } from '../core/client/index.ts';
 import { type TraceRecord, toJson } from '../core/trace/index.ts';
-import { RequestDecoder, rpcInfo } from '../core/wire/index.ts';
-import type { RpcName } from '../core/wire/types.ts';
+import { RequestDecoder } from '../core/wire/index.ts';
 import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
 import { callSpec, partitionOfKey } from './call-specs.ts';
 import { Monitor } from './monitor.ts';
 import { type CallRecord, TABLE, type Violation } from './records.ts';
+import { checkSend } from './send-checks.ts';
 import { SimClient } from './sim-client.ts';
 import type { SimCall, SimFault } from './workload.ts';
 
@@ -121,26 +121,8 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   // Nothing is sent to a node that is not the primary of the newest configuration the client holds,
   // except a backup request, which goes to a member of it (primary or secondary) and is a read.
   const checkSendTarget = (address: string, bytes: Buffer, client: SimClient) => {
-    const { frames } = new RequestDecoder().push(bytes);
-    for (const f of frames) {
-      const route = client.core.routeTable(TABLE)?.partitions[f.header.partition_index];
-      if (f.header.is_backup_request) {
-        if (rpcInfo(f.name as RpcName).kind !== 'read')
-          violate('backup-reads-only', `${f.name} to ${address} carries is_backup_request`);
-        if (route === undefined || (route.primary !== address && !route.secondaries.includes(address)))
-          violate(
-            'backup-to-member',
-            `backup ${f.name} to ${address}, not a member of partition ${f.header.partition_index} (${route?.primary}; ${route?.secondaries})`,
-          );
-        continue;
-      }
-      if (route?.primary !== address || route.invalid) {
-        violate(
-          'sends-to-newest-primary',
-          `${f.name} to ${address}, route of partition ${f.header.partition_index} is ${route?.primary}${route?.invalid ? ' (invalidated)' : ''}`,
-        );
-      }
-    }
+    const routes = client.core.routeTable(TABLE);
+    for (const v of checkSend(address, bytes, (p) => routes?.partitions[p])) violate(v.invariant, v.detail);
   };
 
   const client = new SimClient(

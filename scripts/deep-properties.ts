@@ -5,7 +5,13 @@
 // a failure saves its counterexample under traces/ (see traces/README.md) and exits 1.
 import { randomInt } from 'node:crypto';
 import type fc from 'fast-check';
-import { scenarioSpec, singleFailoverSpec, topologySpec } from '../properties/scenario-arbitraries.ts';
+import {
+  hedgedScenarioSpec,
+  hungPrimarySpec,
+  scenarioSpec,
+  singleFailoverSpec,
+  topologySpec,
+} from '../properties/scenario-arbitraries.ts';
 import { assertScenarioProperty } from '../properties/trace-files.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
@@ -14,7 +20,13 @@ import type { ScenarioSpec } from '../sim/scenario.ts';
 import { numberArg, parseCli, usageError } from './cli-args.ts';
 
 const SEARCHES: Array<{
-  property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load' | 'topology';
+  property:
+    | 'simulation-safety'
+    | 'transparent-failover'
+    | 'convergence-and-load'
+    | 'hedged-reads'
+    | 'hedged-hang'
+    | 'topology';
   arb: () => fc.Arbitrary<ScenarioSpec>;
 }> = [
   { property: 'simulation-safety', arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000 }) },
@@ -24,6 +36,8 @@ const SEARCHES: Array<{
     arb: () => scenarioSpec({ maxFaults: 5 }).map((s) => ({ ...s, probeMs: 1500 })),
   },
   { property: 'topology', arb: () => topologySpec({ maxCalls: 20 }) },
+  { property: 'hedged-reads', arb: () => hedgedScenarioSpec({ maxFaults: 5 }) },
+  { property: 'hedged-hang', arb: () => hungPrimarySpec() },
 ];
 
 const USAGE = `usage: npm run properties -- [--minutes N] [--property NAME] [--batch N] [--explore-states N]

@@ -26,7 +26,9 @@ function step(s: CoreState, owner: Instance, event: EventObject): void {
   const acts = s.acts;
   acts.length = 0;
   owner.state = owner.runner.machine.step(owner.state, event, acts);
-  if (acts.length > 0 || owner.runner.kind.afterStep !== null) afterStep(s, owner, acts);
+  // an instance that reached its final state without an action must still retire
+  if (acts.length > 0 || owner.runner.kind.afterStep !== null || owner.state.status !== 'active')
+    afterStep(s, owner, acts);
 }
 
 /** what follows a step (or an instance's creation): indexes, timers, named actions, retirement */

@@ -66,6 +66,7 @@ export type {
   IncrOptions,
   OpenTableOptions,
   PegasusClientOptions,
+  ReadOptions,
   WriteOptions,
 } from './options.ts';
 export { PegasusClient } from './pegasus-client.ts';

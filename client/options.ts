@@ -162,6 +162,20 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Options of the reads a secondary may serve ({@link Table.get}, {@link Table.multiGet},
+ * {@link Table.ttl}, {@link Table.exist}, {@link Table.sortKeyCount}).
+ */
+export interface ReadOptions extends CallOptions {
+  /**
+   * Backup request delay of this read, overriding the table's: after this many ms without a reply
+   * the same read also goes to one secondary (the first reply wins). `false` or 0: no backup request
+   * for this read at all (not even while the primary is suspect). Needs header v1.
+   * @defaultValue the table's `backupRequestDelayMs`
+   */
+  backupRequestDelayMs?: number | false;
+}
+
 /** Options of {@link Table.set} and {@link Table.multiSet}. */
 export interface WriteOptions extends CallOptions {
   /**
@@ -208,6 +222,22 @@ export interface OpenTableOptions {
    * @defaultValue the client's `maxWriteBytes`
    */
   maxWriteBytes?: number;
+  /**
+   * Backup requests (the Java client's option of the same name): after this many ms without a
+   * reply, a read (get, multiGet, ttl, exist, sortKeyCount) also goes to one secondary of its
+   * partition, flagged as a backup request (header v1); the first reply wins, the other is dropped.
+   * A secondary serves what it has applied: the value may be stale (README "Backup requests" says
+   * exactly how stale). 0 or omitted: off. Writes never go to a secondary.
+   * @defaultValue off
+   */
+  backupRequestDelayMs?: number;
+  /**
+   * While a read's primary is `suspect` (an attempt to it timed out) or has no connection (lost, or
+   * reconnecting after a failure), its backup request goes out at once instead of after the delay.
+   * Can be set without a delay (backups only on suspicion).
+   * @defaultValue true when `backupRequestDelayMs` is set, else false
+   */
+  backupReadsOnSuspect?: boolean;
 }
 
 /** An options object's valid keys, in the order error messages list them. */
@@ -253,10 +283,13 @@ export const CHECK_AND_SET_OPTION_KEYS = keyList<CheckAndSetOptions>({
   ttlSeconds: true,
   returnCheckValue: true,
 });
+export const READ_OPTION_KEYS = keyList<ReadOptions>({ ...CALL_KEYS, backupRequestDelayMs: true });
 export const OPEN_TABLE_OPTION_KEYS = keyList<OpenTableOptions>({
   timeoutMs: true,
   signal: true,
   maxWriteBytes: true,
+  backupRequestDelayMs: true,
+  backupReadsOnSuspect: true,
 });
 
 /** The client options the core does not take. */

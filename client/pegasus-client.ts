@@ -1,6 +1,7 @@
 // The entry point: a client for one Pegasus cluster. Connections are opened lazily, when a table
 // is opened or a call needs a server; a client with nothing pending does not keep Node running.
 import { PegasusAdmin } from './admin.ts';
+import { tableBackups } from './backup-requests.ts';
 import { ClientEvents, type Listener, type PegasusClientEventName } from './client-events.ts';
 import { PegasusAbortError, PegasusArgumentError } from './errors.ts';
 import { openFailureToError } from './failure-to-error.ts';
@@ -99,6 +100,7 @@ export class PegasusClient {
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.openTimeoutMs;
     const maxWriteBytes = checkByteCount('maxWriteBytes', o.maxWriteBytes) ?? this.maxWriteBytes;
     const signal = checkSignal(o.signal);
+    const backups = tableBackups(o, this.driver.core.options.headerVersion);
     if (signal?.aborted) {
       throw new PegasusAbortError('ERR_ABORTED', `opening table "${table}" aborted before it started`, {
         cause: signal.reason,
@@ -108,7 +110,7 @@ export class PegasusClient {
     }
     const s = await this.driver.openTable(table, timeoutMs, signal);
     if (!s.ok) throw openFailureToError(s.failure, table, signal?.reason);
-    return new Table(this.driver, table, s.appId, s.partitionCount, maxWriteBytes, this.metrics);
+    return new Table(this.driver, table, s.appId, s.partitionCount, maxWriteBytes, this.metrics, backups);
   }
 
   /**

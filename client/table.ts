@@ -1,6 +1,8 @@
 // A table handle: the public operations. Every method validates its arguments before anything is
 // sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
+import type { HedgeSpec } from '../core/client/index.ts';
 import { type RpcName, rpcInfo, writeBodyBytesOver } from '../core/wire/index.ts';
+import { hedgeOf, NO_BACKUPS, type TableBackups } from './backup-requests.ts';
 import { callChannel } from './call-channel.ts';
 import { type AttemptRecord, PegasusAbortError, PegasusError, PegasusWriteTooLargeError } from './errors.ts';
 import { failureToError } from './failure-to-error.ts';
@@ -40,6 +42,8 @@ import {
   INCR_OPTION_KEYS,
   type IncrOptions,
   keyList,
+  READ_OPTION_KEYS,
+  type ReadOptions,
   WRITE_OPTION_KEYS,
   type WriteOptions,
 } from './options.ts';
@@ -126,11 +130,13 @@ export class Table {
     /** the largest request body a write may have (the `maxWriteBytes` option) */
     readonly maxWriteBytes: number = DEFAULT_MAX_WRITE_BYTES,
     private readonly metrics: ClientMetrics | null = null,
+    /** backup requests of its reads (openTable's options) */
+    private readonly backups: TableBackups = NO_BACKUPS,
   ) {}
 
   /** the value, or null when the record does not exist (or expired) */
-  async get(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<Buffer | null> {
-    return this.run(getPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async get(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<Buffer | null> {
+    return this.read(getPlan(hashKey, sortKey), opts);
   }
 
   /** writes the value (with `ttlSeconds`, it expires) */
@@ -151,9 +157,9 @@ export class Table {
   async multiGet(
     hashKey: Bytes,
     query: Bytes[] | MultiGetRange,
-    opts?: CallOptions,
+    opts?: ReadOptions,
   ): Promise<MultiGetResult> {
-    return this.run(multiGetPlan(hashKey, query), checkOptions('options', opts, CALL_OPTION_KEYS));
+    return this.read(multiGetPlan(hashKey, query), opts);
   }
 
   /** writes every entry atomically under one hash key (one TTL for all) */
@@ -429,18 +435,29 @@ export class Table {
   }
 
   /** remaining TTL: `{ exists: false }`, or `{ exists: true, ttlSeconds }` (null = never expires) */
-  async ttl(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<TtlResult> {
-    return this.run(ttlPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async ttl(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<TtlResult> {
+    return this.read(ttlPlan(hashKey, sortKey), opts);
   }
 
   /** whether the record exists (and has not expired) */
-  async exist(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<boolean> {
-    return this.run(existPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async exist(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<boolean> {
+    return this.read(existPlan(hashKey, sortKey), opts);
   }
 
   /** number of live sort keys under the hash key */
-  async sortKeyCount(hashKey: Bytes, opts?: CallOptions): Promise<number> {
-    return this.run(sortKeyCountPlan(hashKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async sortKeyCount(hashKey: Bytes, opts?: ReadOptions): Promise<number> {
+    return this.read(sortKeyCountPlan(hashKey), opts);
+  }
+
+  /**
+   * A read a secondary may serve: with backup requests (the table's, or the read's override). The
+   * hook for further reads (batchGet, scans as far as the server allows): build the plan, then call
+   * this instead of run().
+   */
+  private read<N extends RpcName, T>(plan: OpPlan<N, T>, opts: ReadOptions | undefined): Promise<T> {
+    const o = checkOptions<ReadOptions>('options', opts, READ_OPTION_KEYS);
+    const hedge = hedgeOf(this.backups, o, this.driver.core.options.headerVersion);
+    return this.run(plan, o, hedge);
   }
 
   /**
@@ -495,19 +512,35 @@ export class Table {
    * `o` was checked by the public method (its keys are that method's own). Nobody listening (no
    * meter provider, no tracing subscriber): straight to execute, nothing allocated for telemetry.
    */
-  private run<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
-    if (this.metrics === null && !callChannel.hasSubscribers) return this.execute(plan, o, null);
-    return this.observed(plan, o);
+  private run<N extends RpcName, T>(
+    plan: OpPlan<N, T>,
+    o: Partial<CallOptions>,
+    hedge?: HedgeSpec,
+  ): Promise<T> {
+    if (this.metrics === null && !callChannel.hasSubscribers) return this.execute(plan, o, null, hedge);
+    return this.observed(plan, o, hedge);
   }
 
-  private async observed<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+  private async observed<N extends RpcName, T>(
+    plan: OpPlan<N, T>,
+    o: Partial<CallOptions>,
+    hedge: HedgeSpec | undefined,
+  ): Promise<T> {
     const metrics = this.metrics;
     const startMs = performance.now();
     const sink: AttemptSink = { attempts: [] };
     try {
       const result = callChannel.hasSubscribers
-        ? await callChannel.tracePromise(this.execute, { op: plan.op, table: this.name }, this, plan, o, sink)
-        : await this.execute(plan, o, sink);
+        ? await callChannel.tracePromise(
+            this.execute,
+            { op: plan.op, table: this.name },
+            this,
+            plan,
+            o,
+            sink,
+            hedge,
+          )
+        : await this.execute(plan, o, sink, hedge);
       metrics?.settled(plan.op, this.name, (performance.now() - startMs) / 1000, null, sink.attempts);
       return result;
     } catch (e) {
@@ -529,6 +562,7 @@ export class Table {
     plan: OpPlan<N, T>,
     o: Partial<CallOptions>,
     sink: AttemptSink | null,
+    hedge?: HedgeSpec,
   ): Promise<T> {
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
     const signal = checkSignal(o.signal);
@@ -563,6 +597,7 @@ export class Table {
         partitionHash: plan.partitionHash,
         idempotent: plan.idempotent,
         timeoutMs,
+        ...(hedge === undefined ? {} : { hedge }),
       },
       signal,
     );

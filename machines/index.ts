@@ -1,5 +1,13 @@
 // Every machine of the client, by name: the single source for the core, the diagrams and the checks.
 export {
+  HEDGE_STATE,
+  type HedgeEvent,
+  type HedgeEventType,
+  type HedgeInput,
+  type HedgeState,
+  hedgeMachine,
+} from './hedge.machine.ts';
+export {
   NODE_HEALTH,
   type NodeHealthEvent,
   type NodeHealthEventType,
@@ -35,6 +43,7 @@ export {
 } from './scanner.machine.ts';
 export { type LeafStateOf, leafOf, leafStatesOf, type StateNames } from './state-names.ts';
 
+import { hedgeMachine } from './hedge.machine.ts';
 import { nodeHealthMachine } from './node-health.machine.ts';
 import { requestMachine } from './request.machine.ts';
 import { routingRefreshMachine } from './routing-refresh.machine.ts';
@@ -45,4 +54,5 @@ export const MACHINES = {
   nodeHealth: nodeHealthMachine,
   routingRefresh: routingRefreshMachine,
   scanner: scannerMachine,
+  hedge: hedgeMachine,
 } as const;

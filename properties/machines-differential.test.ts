@@ -1,7 +1,7 @@
 // Differential property on the client's own machines: the table the core runs (core/executor) is the
 // machine definition, not a copy of it.
 //
-// Property. For M in {request, nodeHealth, routingRefresh, scanner}, every input i and every event sequence
+// Property. For M in {request, nodeHealth, routingRefresh, scanner, hedge}, every input i and every event sequence
 // e_1..e_n over M's events (with the payload variants its guards read), timer events fed back for
 // pending timers, stale timer events, an event no state handles, and events after 'done':
 //   compiled(M) and xstate's transition(M) reach deep-equal value, context and status after every
@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { EventObject } from 'xstate';
 import {
+  hedgeMachine,
   nodeHealthMachine,
   requestMachine,
   routingRefreshMachine,
@@ -53,6 +54,7 @@ describe('executor differential on the client machines', () => {
           }),
         },
         { weight: 2, arbitrary: fc.constant<EventObject>({ type: 'REPLY_OK' }) },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'BACKUP_OK' }) },
         {
           weight: 6,
           arbitrary: fc.record({
@@ -177,5 +179,44 @@ describe('executor differential on the client machines', () => {
       1000,
     );
     enough(cov, 9); // opening fetching resuming confirming yielding closing done failed closed
+  });
+
+  it('hedge (backup requests)', () => {
+    const cov = differential(
+      hedgeMachine,
+      fc
+        .record({
+          delayMs: fc.option(fc.integer({ min: 1, max: 100 })),
+          onSuspect: fc.boolean(),
+          attemptTimeoutMs: fc.integer({ min: 1, max: 600 }),
+          deadlineMs: fc.integer({ min: 100, max: 2000 }),
+        })
+        .map((i) => (i.delayMs === null ? { ...i, onSuspect: true } : i)),
+      fc.oneof(
+        { weight: 6, arbitrary: fc.record({ type: fc.constant('PRIMARY'), usable: fc.boolean() }) },
+        { weight: 3, arbitrary: fc.record({ type: fc.constant('BACKUP_READY'), nowMs: now, node }) },
+        { weight: 2, arbitrary: fc.constant<EventObject>({ type: 'NO_BACKUP' }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            type: fc.constant('BACKUP_ERROR'),
+            error: fc.constant('ERR_INVALID_STATE'),
+          }),
+        },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'BACKUP_LOST' }) },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            type: fc.constant('BACKUP_WON'),
+            primary: node,
+            probeMs: fc.integer({ min: 0, max: 400 }),
+          }),
+        },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'PROBE_ANSWERED' }) },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'CALL_DONE' }) },
+      ),
+      1000,
+    );
+    enough(cov, 8); // start delaying watching choosing standby sent probing done
   });
 });

@@ -65,10 +65,16 @@ export function assertScenarioProperty(
   property: keyof typeof PROPERTIES & string,
   arb: fc.Arbitrary<ScenarioSpec>,
   params: { seed: number; numRuns: number },
+  /** sees every run's result (e.g. to count what the runs exercised) */
+  onResult?: (spec: ScenarioSpec, result: ReturnType<typeof runScenario>) => void,
 ): void {
   const check = PROPERTIES[property]!;
   const details = fc.check(
-    fc.property(arb, (spec) => check(spec, runScenario(spec)).length === 0),
+    fc.property(arb, (spec) => {
+      const result = runScenario(spec);
+      onResult?.(spec, result);
+      return check(spec, result).length === 0;
+    }),
     params,
   );
   if (!details.failed) return;

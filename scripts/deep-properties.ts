@@ -8,6 +8,8 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { scanScenarioSpec } from '../properties/scan-arbitraries.ts';
 import {
+  hedgedScenarioSpec,
+  hungPrimarySpec,
   OPS_WITH_CAM,
   scenarioSpec,
   singleFailoverSpec,
@@ -23,7 +25,13 @@ import { numberArg, parseCli, usageError } from './cli-args.ts';
 
 const SCANS = 'simulation-scans';
 const SEARCHES: Array<{
-  property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load' | 'topology';
+  property:
+    | 'simulation-safety'
+    | 'transparent-failover'
+    | 'convergence-and-load'
+    | 'hedged-reads'
+    | 'hedged-hang'
+    | 'topology';
   arb: () => fc.Arbitrary<ScenarioSpec>;
 }> = [
   { property: 'simulation-safety', arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000 }) },
@@ -37,6 +45,8 @@ const SEARCHES: Array<{
     arb: () => scenarioSpec({ maxFaults: 5 }).map((s) => ({ ...s, probeMs: 1500 })),
   },
   { property: 'topology', arb: () => topologySpec({ maxCalls: 20 }) },
+  { property: 'hedged-reads', arb: () => hedgedScenarioSpec({ maxFaults: 5 }) },
+  { property: 'hedged-hang', arb: () => hungPrimarySpec() },
 ];
 
 const USAGE = `usage: npm run properties -- [--minutes N] [--property NAME] [--batch N] [--explore-states N]

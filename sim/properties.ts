@@ -1,4 +1,6 @@
 // The named properties a scenario is judged by. Traces name one; replay re-runs it by that name.
+import { checkBackupReads, checkHedgedHang } from './backup-reads.ts';
+import { checkLinearizable } from './linearizability.ts';
 import { checkBoundedLoad, checkConvergence, checkTransparentFailover } from './liveness.ts';
 import type { ScenarioResult, ScenarioSpec, Violation } from './scenario.ts';
 import { checkDroppedFailFast, linearizableByIncarnation } from './topology.ts';
@@ -32,6 +34,15 @@ export const PROPERTIES: Record<string, PropertyCheck> = {
     ...linearizable(r),
     ...checkConvergence(r),
     ...checkDroppedFailFast(spec.faults, r.calls, r.incarnations),
+  ],
+  /** safety (reads served by backups left out of linearizability), and every such read stale but not invented */
+  'hedged-reads': (_spec, r) => [...r.violations, ...linearizable(r), ...checkBackupReads(r.calls)],
+  /** hedged reads, plus: reads started while the primary hangs settle within the delay and a round trip */
+  'hedged-hang': (spec, r) => [
+    ...r.violations,
+    ...linearizable(r),
+    ...checkBackupReads(r.calls),
+    ...checkHedgedHang(spec, r),
   ],
   /** safety, plus convergence of routing after the run and the load bounds */
   'convergence-and-load': (_spec, r) => [...r.violations, ...checkConvergence(r), ...checkBoundedLoad(r)],

@@ -1,7 +1,7 @@
 // One deterministic run: the real client core against the onebox on the simulated network, a
 // workload of calls and a fault schedule, with the safety invariants checked at every step.
 // Same spec + seed => the same run, event for event.
-import type { CoreCommand, CoreEvent, CoreOptionsInput } from '../core/client/index.ts';
+import type { CoreCommand, CoreEvent, CoreOptionsInput, HedgeSpec } from '../core/client/index.ts';
 import { partitionHash, resolvePartition } from '../core/routing/index.ts';
 import { partitionOf } from '../core/routing/route-snapshot.ts';
 import { type TraceRecord, toJson } from '../core/trace/index.ts';
@@ -10,6 +10,7 @@ import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
 import { callSpec, hashKeyOf, partitionOfKey } from './call-specs.ts';
 import { Monitor } from './monitor.ts';
 import { type CallRecord, TABLE, type Violation } from './records.ts';
+import { checkSend } from './send-checks.ts';
 import { SimClient } from './sim-client.ts';
 import { changeTopology, Ownership } from './topology.ts';
 import { isTopologyFault, type SimCall, type SimFault } from './workload.ts';
@@ -29,6 +30,8 @@ export interface ScenarioSpec {
   /** split children register this long after a split starts (the onebox's default: 1000) */
   splitMs?: number;
   client?: Partial<CoreOptionsInput>;
+  /** backup requests of every get and ttl (hedged reads); absent: none */
+  hedge?: HedgeSpec;
   /**
    * Convergence probe: at runMs, one get per partition; after probeMs more, compare the client's
    * routes with meta's configuration (the client refreshes on demand, so only routes in use count).
@@ -123,18 +126,11 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     }
   };
 
-  // Nothing is sent to a node that is not the primary of the newest configuration the client holds.
+  // Nothing is sent to a node that is not the primary of the newest configuration the client holds,
+  // except a backup request, which goes to a member of it (primary or secondary) and is a read.
   const checkSendTarget = (address: string, bytes: Buffer, client: SimClient) => {
-    const { frames } = new RequestDecoder().push(bytes);
-    for (const f of frames) {
-      const route = client.core.routeTable(TABLE)?.partitions[f.header.partition_index];
-      if (route?.primary !== address || route.invalid) {
-        violate(
-          'sends-to-newest-primary',
-          `${f.name} to ${address}, route of partition ${f.header.partition_index} is ${route?.primary}${route?.invalid ? ' (invalidated)' : ''}`,
-        );
-      }
-    }
+    const routes = client.core.routeTable(TABLE);
+    for (const v of checkSend(address, bytes, (p) => routes?.partitions[p])) violate(v.invariant, v.detail);
   };
 
   const client = new SimClient(
@@ -145,7 +141,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   client.feed({ type: 'openTable', requestId: 1, table: TABLE, timeoutMs: 5000 });
   const issue = (callId: number, c: SimCall) => {
     monitor.issued(callId, c, box.sim.nowMs());
-    client.feed({ type: 'call', ...callSpec(callId, TABLE, c) });
+    client.feed({ type: 'call', ...callSpec(callId, TABLE, c, spec.hedge) });
   };
   for (const [i, c] of spec.calls.entries()) box.sim.setTimer(c.atMs, () => issue(i + 1, c));
   for (const f of spec.faults) {

@@ -60,6 +60,7 @@ async function rejectsUnknown(p: Promise<unknown> | (() => unknown), key: string
 }
 
 const CALL = ['timeoutMs', 'signal'];
+const READ = [...CALL, 'backupRequestDelayMs'];
 const WRITE = [...CALL, 'ttlSeconds'];
 
 describe('unknown option keys are refused, naming the valid ones', () => {
@@ -89,18 +90,23 @@ describe('unknown option keys are refused, naming the valid ones', () => {
   });
 
   it('openTable options', async () => {
-    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', [...CALL, 'maxWriteBytes']);
+    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', [
+      ...CALL,
+      'maxWriteBytes',
+      'backupRequestDelayMs',
+      'backupReadsOnSuspect',
+    ]);
   });
 
   it('per-call options of every operation', async () => {
     const u = bad({ timeout: 10 });
-    await rejectsUnknown(table.get('h', 's', u), 'timeout', CALL);
+    await rejectsUnknown(table.get('h', 's', u), 'timeout', READ);
     await rejectsUnknown(table.del('h', 's', u), 'timeout', CALL);
-    await rejectsUnknown(table.multiGet('h', ['s'], u), 'timeout', CALL);
+    await rejectsUnknown(table.multiGet('h', ['s'], u), 'timeout', READ);
     await rejectsUnknown(table.multiDel('h', ['s'], u), 'timeout', CALL);
-    await rejectsUnknown(table.ttl('h', 's', u), 'timeout', CALL);
-    await rejectsUnknown(table.exist('h', 's', u), 'timeout', CALL);
-    await rejectsUnknown(table.sortKeyCount('h', u), 'timeout', CALL);
+    await rejectsUnknown(table.ttl('h', 's', u), 'timeout', READ);
+    await rejectsUnknown(table.exist('h', 's', u), 'timeout', READ);
+    await rejectsUnknown(table.sortKeyCount('h', u), 'timeout', READ);
     await rejectsUnknown(table.set('h', 's', 'v', bad({ ttl: 5 })), 'ttl', WRITE);
     await rejectsUnknown(table.multiSet('h', [['s', 'v']], bad({ ttl: 5 })), 'ttl', WRITE);
     await rejectsUnknown(table.incr('h', 's', 1n, bad({ ttl: 5 })), 'ttl', WRITE);
@@ -110,7 +116,9 @@ describe('unknown option keys are refused, naming the valid ones', () => {
       [...WRITE, 'returnCheckValue'],
     );
     // a key a wider op takes is still unknown to a narrower one
-    await rejectsUnknown(table.get('h', 's', bad({ ttlSeconds: 5 })), 'ttlSeconds', CALL);
+    await rejectsUnknown(table.get('h', 's', bad({ ttlSeconds: 5 })), 'ttlSeconds', READ);
+    // backups are for reads only: a write does not take the option
+    await rejectsUnknown(table.del('h', 's', bad({ backupRequestDelayMs: 5 })), 'backupRequestDelayMs', CALL);
     await assert.rejects(table.set('h', 's', 'v', bad({ ttl: 5 })), /did you mean "ttlSeconds"\?/);
   });
 

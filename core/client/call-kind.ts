@@ -23,6 +23,8 @@ import {
   requestStateOf,
 } from './core-state.ts';
 import type { CallSpec } from './events.ts';
+import { startHedge } from './hedge-kind.ts';
+import { hedgeOnWaiting } from './hedge-watch.ts';
 import { afterStep, enqueue } from './machine-run.ts';
 import { isMetaCall, lookupMeta, rotateMeta } from './meta-calls.ts';
 import { nodeOf } from './node-kind.ts';
@@ -91,12 +93,16 @@ function createCall(s: CoreState, spec: CallSpec, onSettle: CallState['onSettle'
     waiting: false,
     attempts: [],
     result: undefined,
+    hedge: null,
     timers: [],
     onSettle,
   };
   s.calls.set(spec.callId, call);
   table.calls.add(call);
   afterStep(s, call, acts);
+  // Backup requests for reads a secondary may serve; other RPCs never carry the flag (a scan's
+  // context lives on one replica: its calls are pinned and not hedged here).
+  if (rpc.kind === 'read' && spec.pinnedNode === undefined) startHedge(s, call);
   return call;
 }
 
@@ -203,8 +209,10 @@ function indexCall(s: CoreState, call: CallState): void {
   const waiting = leaf === REQUEST_STATE.waitingRoute;
   if (waiting !== call.waiting) {
     call.waiting = waiting;
-    if (waiting) call.table.waiting.add(call);
-    else call.table.waiting.delete(call);
+    if (waiting) {
+      call.table.waiting.add(call);
+      hedgeOnWaiting(s, call);
+    } else call.table.waiting.delete(call);
   }
   const node = call.state.context.node;
   const attachTo =
@@ -235,6 +243,8 @@ function retireCall(s: CoreState, call: CallState): void {
   call.table.waiting.delete(call);
   call.table.calls.delete(call);
   s.calls.delete(call.spec.callId);
+  // its backup, if any, is forgotten by the hedge machine in this same handle()
+  if (call.hedge !== null) enqueue(s, call.hedge, { type: 'CALL_DONE' });
 }
 
 /**

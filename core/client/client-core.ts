@@ -161,6 +161,11 @@ export class ClientCore {
     return this.s.timers.size;
   }
 
+  /** hedged reads whose backup request may still go out or is in flight (their hedge machines) */
+  hedgeCount(): number {
+    return this.s.hedges.size;
+  }
+
   openConnections(): string[] {
     return [...this.s.nodes.values()]
       .filter((n) => CONNECTED_OR_OPENING.has(healthOf(n)))

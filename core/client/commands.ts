@@ -7,6 +7,8 @@ export interface AttemptRecord {
   /** 'ERR_OK', a server error name, 'ERR_TIMEOUT' (attempt timeout), 'ERR_SESSION_RESET', or 'abandoned' */
   outcome: string | null;
   endedAtMs: number | null;
+  /** a backup request to a secondary (is_backup_request): its value may be stale */
+  backup?: true;
 }
 
 export interface CallFailure {

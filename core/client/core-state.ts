@@ -3,7 +3,10 @@
 // events and the commands produced. One CoreState per ClientCore; the modules beside it operate on
 // it, and each kind of machine instance is run through the registry of machine kinds (MachineKind).
 import type { EventObject } from 'xstate';
+import type { HedgeContext } from '../../machines/hedge.machine.ts';
 import {
+  type HedgeEvent,
+  type HedgeState as HedgeLeaf,
   leafOf,
   type NodeHealthEvent,
   type NodeHealthState,
@@ -56,6 +59,7 @@ export interface KindRegistry {
   readonly node: MachineKind<NodeState>;
   readonly table: MachineKind<TableState>;
   readonly scanner: MachineKind<ScannerRun>;
+  readonly hedge: MachineKind<HedgeState>;
 }
 
 /** A kind bound to the compiled definition this core runs it with. */
@@ -68,7 +72,7 @@ export interface Runner<C, E extends EventObject> {
 
 /** One machine instance: its state, how it runs, and its live timers. */
 export interface Instance<C = unknown, E extends EventObject = EventObject> {
-  readonly kind: 'call' | 'node' | 'table' | 'scanner';
+  readonly kind: 'call' | 'node' | 'table' | 'scanner' | 'hedge';
   readonly runner: Runner<C, E>;
   state: ExecState<C>;
   /** an owner's live timers (at most a few): a small array scanned by id instead of a Map */
@@ -89,6 +93,8 @@ export interface Attempt {
   readonly seqid: number;
   /** the entry of the call's history this attempt writes its outcome to */
   readonly record: AttemptRecord;
+  /** a backup request (is_backup_request, to a secondary): owned by the call's hedge, not in inFlight */
+  readonly backup?: true;
 }
 
 /** The meta query of a table in flight (at most one per table). */
@@ -131,6 +137,21 @@ export interface CallState extends Instance<RequestContext, RequestEvent> {
   readonly onSettle:
     | ((s: CoreState, ok: boolean, result: unknown, failure: CallFailure | null) => void)
     | null;
+  /** the backup requests of a hedged read (hedge-kind.ts), while they may still act */
+  hedge: HedgeState | null;
+}
+
+/** The hedge machine's instance of one hedged read: at most one backup attempt, to a secondary. */
+export interface HedgeState extends Instance<HedgeContext, HedgeEvent> {
+  readonly kind: 'hedge';
+  readonly call: CallState;
+  /** the backup in flight (registered on its node's connection), or null */
+  attempt: Attempt | null;
+  /** after the backup won: the primary's unanswered attempt, watched until its attempt timeout */
+  probe: Attempt | null;
+  /** lookups (checkPrimary, pickSecondary) answered at `burstAtMs`: a guard against a machine that loops */
+  burst: number;
+  burstAtMs: number;
 }
 
 export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> {
@@ -202,7 +223,7 @@ export interface ScannerRun extends Instance<ScannerContext, ScannerEvent> {
   lastFailure: CallFailure | null;
 }
 
-export type Owner = CallState | NodeState | TableState | ScannerRun;
+export type Owner = CallState | NodeState | TableState | ScannerRun | HedgeState;
 export type TimerPayload =
   | { owner: Owner; id: string; event: { type: string } }
   | { owner: null; openRequest: number; table: TableState };
@@ -210,6 +231,9 @@ export type TimerPayload =
 /** the leaf state of a call, a node or a table, typed by its machine */
 export function requestStateOf(call: CallState): RequestState {
   return leafOf<RequestState>(call.state.value);
+}
+export function hedgeStateOf(hedge: HedgeState): HedgeLeaf {
+  return leafOf<HedgeLeaf>(hedge.state.value);
 }
 export function healthOf(node: NodeState): NodeHealthState {
   return leafOf<NodeHealthState>(node.state.value);
@@ -238,6 +262,7 @@ export class CoreState {
     readonly node: NodeState['runner'];
     readonly table: TableState['runner'];
     readonly scanner: ScannerRun['runner'];
+    readonly hedge: HedgeState['runner'];
   };
   readonly random: SeededRandom;
   readonly timers = new TimerQueue<TimerPayload>();
@@ -247,6 +272,8 @@ export class CoreState {
   readonly scanners = new Map<number, ScannerRun>();
   /** ids of the calls the core starts itself (negative: never a caller's id) */
   nextOwnCallId = -1;
+  /** live hedge instances (hedged reads whose backup may still go out or be in flight) */
+  readonly hedges = new Set<HedgeState>();
   readonly metas: string[];
   metaLeader = 0;
   nowMs = 0;
@@ -267,6 +294,7 @@ export class CoreState {
       node: bind(kinds.node),
       table: bind(kinds.table),
       scanner: bind(kinds.scanner),
+      hedge: bind(kinds.hedge),
     } as unknown as CoreState['runners'];
     this.random = new SeededRandom(this.options.seed);
     this.metas = [...this.options.metaServers];

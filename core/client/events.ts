@@ -15,6 +15,12 @@ export interface CallSpec<N extends RpcName = RpcName> {
   /** reads only: let a secondary serve it (header v1 flag) */
   backupRequest?: boolean;
   /**
+   * reads only: also send the read to one secondary as a backup request (header v1), after
+   * `delayMs` without a reply (null: never on a timer) or at once while the primary is suspect or
+   * not connected (`onSuspect`). Absent: no backup requests, no connections to secondaries.
+   */
+  hedge?: HedgeSpec;
+  /**
    * send every attempt to this node, whatever the routes say: a call that continues server-side state
    * living on one replica (a scanner's context). Absent: the partition's primary.
    */
@@ -55,6 +61,12 @@ export interface ScanBatch {
   readonly records: ScanRecord[];
   /** true: the scan is complete (records is then empty) */
   readonly done: boolean;
+}
+
+/** When a hedged read sends its backup request (CallSpec.hedge). */
+export interface HedgeSpec {
+  delayMs: number | null;
+  onSuspect: boolean;
 }
 
 export type CoreEvent =

@@ -10,6 +10,7 @@ export type {
   CallSpec,
   ConnectionLossReason,
   CoreEvent,
+  HedgeSpec,
   ScanBatch,
   ScannerSpec,
   ScanRecord,

@@ -26,7 +26,7 @@ function step(s: CoreState, owner: Instance, event: EventObject): void {
   const acts = s.acts;
   acts.length = 0;
   owner.state = owner.runner.machine.step(owner.state, event, acts);
-  // a step into a final state retires the instance even when it emitted nothing
+  // an instance that reached its final state without an action must still retire
   if (acts.length > 0 || owner.runner.kind.afterStep !== null || owner.state.status !== 'active')
     afterStep(s, owner, acts);
 }

@@ -15,6 +15,7 @@ import {
   requestStateOf,
   routingStateOf,
 } from './core-state.ts';
+import { hedgesOnHealth } from './hedge-watch.ts';
 import { afterStep, enqueue } from './machine-run.ts';
 import { writeQuery } from './meta-query.ts';
 
@@ -83,6 +84,8 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
       }
       node.metaWaiters.clear();
       node.conn.reset();
+      // a backup or a watched attempt on it ends too (also at close(), where no health is notified)
+      hedgesOnHealth(s, node);
       break;
     }
     case 'nodeUsable':
@@ -94,6 +97,7 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
         address: node.address,
         health: (a.params as { health: string }).health,
       });
+      hedgesOnHealth(s, node);
       break;
     default:
       throw new Error(`core: node machine emitted unknown action ${a.type}`);

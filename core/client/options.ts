@@ -1,5 +1,6 @@
 // Tunables of the core, with the defaults an application gets. Every duration is in ms.
 import type {
+  hedgeMachine,
   nodeHealthMachine,
   requestMachine,
   routingRefreshMachine,
@@ -33,7 +34,10 @@ export interface CoreOptions {
     request: typeof requestMachine;
     nodeHealth: typeof nodeHealthMachine;
     routingRefresh: typeof routingRefreshMachine;
-    scanner: typeof scannerMachine;
+    /** scanners; absent: this package's own */
+    scanner?: typeof scannerMachine;
+    /** backup requests of hedged reads; absent: this package's own */
+    hedge?: typeof hedgeMachine;
   };
 }
 

@@ -13,6 +13,8 @@ import {
   QUERY_CFG,
   type TableState,
 } from './core-state.ts';
+import { onBackupReply, onProbeReply } from './hedge-kind.ts';
+import { hedgesOnRoutes } from './hedge-watch.ts';
 import { enqueue } from './machine-run.ts';
 import { isMetaCall, judgeMetaAnswer } from './meta-calls.ts';
 import { breakConnection, usable } from './node-kind.ts';
@@ -57,6 +59,8 @@ function reapLate(s: CoreState, node: NodeState, frame: ResponseFrame): void {
 }
 
 function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: ResponseFrame): boolean {
+  if (attempt.backup === true) return onBackupReply(s, node, attempt, frame);
+  if (onProbeReply(s, attempt)) return true;
   const call = attempt.call;
   // an attempt leaves its connection's pending table when it is forgotten or its call retires, so
   // this only guards the invariant
@@ -205,4 +209,5 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   table.opens.clear();
   table.metaFailures.clear();
   enqueue(s, table, { type: 'QUERY_OK', waiting: stillWaiting, jitter: s.random.next() });
+  if (changed.length > 0 || update.moveAll) hedgesOnRoutes(s, table);
 }

@@ -6,6 +6,8 @@
 // that would not compile still run (tsx strips types) and are judged by the tests.
 // Narrow runs: STRYKER_TESTS (comma-separated globs) picks the test files,
 //   STRYKER_TESTS='tests/routing-*.test.ts' npm run mutants -- --mutate core/routing/route-snapshot.ts
+// STRYKER_NAME keeps a narrow run's report and incremental file apart from the others' (out/mutants/NAME/).
+const dir = `out/mutants/${process.env.STRYKER_NAME ?? 'all'}`;
 const tests = process.env.STRYKER_TESTS?.split(',').filter((g) => g !== '') ?? [
   'tests/*.test.ts',
   'properties/*.test.ts',
@@ -26,10 +28,10 @@ export default {
   mutate: ['core/**/*.ts', 'client/**/*.ts', '!**/*.d.ts'],
   ignorePatterns: ['/out', '/dist', '/bench/results', '/.tmp', '*.tgz'],
   incremental: true,
-  incrementalFile: 'out/mutants/stryker-incremental.json',
+  incrementalFile: `${dir}/stryker-incremental.json`,
   reporters: ['html', 'json', 'clear-text', 'progress'],
-  htmlReporter: { fileName: 'out/mutants/index.html' },
-  jsonReporter: { fileName: 'out/mutants/mutation.json' },
+  htmlReporter: { fileName: `${dir}/index.html` },
+  jsonReporter: { fileName: `${dir}/mutation.json` },
   tempDirName: 'out/.stryker-tmp',
   cleanTempDir: true,
   concurrency: 2,

@@ -1,0 +1,180 @@
+// Frames cut anywhere: a stream of requests (header v0 and v1) or responses, split at every byte
+// offset into two pieces, at every pair of offsets inside the first frame's header into three, and
+// fed byte by byte, decodes to the same frames with nothing left buffered. A header fragment is
+// held (not parsed, not dropped) until its length is known; after a malformed frame the decoder
+// hands out the frames before it and then only the error.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeKey } from '../core/routing/index.ts';
+import {
+  encodeRequest,
+  encodeResponse,
+  RequestDecoder,
+  type RequestFrame,
+  ResponseDecoder,
+  type ResponseFrame,
+} from '../core/wire/index.ts';
+
+const key = (n: number) => encodeKey(Buffer.from(`hash-${n}`), Buffer.from(`sort-${n}`));
+const header = (n: number) => ({
+  app_id: 3,
+  partition_index: n,
+  client_timeout_ms: 1000 + n,
+  partition_hash: 0x1234_5678_9abc_def0n + BigInt(n),
+  is_backup_request: false,
+});
+
+function requests(headerVersion: 0 | 1): Buffer[] {
+  return [
+    encodeRequest('RPC_RRDB_RRDB_GET', 1, key(1), header(1), { headerVersion }),
+    // over 512 bytes: a piece this size is kept as a view, not copied into the accumulator
+    encodeRequest(
+      'RPC_RRDB_RRDB_PUT',
+      2,
+      { key: key(2), value: Buffer.alloc(1500, 7), expire_ts_seconds: 0 },
+      header(2),
+      { headerVersion },
+    ),
+    encodeRequest('RPC_RRDB_RRDB_GET', 0x7fffffff, key(3), header(3), { headerVersion }),
+  ];
+}
+
+function responses(): Buffer[] {
+  return [
+    encodeResponse('RPC_RRDB_RRDB_GET', 1, 'ERR_OK', {
+      error: 0,
+      value: Buffer.from('v'),
+      app_id: 3,
+      partition_index: 1,
+      server: '',
+    }),
+    encodeResponse('RPC_RRDB_RRDB_GET', 2, 'ERR_OK', {
+      error: 0,
+      value: Buffer.alloc(1500, 9),
+      app_id: 3,
+      partition_index: 2,
+      server: '',
+    }),
+    encodeResponse('RPC_RRDB_RRDB_GET', 3, 'ERR_INVALID_STATE'),
+  ];
+}
+
+const viewReq = (f: RequestFrame) => ({
+  v: f.headerVersion,
+  h: f.header,
+  name: f.name,
+  seqid: f.seqid,
+  body: Buffer.from(f.body).toString('hex'),
+});
+const viewResp = (f: ResponseFrame) => ({
+  e: f.error,
+  name: f.name,
+  seqid: f.seqid,
+  body: Buffer.from(f.body).toString('hex'),
+});
+
+interface Kind {
+  name: string;
+  frames: Buffer[];
+  decode: (pieces: Buffer[]) => { frames: unknown[]; buffered: number; error: unknown };
+}
+
+function decoderRun<F>(
+  make: () => { push(c: Uint8Array): { frames: F[]; error?: unknown }; bufferedBytes: number },
+  view: (f: F) => unknown,
+) {
+  return (pieces: Buffer[]) => {
+    const d = make();
+    const out: unknown[] = [];
+    let error: unknown;
+    for (const p of pieces) {
+      const r = d.push(p);
+      for (const f of r.frames) out.push(view(f));
+      error ??= r.error;
+    }
+    return { frames: out, buffered: d.bufferedBytes, error };
+  };
+}
+
+const KINDS: Kind[] = [
+  {
+    name: 'requests, header v0',
+    frames: requests(0),
+    decode: decoderRun(() => new RequestDecoder(), viewReq),
+  },
+  {
+    name: 'requests, header v1',
+    frames: requests(1),
+    decode: decoderRun(() => new RequestDecoder(), viewReq),
+  },
+  { name: 'responses', frames: responses(), decode: decoderRun(() => new ResponseDecoder(), viewResp) },
+];
+
+describe('fragmented frames', () => {
+  for (const kind of KINDS) {
+    const stream = Buffer.concat(kind.frames);
+    const whole = kind.decode([stream]);
+
+    it(`${kind.name}: the whole stream decodes to its frames`, () => {
+      assert.equal(whole.error, undefined);
+      assert.equal(whole.frames.length, kind.frames.length);
+      assert.equal(whole.buffered, 0);
+    });
+
+    it(`${kind.name}: cut at every offset into two pieces`, () => {
+      for (let cut = 1; cut < stream.length; cut++) {
+        const r = kind.decode([stream.subarray(0, cut), stream.subarray(cut)]);
+        assert.deepEqual(r, whole, `cut at ${cut}`);
+      }
+    });
+
+    it(`${kind.name}: cut twice inside the first header (fragments of a fragment)`, () => {
+      const headerEnd = Math.min(80, kind.frames[0]!.length);
+      for (let a = 1; a < headerEnd; a++) {
+        for (let b = a + 1; b <= headerEnd; b++) {
+          const r = kind.decode([stream.subarray(0, a), stream.subarray(a, b), stream.subarray(b)]);
+          assert.deepEqual(r, whole, `cuts at ${a}, ${b}`);
+        }
+      }
+    });
+
+    it(`${kind.name}: byte by byte, and an empty chunk changes nothing`, () => {
+      const bytes = [...stream].map((b) => Buffer.from([b]));
+      bytes.splice(5, 0, Buffer.alloc(0));
+      assert.deepEqual(kind.decode(bytes), whole);
+    });
+
+    it(`${kind.name}: a header fragment is held until the rest arrives`, () => {
+      const first = kind.frames[0]!;
+      for (let k = 1; k < first.length; k++) {
+        const partial = kind.decode([first.subarray(0, k)]);
+        assert.deepEqual(partial, { frames: [], buffered: k, error: undefined }, `after ${k} bytes`);
+      }
+    });
+  }
+
+  it('a malformed frame: the frames before it come out, then only the error, for good', () => {
+    const [a, b] = requests(1);
+    const bad = Buffer.from(a!);
+    bad.write('XXXX', 0, 'latin1');
+    const d = new RequestDecoder();
+    const r1 = d.push(Buffer.concat([a!, bad, b!]));
+    assert.equal(r1.frames.length, 1);
+    assert.ok(r1.error !== undefined);
+    const r2 = d.push(b!);
+    assert.deepEqual(r2.frames, []);
+    assert.equal(r2.error, r1.error);
+    assert.equal(d.bufferedBytes, 0);
+
+    const resp = responses();
+    const badLength = Buffer.from(resp[0]!);
+    badLength.writeInt32BE(3, 0);
+    const rd = new ResponseDecoder();
+    const r3 = rd.push(Buffer.concat([resp[0]!, badLength.subarray(0, 2)]));
+    assert.equal(r3.frames.length, 1, 'a fragment too short to judge is held');
+    assert.equal(r3.error, undefined);
+    const r4 = rd.push(Buffer.concat([badLength.subarray(2), resp[1]!]));
+    assert.deepEqual(r4.frames, []);
+    assert.ok(r4.error !== undefined, 'judged once the length is known');
+  });
+});

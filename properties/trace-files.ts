@@ -64,14 +64,15 @@ export function recordScenario(
 export function assertScenarioProperty(
   property: keyof typeof PROPERTIES & string,
   arb: fc.Arbitrary<ScenarioSpec>,
-  params: { seed: number; numRuns: number },
-): void {
+  /** interruptAfterTimeLimit (ms): stop early, without failing, once the time is spent */
+  params: { seed: number; numRuns: number; interruptAfterTimeLimit?: number },
+): number {
   const check = PROPERTIES[property]!;
   const details = fc.check(
     fc.property(arb, (spec) => check(spec, runScenario(spec)).length === 0),
     params,
   );
-  if (!details.failed) return;
+  if (!details.failed) return details.numRuns;
   const spec = details.counterexample?.[0];
   if (spec === undefined) throw details.errorInstance ?? new Error(`property ${property} failed`);
   const violations = check(spec, runScenario(spec));

@@ -62,7 +62,7 @@ interface Frame {
   choices: Choice[];
   next: number;
   /** the fingerprint of the state whose steps these are */
-  fp: number;
+  fp: string;
 }
 
 export function explore(scope: ExploreScope, options: ExploreOptions = {}): ExploreResult {
@@ -80,7 +80,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
   };
   let longestFailedBudgetMs = Number.NEGATIVE_INFINITY;
   let slowestRecoveryMs = 0;
-  const visited = new Set<number>();
+  const visited = new Set<string>();
   const coverage = new Set<string>();
   const path: Choice[] = [];
   let sys = new ExploreSystem(scope);

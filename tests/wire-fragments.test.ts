@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeKey } from '../core/routing/index.ts';
+import { FastReader } from '../core/wire/fast-reader.ts';
 import {
   encodeRequest,
   encodeResponse,
@@ -176,5 +177,47 @@ describe('fragmented frames', () => {
     const r4 = rd.push(Buffer.concat([badLength.subarray(2), resp[1]!]));
     assert.deepEqual(r4.frames, []);
     assert.ok(r4.error !== undefined, 'judged once the length is known');
+  });
+});
+
+describe('frame splitter: how pieces are held', () => {
+  const big = requests(1)[1]!; // over 1,500 bytes
+  const headerBytes = 100;
+
+  it('pieces of 512 bytes or more are kept as views, smaller ones coalesced; nothing is held after a frame', () => {
+    const d = new RequestDecoder();
+    d.push(big.subarray(0, headerBytes));
+    assert.equal(d.bufferedParts, 1);
+    let off = headerBytes;
+    for (const size of [512, 513]) {
+      d.push(big.subarray(off, off + size));
+      off += size;
+    }
+    assert.equal(d.bufferedParts, 3, 'a 512-byte and a 513-byte piece: one view each');
+    for (let i = 0; i < 10; i++) d.push(big.subarray(off, ++off));
+    assert.equal(d.bufferedParts, 4, 'ten 1-byte pieces: one accumulator');
+    assert.equal(d.bufferedBytes, off);
+    const r = d.push(big.subarray(off));
+    assert.equal(r.frames.length, 1);
+    assert.deepEqual([d.bufferedParts, d.bufferedBytes], [0, 0]);
+  });
+
+  it('a push of something other than bytes kills the decoder with a message that says so', () => {
+    const d = new ResponseDecoder();
+    const r = d.push('not bytes' as unknown as Uint8Array);
+    assert.match(String(r.error?.message), /frame decoder.*push\(\) expects a Uint8Array/);
+  });
+});
+
+describe('fast reader: a truncated read says where', () => {
+  it('names the offset within its region and the bytes left', () => {
+    const r = new FastReader(Buffer.alloc(16), 4, 10);
+    r.readI32();
+    assert.equal(r.offset, 4);
+    assert.equal(r.remaining, 2);
+    assert.throws(() => r.readI32(), {
+      name: 'ProtocolError',
+      message: 'need 4 bytes at offset 4, only 2 left',
+    });
   });
 });

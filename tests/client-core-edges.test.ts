@@ -282,3 +282,46 @@ describe('client core: the meta path', () => {
     assert.equal(sentTo(h, META, QUERY).length, queries);
   });
 });
+
+describe('client core: routing answers of every age', () => {
+  /** a get whose first attempt is rejected as stale routing, with meta's answers scripted in order */
+  function staleThen(answers: Array<{ appId: number; ballot: bigint; primary: string }>) {
+    const { h } = world(MACHINES);
+    h.scripts.set(N1, (req: RequestFrame) => errorReply(req, 'ERR_INVALID_STATE'));
+    h.scripts.set(N2, (req) => getReply(req, 'v'));
+    open(h);
+    let next = 0;
+    h.scripts.set(META, (req) => {
+      const a = answers[Math.min(next++, answers.length - 1)]!;
+      return queryCfgReply(req, {
+        app_id: a.appId,
+        partition_count: 1,
+        partitions: [partitionConfig(a.appId, 0, a.ballot, a.primary)],
+      });
+    });
+    const id = h.call(get(1000));
+    h.runUntil(h.nowMs + 1100);
+    return { h, settled: h.settledOf(id), toN2: sentTo(h, N2, GET) };
+  }
+
+  it('an older ballot does not route, an equal one restores the cached primary, a newer one moves the call', () => {
+    const older = staleThen([
+      { appId: 1, ballot: 0n, primary: N2 },
+      { appId: 1, ballot: 2n, primary: N2 },
+    ]);
+    assert.equal(older.settled?.ok, true);
+    assert.equal(older.toN2.length, 1, 'sent to N2 once, after the newer answer');
+    assert.ok(sentTo(older.h, META, QUERY).length >= 3, 'the older answer did not end the refresh');
+
+    const equal = staleThen([{ appId: 1, ballot: 1n, primary: N2 }]);
+    assert.equal(equal.toN2.length, 0, 'an equal ballot never replaces the cached primary');
+    assert.ok(sentTo(equal.h, N1, GET).length >= 2, 'the cached primary is restored and asked again');
+  });
+
+  it('a table recreated under its name (another app_id): cached ballots are dropped and calls carry the new app_id', () => {
+    const recreated = staleThen([{ appId: 2, ballot: 1n, primary: N2 }]);
+    assert.equal(recreated.settled?.ok, true);
+    assert.equal(recreated.toN2.length, 1, 'a ballot equal to the old table’s is taken from the new table');
+    assert.equal(recreated.toN2[0]!.frame.header.app_id, 2);
+  });
+});

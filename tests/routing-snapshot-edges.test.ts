@@ -22,6 +22,9 @@ describe('routing snapshot: edges', () => {
     const max = applyAnswer(NO_ROUTES, answer(1, 0x7fffffff, [[0, 1, A]]));
     assert.equal(max.kind, 'loaded');
     assert.equal(max.snapshot.partitionCount, 0x7fffffff);
+    // only described entries are held: a huge announced count costs no memory, and invalidateAll
+    // (every/map over the array) stays O(entries), not O(count)
+    assert.equal(max.snapshot.partitions.length, 1);
     const over = applyAnswer(NO_ROUTES, answer(1, 0x80000000, [[0, 1, A]]));
     assert.equal(over.kind, 'rejected');
     assert.equal(over.snapshot, NO_ROUTES);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Connection } from '../core/client/connection.ts';
 import { TimerQueue } from '../core/client/timer-queue.ts';
-import type { RequestFrame } from '../core/wire/index.ts';
+import { encodeResponse, type RequestFrame } from '../core/wire/index.ts';
 import { MACHINES } from '../machines/index.ts';
 import {
   GET,
@@ -216,6 +216,47 @@ describe('client core: edges', () => {
     const sends = h.commands.length;
     h.runUntil(h.nowMs + 2000);
     assert.equal(h.commands.length, sends, 'nothing happens after close');
+  });
+});
+
+describe('client core: a malformed reply', () => {
+  it('a frame after a malformed one in the same chunk is not trusted: its call is resent on a new connection', () => {
+    const { h } = world(MACHINES);
+    let firstSeqid = -1;
+    let n = 0;
+    h.scripts.set(N1, (req: RequestFrame) => {
+      n++;
+      if (n === 1) {
+        firstSeqid = req.seqid;
+        return { kind: 'silent' };
+      }
+      if (n === 2) {
+        // one chunk: the first call's reply with a truncated body, then the second call's good reply
+        const good = encodeResponse('RPC_RRDB_RRDB_GET', firstSeqid, 'ERR_OK', {
+          error: 0,
+          value: Buffer.from('v'),
+          app_id: 1,
+          partition_index: 0,
+          server: '',
+        });
+        const bad = Buffer.from(good.subarray(0, good.length - 1));
+        bad.writeInt32BE(bad.length, 0);
+        const second = getReply(req, 'second') as { kind: 'reply'; bytes: Buffer };
+        return { kind: 'reply', bytes: Buffer.concat([bad, second.bytes]) };
+      }
+      return getReply(req, 'again');
+    });
+    open(h);
+    const a = h.call(get());
+    const b = h.call(get());
+    h.runUntil(h.nowMs + 900);
+    assert.ok(h.commands.some((c) => c.cmd.type === 'disconnect' && c.cmd.address === N1));
+    for (const id of [a, b]) {
+      const s = h.settledOf(id);
+      assert.equal(s?.ok, true, `call ${id}`);
+      const value = Buffer.from((s!.result as { value: Uint8Array }).value).toString();
+      assert.equal(value, 'again', `call ${id} took its answer from the new connection, not "${value}"`);
+    }
   });
 });
 

@@ -220,4 +220,15 @@ describe('fast reader: a truncated read says where', () => {
       message: 'need 4 bytes at offset 4, only 2 left',
     });
   });
+
+  it('reads doubles in order, and names a negative element count and where it stood', () => {
+    const b = Buffer.alloc(21);
+    b.writeDoubleBE(1.5, 0);
+    b.writeDoubleBE(-0.25, 8);
+    b.writeUInt8(8, 16); // a list of i32...
+    b.writeInt32BE(-1, 17); // ...with -1 elements
+    const r = new FastReader(b, 0, b.length);
+    assert.deepEqual([r.readDouble(), r.readDouble()], [1.5, -0.25]);
+    assert.throws(() => r.readListBegin(), { message: 'negative element count -1 at offset 17' });
+  });
 });

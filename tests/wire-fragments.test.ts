@@ -189,17 +189,50 @@ describe('frame splitter: how pieces are held', () => {
     d.push(big.subarray(0, headerBytes));
     assert.equal(d.bufferedParts, 1);
     let off = headerBytes;
-    for (const size of [512, 513]) {
-      d.push(big.subarray(off, off + size));
-      off += size;
-    }
-    assert.equal(d.bufferedParts, 3, 'a 512-byte and a 513-byte piece: one view each');
-    for (let i = 0; i < 10; i++) d.push(big.subarray(off, ++off));
-    assert.equal(d.bufferedParts, 4, 'ten 1-byte pieces: one accumulator');
+    const push = (n: number) => {
+      const r = d.push(big.subarray(off, off + n));
+      off += n;
+      return r;
+    };
+    push(512);
+    push(1);
+    assert.equal(
+      d.bufferedParts,
+      3,
+      'a 512-byte piece is a view; the next small piece starts an accumulator',
+    );
+    push(513);
+    assert.equal(d.bufferedParts, 4, 'a 513-byte piece: a view');
+    for (let i = 0; i < 10; i++) push(1);
+    assert.equal(d.bufferedParts, 5, 'ten 1-byte pieces: one accumulator');
     assert.equal(d.bufferedBytes, off);
     const r = d.push(big.subarray(off));
     assert.equal(r.frames.length, 1);
     assert.deepEqual([d.bufferedParts, d.bufferedBytes], [0, 0]);
+  });
+
+  it('an accumulator holds 64 KB: it is filled to the byte before the next one starts', () => {
+    const huge = encodeRequest(
+      'RPC_RRDB_RRDB_PUT',
+      9,
+      { key: key(9), value: Buffer.alloc(70_000, 1), expire_ts_seconds: 0 },
+      header(9),
+      { headerVersion: 1 },
+    );
+    const d = new RequestDecoder();
+    d.push(huge.subarray(0, headerBytes));
+    let off = headerBytes;
+    const push256 = () => {
+      d.push(huge.subarray(off, off + 256));
+      off += 256;
+    };
+    for (let i = 0; i < 256; i++) push256();
+    assert.equal(d.bufferedParts, 2, '256 pieces of 256 bytes fill one 64 KB accumulator exactly');
+    push256();
+    assert.equal(d.bufferedParts, 3, 'the next piece starts a second accumulator');
+    const r = d.push(huge.subarray(off));
+    assert.equal(r.frames.length, 1);
+    assert.equal((r.frames[0] as RequestFrame).seqid, 9);
   });
 
   it('a push of something other than bytes kills the decoder with a message that says so', () => {

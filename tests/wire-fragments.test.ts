@@ -154,6 +154,27 @@ describe('fragmented frames', () => {
     });
   }
 
+  it('the smallest frame the request header allows (30 bytes, v1) cut anywhere, then a normal frame', () => {
+    const tiny = Buffer.alloc(30);
+    tiny.write('THFT', 0, 'latin1');
+    tiny.writeUInt32BE(1, 4); // header version 1
+    tiny.writeUInt32BE(1, 8); // meta_length: an empty struct
+    tiny.writeUInt32BE(13, 12); // body_length: a message header with an empty name, empty args
+    tiny.writeUInt32BE(0x80010001, 17);
+    tiny.writeInt32BE(5, 25);
+    const stream = Buffer.concat([tiny, requests(1)[0]!]);
+    const decode = KINDS[1]!.decode;
+    const whole = decode([stream]);
+    assert.equal(whole.frames.length, 2);
+    for (let a = 1; a < 30; a++) {
+      assert.deepEqual(decode([stream.subarray(0, a), stream.subarray(a)]), whole, `cut at ${a}`);
+      for (let b = a + 1; b < 40; b++) {
+        const r = decode([stream.subarray(0, a), stream.subarray(a, b), stream.subarray(b)]);
+        assert.deepEqual(r, whole, `cuts at ${a}, ${b}`);
+      }
+    }
+  });
+
   it('a malformed frame: the frames before it come out, then only the error, for good', () => {
     const [a, b] = requests(1);
     const bad = Buffer.from(a!);

@@ -8,6 +8,7 @@ import { Connection } from '../core/client/connection.ts';
 import { TimerQueue } from '../core/client/timer-queue.ts';
 import { encodeResponse, type RequestFrame } from '../core/wire/index.ts';
 import { MACHINES } from '../machines/index.ts';
+import { PINNED } from './fixtures/machines/delays.ts';
 import {
   GET,
   get,
@@ -23,6 +24,8 @@ import {
   world,
 } from './fixtures/machines/kill-world.ts';
 import { errorReply, getReply, partitionConfig, queryCfgReply } from './helpers/core-harness.ts';
+
+const PINNED_META_BACKOFF_MS = PINNED.metaBackoffMs;
 
 describe('sequence ids', () => {
   it('wrap from the largest i32 to 1, never 0 or negative', () => {
@@ -423,5 +426,82 @@ describe('connection and timer bounds', () => {
       order,
       Array.from({ length: 49 }, (_, i) => 51 + i),
     );
+  });
+});
+
+describe('client core: meta replies that go wrong', () => {
+  const META2 = '127.0.0.1:34602';
+  const ok = (req: RequestFrame) =>
+    queryCfgReply(req, { app_id: 1, partition_count: 1, partitions: [partitionConfig(1, 0, 1n, N1)] });
+
+  /** openTable with two metas, META answering its first query as `first` says */
+  function openWith(first: (req: RequestFrame) => ReturnType<typeof ok>) {
+    const { h } = world(MACHINES, { metas: [META, META2] });
+    let n = 0;
+    h.scripts.set(META, (req) => (n++ === 0 ? first(req) : ok(req)));
+    h.scripts.set(META2, ok);
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 3000 });
+    h.runUntil(3000);
+    return {
+      h,
+      toMeta1: sentTo(h, META, QUERY).map((s) => s.atMs),
+      toMeta2: sentTo(h, META2, QUERY).map((s) => s.atMs),
+    };
+  }
+
+  it('an RPC-level error on a query: the next meta after a back-off, well before the query timeout', () => {
+    const r = openWith((req) => errorReply(req, 'ERR_NETWORK_FAILURE'));
+    assert.deepEqual(r.h.opened, [{ requestId: 1, ok: true, code: null }]);
+    assert.equal(r.toMeta2.length, 1);
+    assert.ok(r.toMeta2[0]! - r.toMeta1[0]! < 500, `next meta at ${r.toMeta2[0]}`);
+  });
+
+  it('an answer whose body does not decode: the meta connection is dropped and the next meta asked soon', () => {
+    const r = openWith((req) => {
+      const good = ok(req) as { kind: 'reply'; bytes: Buffer };
+      const bad = Buffer.from(good.bytes.subarray(0, good.bytes.length - 1));
+      bad.writeInt32BE(bad.length, 0);
+      return { kind: 'reply', bytes: bad };
+    });
+    assert.ok(r.h.commands.some((c) => c.cmd.type === 'disconnect' && c.cmd.address === META));
+    assert.deepEqual(r.h.opened, [{ requestId: 1, ok: true, code: null }]);
+    assert.ok(r.toMeta2[0]! - r.toMeta1[0]! < 500, `next meta at ${r.toMeta2[0]}`);
+  });
+
+  it('a forward naming the leader by host:port only is followed at once; one naming nobody is not', () => {
+    const byHostPort = openWith((req) =>
+      queryCfgReply(req, {
+        err: 'ERR_FORWARD_TO_OTHERS',
+        partitions: [
+          { ...partitionConfig(0, 0, 0n, ''), hp_primary: { host: '127.0.0.1', port: 34602, type: 1 } },
+        ],
+      }),
+    );
+    assert.equal(byHostPort.toMeta2.length, 1);
+    assert.ok(byHostPort.toMeta2[0]! - byHostPort.toMeta1[0]! < 50, 'followed without a back-off');
+
+    const invalidHostPort = openWith((req) =>
+      queryCfgReply(req, {
+        err: 'ERR_FORWARD_TO_OTHERS',
+        partitions: [{ ...partitionConfig(0, 0, 0n, ''), hp_primary: { host: 'nowhere', port: 1, type: 0 } }],
+      }),
+    );
+    const nobody = openWith((req) => queryCfgReply(req, { err: 'ERR_FORWARD_TO_OTHERS', partitions: [] }));
+    for (const r of [invalidHostPort, nobody]) {
+      assert.deepEqual(r.h.opened, [{ requestId: 1, ok: true, code: null }]);
+      assert.ok(
+        r.h.commands.every((c) => c.cmd.type !== 'connect' || [META, META2, N1].includes(c.cmd.address)),
+        'no connection to an address nobody named',
+      );
+      assert.ok(r.toMeta2[0]! - r.toMeta1[0]! >= PINNED_META_BACKOFF_MS, 'the next meta, after a back-off');
+    }
+  });
+
+  it('a routing observation is emitted when an answer changes routes', () => {
+    const { h } = world(MACHINES);
+    open(h);
+    const routing = () =>
+      h.commands.filter((c) => c.cmd.type === 'observe' && c.cmd.event.kind === 'routing');
+    assert.equal(routing().length, 1, 'the first answer');
   });
 });

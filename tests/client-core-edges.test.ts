@@ -505,3 +505,36 @@ describe('client core: meta replies that go wrong', () => {
     assert.equal(routing().length, 1, 'the first answer');
   });
 });
+
+describe('client core: the attempt history a failure carries', () => {
+  function historyOf(call: ReturnType<typeof get> | ReturnType<typeof incr>) {
+    const { h } = world(MACHINES);
+    h.scripts.set(N1, () => ({ kind: 'silent' }));
+    open(h);
+    const startMs = h.nowMs;
+    const id = h.call(call);
+    h.runUntil(h.nowMs + 1100);
+    const settle = h.commands.find((c) => c.cmd.type === 'settle' && c.cmd.callId === id)?.cmd;
+    assert.ok(settle?.type === 'settle' && !settle.ok);
+    return settle.failure.attempts.map((a) => ({
+      node: a.node,
+      outcome: a.outcome,
+      endedMs: a.endedAtMs === null ? null : a.endedAtMs - startMs,
+    }));
+  }
+
+  it('a write: its attempt timed out, and that first outcome stands when the deadline abandons the call', () => {
+    const history = historyOf(incr(1000));
+    assert.equal(history.length, 1);
+    assert.equal(history[0]!.outcome, 'ERR_TIMEOUT');
+    assert.ok(history[0]!.endedMs! < 1000, `ended at ${history[0]!.endedMs}`);
+  });
+
+  it('a read: the timed-out attempt, then the resend the deadline abandoned', () => {
+    const history = historyOf(get(1000));
+    assert.ok(history.length >= 2, JSON.stringify(history));
+    const outcomes = history.map((a) => a.outcome);
+    assert.deepEqual(outcomes, [...outcomes.slice(0, -1).map(() => 'ERR_TIMEOUT'), 'abandoned']);
+    assert.ok(history.every((a) => a.node === N1 && a.endedMs !== null));
+  });
+});

@@ -2,6 +2,7 @@
 // (a misspelt `ttl` for `ttlSeconds` must not silently write a record that never expires): the key
 // lists below are records over each type's keys, so a new option fails to compile until it is listed.
 import type { CoreOptions, CoreOptionsInput } from '../core/client/index.ts';
+import type { MeterProviderLike } from './metrics.ts';
 import type { TraceHook } from './trace.ts';
 
 /**
@@ -107,6 +108,15 @@ export interface PegasusClientOptions {
    */
   maxFrameBytes?: number;
   /**
+   * Largest request body a write (set, multiSet, del, multiDel, incr, checkAndSet) may have, in bytes:
+   * a larger one is refused with {@link PegasusWriteTooLargeError} before anything is sent. The
+   * default is the server's own default limit (`max_allowed_write_size`); raise it only with the
+   * server's. Counted without encoding: the key and value lengths bound it, and an exact count runs
+   * only near the limit. Each {@link PegasusClient.openTable} may set its own.
+   * @defaultValue 1048576 (1 MiB)
+   */
+  maxWriteBytes?: number;
+  /**
    * Seeds the jitter of back-offs and polls (the client holds no other randomness).
    * @defaultValue 1
    */
@@ -119,6 +129,15 @@ export interface PegasusClientOptions {
    */
   machines?: CoreOptions['machines'];
   /**
+   * Where the client's OpenTelemetry metrics go: a `MeterProvider` (e.g. from
+   * `@opentelemetry/sdk-metrics`), or `'global'` for the one registered with `@opentelemetry/api`
+   * (an optional peer dependency, loaded only then). Instruments: operation duration (histogram,
+   * seconds, by op), errors by code, retries by reason, servers by health state, meta queries and
+   * routing changes; see {@link METRIC_NAMES}. Omitted: nothing is recorded, at no cost.
+   * @defaultValue none
+   */
+  meterProvider?: MeterProviderLike | 'global';
+  /**
    * Receives every event fed to the client core and every command it returned, as plain JSON
    * values (the NDJSON trace format); a hook that throws is reported as a warning, not rethrown.
    */
@@ -126,6 +145,8 @@ export interface PegasusClientOptions {
 }
 
 export const DEFAULT_OPEN_TIMEOUT_MS = 5000;
+/** the server's default `max_allowed_write_size` (docs/PROTOCOL.md 10.2) */
+export const DEFAULT_MAX_WRITE_BYTES = 1024 * 1024;
 
 /** Options every table operation takes. */
 export interface CallOptions {
@@ -139,6 +160,20 @@ export interface CallOptions {
    * sends nothing). A write whose request was sent may still be applied.
    */
   signal?: AbortSignal;
+}
+
+/**
+ * Options of the reads a secondary may serve ({@link Table.get}, {@link Table.multiGet},
+ * {@link Table.ttl}, {@link Table.exist}, {@link Table.sortKeyCount}).
+ */
+export interface ReadOptions extends CallOptions {
+  /**
+   * Backup request delay of this read, overriding the table's: after this many ms without a reply
+   * the same read also goes to one secondary (the first reply wins). `false` or 0: no backup request
+   * for this read at all (not even while the primary is suspect). Needs header v1.
+   * @defaultValue the table's `backupRequestDelayMs`
+   */
+  backupRequestDelayMs?: number | false;
 }
 
 /** Options of {@link Table.set} and {@link Table.multiSet}. */
@@ -182,6 +217,27 @@ export interface OpenTableOptions {
   timeoutMs?: number;
   /** Aborting rejects the open at once with {@link PegasusAbortError}. */
   signal?: AbortSignal;
+  /**
+   * Largest request body of a write on this table, in bytes (see the client's `maxWriteBytes`).
+   * @defaultValue the client's `maxWriteBytes`
+   */
+  maxWriteBytes?: number;
+  /**
+   * Backup requests (the Java client's option of the same name): after this many ms without a
+   * reply, a read (get, multiGet, ttl, exist, sortKeyCount) also goes to one secondary of its
+   * partition, flagged as a backup request (header v1); the first reply wins, the other is dropped.
+   * A secondary serves what it has applied: the value may be stale (README "Backup requests" says
+   * exactly how stale). 0 or omitted: off. Writes never go to a secondary.
+   * @defaultValue off
+   */
+  backupRequestDelayMs?: number;
+  /**
+   * While a read's primary is `suspect` (an attempt to it timed out) or has no connection (lost, or
+   * reconnecting after a failure), its backup request goes out at once instead of after the delay.
+   * Can be set without a delay (backups only on suspicion).
+   * @defaultValue true when `backupRequestDelayMs` is set, else false
+   */
+  backupReadsOnSuspect?: boolean;
 }
 
 /** An options object's valid keys, in the order error messages list them. */
@@ -211,8 +267,10 @@ export const CLIENT_OPTION_KEYS = keyList<PegasusClientOptions>({
   maxForwardHops: true,
   headerVersion: true,
   maxFrameBytes: true,
+  maxWriteBytes: true,
   seed: true,
   machines: true,
+  meterProvider: true,
   trace: true,
 });
 
@@ -225,10 +283,17 @@ export const CHECK_AND_SET_OPTION_KEYS = keyList<CheckAndSetOptions>({
   ttlSeconds: true,
   returnCheckValue: true,
 });
-export const OPEN_TABLE_OPTION_KEYS = keyList<OpenTableOptions>({ timeoutMs: true, signal: true });
+export const READ_OPTION_KEYS = keyList<ReadOptions>({ ...CALL_KEYS, backupRequestDelayMs: true });
+export const OPEN_TABLE_OPTION_KEYS = keyList<OpenTableOptions>({
+  timeoutMs: true,
+  signal: true,
+  maxWriteBytes: true,
+  backupRequestDelayMs: true,
+  backupReadsOnSuspect: true,
+});
 
 /** The client options the core does not take. */
-type ClientOnlyKey = 'openTimeoutMs' | 'trace';
+type ClientOnlyKey = 'openTimeoutMs' | 'maxWriteBytes' | 'meterProvider' | 'trace';
 
 /**
  * Compile-time: the public option list and the core's tunables are the same set, so a tunable

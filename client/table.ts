@@ -1,8 +1,12 @@
 // A table handle: the public operations. Every method validates its arguments before anything is
 // sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
-import type { RpcName } from '../core/wire/index.ts';
-import { PegasusAbortError } from './errors.ts';
+import type { HedgeSpec } from '../core/client/index.ts';
+import { type RpcName, rpcInfo, writeBodyBytesOver } from '../core/wire/index.ts';
+import { hedgeOf, NO_BACKUPS, type TableBackups } from './backup-requests.ts';
+import { callChannel } from './call-channel.ts';
+import { type AttemptRecord, PegasusAbortError, PegasusError, PegasusWriteTooLargeError } from './errors.ts';
 import { failureToError } from './failure-to-error.ts';
+import type { ClientMetrics } from './metrics.ts';
 import type { NodeDriver } from './node-driver.ts';
 import type { CheckType } from './ops/check-type.ts';
 import { type MultiGetRange, type MultiGetResult, multiGetPlan } from './ops/multi-get.ts';
@@ -23,8 +27,11 @@ import {
   type CallOptions,
   CHECK_AND_SET_OPTION_KEYS,
   type CheckAndSetOptions,
+  DEFAULT_MAX_WRITE_BYTES,
   INCR_OPTION_KEYS,
   type IncrOptions,
+  READ_OPTION_KEYS,
+  type ReadOptions,
   WRITE_OPTION_KEYS,
   type WriteOptions,
 } from './options.ts';
@@ -41,15 +48,20 @@ export class Table {
     private readonly driver: NodeDriver,
     /** the table's name */
     readonly name: string,
-    /** the table's id on the cluster */
+    /** the table's id on the cluster when it was opened (a table created again gets a new one; see the `routing` event) */
     readonly appId: number,
-    /** its number of partitions */
+    /** its number of partitions when it was opened (a split doubles it; see the `routing` event) */
     readonly partitionCount: number,
+    /** the largest request body a write may have (the `maxWriteBytes` option) */
+    readonly maxWriteBytes: number = DEFAULT_MAX_WRITE_BYTES,
+    private readonly metrics: ClientMetrics | null = null,
+    /** backup requests of its reads (openTable's options) */
+    private readonly backups: TableBackups = NO_BACKUPS,
   ) {}
 
   /** the value, or null when the record does not exist (or expired) */
-  async get(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<Buffer | null> {
-    return this.run(getPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async get(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<Buffer | null> {
+    return this.read(getPlan(hashKey, sortKey), opts);
   }
 
   /** writes the value (with `ttlSeconds`, it expires) */
@@ -70,9 +82,9 @@ export class Table {
   async multiGet(
     hashKey: Bytes,
     query: Bytes[] | MultiGetRange,
-    opts?: CallOptions,
+    opts?: ReadOptions,
   ): Promise<MultiGetResult> {
-    return this.run(multiGetPlan(hashKey, query), checkOptions('options', opts, CALL_OPTION_KEYS));
+    return this.read(multiGetPlan(hashKey, query), opts);
   }
 
   /** writes every entry atomically under one hash key (one TTL for all) */
@@ -123,22 +135,87 @@ export class Table {
   }
 
   /** remaining TTL: `{ exists: false }`, or `{ exists: true, ttlSeconds }` (null = never expires) */
-  async ttl(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<TtlResult> {
-    return this.run(ttlPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async ttl(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<TtlResult> {
+    return this.read(ttlPlan(hashKey, sortKey), opts);
   }
 
   /** whether the record exists (and has not expired) */
-  async exist(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<boolean> {
-    return this.run(existPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async exist(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<boolean> {
+    return this.read(existPlan(hashKey, sortKey), opts);
   }
 
   /** number of live sort keys under the hash key */
-  async sortKeyCount(hashKey: Bytes, opts?: CallOptions): Promise<number> {
-    return this.run(sortKeyCountPlan(hashKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  async sortKeyCount(hashKey: Bytes, opts?: ReadOptions): Promise<number> {
+    return this.read(sortKeyCountPlan(hashKey), opts);
   }
 
-  /** `o` was checked by the public method (its keys are that method's own) */
-  private async run<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+  /**
+   * A read a secondary may serve: with backup requests (the table's, or the read's override). The
+   * hook for further reads (batchGet, scans as far as the server allows): build the plan, then call
+   * this instead of run().
+   */
+  private read<N extends RpcName, T>(plan: OpPlan<N, T>, opts: ReadOptions | undefined): Promise<T> {
+    const o = checkOptions<ReadOptions>('options', opts, READ_OPTION_KEYS);
+    const hedge = hedgeOf(this.backups, o, this.driver.core.options.headerVersion);
+    return this.run(plan, o, hedge);
+  }
+
+  /**
+   * `o` was checked by the public method (its keys are that method's own). Nobody listening (no
+   * meter provider, no tracing subscriber): straight to execute, nothing allocated for telemetry.
+   */
+  private run<N extends RpcName, T>(
+    plan: OpPlan<N, T>,
+    o: Partial<CallOptions>,
+    hedge?: HedgeSpec,
+  ): Promise<T> {
+    if (this.metrics === null && !callChannel.hasSubscribers) return this.execute(plan, o, null, hedge);
+    return this.observed(plan, o, hedge);
+  }
+
+  private async observed<N extends RpcName, T>(
+    plan: OpPlan<N, T>,
+    o: Partial<CallOptions>,
+    hedge: HedgeSpec | undefined,
+  ): Promise<T> {
+    const metrics = this.metrics;
+    const startMs = performance.now();
+    const sink: AttemptSink = { attempts: [] };
+    try {
+      const result = callChannel.hasSubscribers
+        ? await callChannel.tracePromise(
+            this.execute,
+            { op: plan.op, table: this.name },
+            this,
+            plan,
+            o,
+            sink,
+            hedge,
+          )
+        : await this.execute(plan, o, sink, hedge);
+      metrics?.settled(plan.op, this.name, (performance.now() - startMs) / 1000, null, sink.attempts);
+      return result;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const attempts = e instanceof PegasusError ? e.attempts : sink.attempts;
+      metrics?.settled(
+        plan.op,
+        this.name,
+        (performance.now() - startMs) / 1000,
+        typeof code === 'string' ? code : 'ERR_UNKNOWN',
+        attempts,
+      );
+      throw e;
+    }
+  }
+
+  /** one operation; `sink`, when given, receives the attempt history of a success */
+  private async execute<N extends RpcName, T>(
+    plan: OpPlan<N, T>,
+    o: Partial<CallOptions>,
+    sink: AttemptSink | null,
+    hedge?: HedgeSpec,
+  ): Promise<T> {
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
     const signal = checkSignal(o.signal);
     if (signal?.aborted) {
@@ -152,6 +229,16 @@ export class Table {
         },
       );
     }
+    // before anything is sent: the server refuses a larger write anyway, after it crossed the network
+    const sizeBytes = writeBodyBytesOver(plan.rpc, plan.args, this.maxWriteBytes);
+    if (sizeBytes >= 0) {
+      throw new PegasusWriteTooLargeError(
+        'ERR_WRITE_TOO_LARGE',
+        `${plan.op} on table "${this.name}": the request body is ${sizeBytes} bytes, over maxWriteBytes ` +
+          `(${this.maxWriteBytes}); nothing was sent`,
+        { op: plan.op, table: this.name, sizeBytes, limitBytes: this.maxWriteBytes },
+      );
+    }
     const s = await this.driver.call(
       {
         type: 'call',
@@ -162,13 +249,15 @@ export class Table {
         partitionHash: plan.partitionHash,
         idempotent: plan.idempotent,
         timeoutMs,
+        ...(hedge === undefined ? {} : { hedge }),
       },
       signal,
     );
     if (!s.ok) {
-      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent };
+      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent, write: isWriteRpc(plan.rpc) };
       throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
     }
+    if (sink !== null) sink.attempts = s.attempts;
     try {
       return plan.decode(s.result as never);
     } catch (e) {
@@ -178,4 +267,13 @@ export class Table {
       throw e;
     }
   }
+}
+
+function isWriteRpc(rpc: RpcName): boolean {
+  return rpcInfo(rpc).kind === 'write';
+}
+
+/** where a traced or measured call leaves the attempt history of a success */
+interface AttemptSink {
+  attempts: readonly AttemptRecord[];
 }

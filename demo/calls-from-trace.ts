@@ -9,6 +9,8 @@ export interface Attempt {
   sentAtMs: number;
   outcome: string | null;
   endedAtMs: number | null;
+  /** a backup request to a secondary */
+  backup: boolean;
 }
 
 export interface CallFact {
@@ -40,6 +42,7 @@ function attemptsOf(v: Json | undefined): Attempt[] {
         sentAtMs: o.sentAtMs,
         outcome: typeof o.outcome === 'string' ? o.outcome : null,
         endedAtMs: typeof o.endedAtMs === 'number' ? o.endedAtMs : null,
+        backup: o.backup === true,
       },
     ];
   });

@@ -47,6 +47,10 @@ export interface PolicyMeasures {
   duringOutage: InFlightCall[];
   /** their latency (start to settle): median and max */
   outageLatencyMs: { median: number; max: number } | null;
+  /** the gets among them (the reads a backup request can serve): median and p99 */
+  outageGetLatencyMs: { median: number; p99: number } | null;
+  /** backup requests sent over the run, and how many of them answered first with the value */
+  backups: { sent: number; won: number };
   /** from the close (or the fault when nothing closed) to the first resend of a stuck call to another node */
   rerouteMs: number | null;
   rerouteFrom: 'close' | 'fault';
@@ -166,6 +170,16 @@ export function measure(input: MeasureInput): PolicyMeasures {
   const latencies = outage
     .flatMap((c) => (c.settle === null ? [] : [c.settle.t - c.start]))
     .sort((a, b) => a - b);
+  const getLatencies = outage
+    .flatMap((c) => (c.settle === null || c.rpc !== 'get' ? [] : [c.settle.t - c.start]))
+    .sort((a, b) => a - b);
+  const backups = { sent: 0, won: 0 };
+  for (const c of calls)
+    for (const a of c.settle?.attempts ?? []) {
+      if (!a.backup) continue;
+      backups.sent++;
+      if (a.outcome === 'ERR_OK' && c.settle?.ok === true) backups.won++;
+    }
   return {
     target,
     faultT,
@@ -179,6 +193,14 @@ export function measure(input: MeasureInput): PolicyMeasures {
       latencies.length === 0
         ? null
         : { median: latencies[Math.floor(latencies.length / 2)]!, max: latencies[latencies.length - 1]! },
+    outageGetLatencyMs:
+      getLatencies.length === 0
+        ? null
+        : {
+            median: getLatencies[Math.floor(getLatencies.length / 2)]!,
+            p99: getLatencies[Math.min(getLatencies.length - 1, Math.ceil(getLatencies.length * 0.99) - 1)]!,
+          },
+    backups,
     atClose,
     rerouteMs: rerouteT === null ? null : rerouteT - refT,
     rerouteFrom: closeT === null ? 'fault' : 'close',

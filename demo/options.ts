@@ -23,8 +23,10 @@ export interface DemoOptions {
   partitions: number;
   out: string;
   live: boolean;
-  /** which policies run (both by default) */
-  policies: Array<'client' | 'timeout-only'>;
+  /** which policies run (client and timeout-only by default; with backupMs, backup between them) */
+  policies: Array<'client' | 'backup' | 'timeout-only'>;
+  /** the "backup" policy's backupRequestDelayMs (null: that policy does not run unless asked for) */
+  backupMs: number | null;
   seed: number;
 }
 
@@ -46,7 +48,11 @@ writes the traces and their HTML timelines.
   --rate N              calls started per second, 2/3 gets and 1/3 sets (default 200)
   --timeout-ms MS       deadline of every call (default 3000)
   --partitions N        partitions of the table (default 4)
-  --policy NAME         run only one: client | timeout-only (default both)
+  --backup-ms MS        also run the client with backup requests (backupRequestDelayMs MS): reads
+                        go to a secondary after MS without a reply, or at once while the primary
+                        is suspect; the report shows the three side by side (try --fault hang)
+  --policy NAME         run only one: client | backup | timeout-only (default: client and
+                        timeout-only, and backup with --backup-ms)
   --seed N              client jitter seed (default 1)
   --out DIR             where to write traces and timelines (default out/demo-<timestamp>)
   --no-live             one plain line per second instead of a redrawn panel (CI, logs)
@@ -81,6 +87,7 @@ export function parseDemoOptions(argv: string[], now = new Date()): DemoOptions 
       'timeout-ms': { type: 'string' },
       partitions: { type: 'string' },
       policy: { type: 'string' },
+      'backup-ms': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
       'no-live': { type: 'boolean' },
@@ -92,8 +99,10 @@ export function parseDemoOptions(argv: string[], now = new Date()): DemoOptions 
   if (!(DEMO_FAULTS as readonly string[]).includes(fault))
     throw new RangeError(`--fault must be one of ${DEMO_FAULTS.join(', ')}, got "${fault}"`);
   const policy = values.policy;
-  if (policy !== undefined && policy !== 'client' && policy !== 'timeout-only')
-    throw new RangeError(`--policy must be client or timeout-only, got "${policy}"`);
+  if (policy !== undefined && policy !== 'client' && policy !== 'backup' && policy !== 'timeout-only')
+    throw new RangeError(`--policy must be client, backup or timeout-only, got "${policy}"`);
+  const backupMs =
+    values['backup-ms'] === undefined ? null : int('backup-ms', values['backup-ms'], 20, 1, 600_000);
   const durationMs = int('duration-ms', values['duration-ms'], 9000, 1000, 600_000);
   const faultAtMs = int(
     'fault-at-ms',
@@ -114,7 +123,13 @@ export function parseDemoOptions(argv: string[], now = new Date()): DemoOptions 
     partitions: int('partitions', values.partitions, 4, 1, 256),
     out: values.out ?? `out/demo-${stamp(now)}`,
     live: values['no-live'] !== true,
-    policies: policy === undefined ? ['client', 'timeout-only'] : [policy],
+    policies:
+      policy !== undefined
+        ? [policy]
+        : backupMs === null
+          ? ['client', 'timeout-only']
+          : ['client', 'backup', 'timeout-only'],
+    backupMs: policy === 'backup' ? (backupMs ?? 20) : backupMs,
     seed: int('seed', values.seed, 1, 0, 2 ** 31 - 1),
   };
 }

@@ -54,6 +54,11 @@ export function reportText(runs: PolicyRun[], o: DemoOptions): string {
   const lines = [
     `Fault: ${faultLabel(o, 'the primary of p0')}.`,
     `${o.rate} calls/s, deadline ${o.timeoutMs} ms, failure detection ${o.detectMs} ms; each policy on a fresh onebox.`,
+    ...(runs.some((r) => r.policy === 'backup')
+      ? [
+          `Backup reads: backupRequestDelayMs ${o.backupMs} ms (reads to a secondary after that, or at once while the primary is suspect).`,
+        ]
+      : []),
     '',
     row(
       '',
@@ -120,6 +125,22 @@ export function reportText(runs: PolicyRun[], o: DemoOptions): string {
           : `${fmtMs(m.outageLatencyMs.median)} / ${fmtMs(m.outageLatencyMs.max)}`,
       ),
     ),
+    row(
+      '  gets among them: median / p99',
+      cells((m) =>
+        m.outageGetLatencyMs === null
+          ? '-'
+          : `${fmtMs(m.outageGetLatencyMs.median)} / ${fmtMs(m.outageGetLatencyMs.p99)}`,
+      ),
+    ),
+    ...(ms.some((m) => m.backups.sent > 0) || runs.some((r) => r.policy === 'backup')
+      ? [
+          row(
+            'backup requests sent / answered first',
+            cells((m) => `${m.backups.sent} / ${m.backups.won}`),
+          ),
+        ]
+      : []),
     row(
       'calls stuck on the node (sent after the fault)',
       cells((m) => String(m.stuckCalls)),

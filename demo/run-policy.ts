@@ -12,10 +12,11 @@ import { TIMEOUT_ONLY_MACHINES } from './timeout-only-policy.ts';
 import { TraceRecorder } from './trace-recorder.ts';
 import { Workload } from './workload.ts';
 
-export type PolicyName = 'client' | 'timeout-only';
+export type PolicyName = 'client' | 'backup' | 'timeout-only';
 
 export const POLICY_LABELS: Record<PolicyName, string> = {
   client: 'pegasus-ts (re-route)',
+  backup: 'pegasus-ts + backup reads',
   'timeout-only': 'timeout only (Go-like)',
 };
 
@@ -75,6 +76,7 @@ export async function runPolicy(
   const recorder = new TraceRecorder(
     toJson({
       demo: { policy, ...o },
+      ...(policy === 'backup' ? { table: { backupRequestDelayMs: o.backupMs } } : {}),
       client: { ...clientOptions, machines: policy === 'client' ? 'default' : 'demo/timeout-only-policy.ts' },
       onebox: { metas: box.metas, replicas: box.replicas, tables: box.tables },
     }),
@@ -110,7 +112,10 @@ export async function runPolicy(
   let target = '';
   let label = '';
   try {
-    const table = await client.openTable(TABLE);
+    const table = await client.openTable(
+      TABLE,
+      policy === 'backup' && o.backupMs !== null ? { backupRequestDelayMs: o.backupMs } : {},
+    );
     const workload = new Workload(table, o.rate, o.timeoutMs);
     display.show(view);
     view.running(workload);

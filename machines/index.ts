@@ -1,5 +1,13 @@
 // Every machine of the client, by name: the single source for the core, the diagrams and the checks.
 export {
+  HEDGE_STATE,
+  type HedgeEvent,
+  type HedgeEventType,
+  type HedgeInput,
+  type HedgeState,
+  hedgeMachine,
+} from './hedge.machine.ts';
+export {
   NODE_HEALTH,
   type NodeHealthEvent,
   type NodeHealthEventType,
@@ -27,6 +35,7 @@ export {
 } from './routing-refresh.machine.ts';
 export { type LeafStateOf, leafOf, leafStatesOf, type StateNames } from './state-names.ts';
 
+import { hedgeMachine } from './hedge.machine.ts';
 import { nodeHealthMachine } from './node-health.machine.ts';
 import { requestMachine } from './request.machine.ts';
 import { routingRefreshMachine } from './routing-refresh.machine.ts';
@@ -35,4 +44,5 @@ export const MACHINES = {
   request: requestMachine,
   nodeHealth: nodeHealthMachine,
   routingRefresh: routingRefreshMachine,
+  hedge: hedgeMachine,
 } as const;

@@ -61,6 +61,8 @@ export type RequestEvent =
   /** the connection this call depends on closed, reset, was refused or broke the protocol */
   | { type: 'NODE_DOWN'; nowMs: number; node: string; reason: string }
   | { type: 'REPLY_OK' }
+  /** a backup request of this read (machines/hedge.machine.ts) was answered first, with a value */
+  | { type: 'BACKUP_OK' }
   | { type: 'REPLY_ERROR'; nowMs: number; error: string; refresh: RefreshScope; retry: RetryClass }
   | { type: 'ABORT'; error: string };
 
@@ -198,6 +200,8 @@ export const requestMachine = requestSetup.createMachine({
         },
       },
       on: {
+        // First reply wins: a backup's value settles the read whatever the primary's path is doing.
+        BACKUP_OK: { target: 'succeeded', actions: 'forgetAttempt' },
         ABORT: {
           target: 'failed',
           actions: [

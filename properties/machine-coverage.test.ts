@@ -1,4 +1,4 @@
-// Transition coverage of the three machines.
+// Transition coverage of the four machines.
 //
 // Property. Let T(M) be every transition candidate of machine M (transitionsOf: each `on`, `after`,
 // `always` entry of each state node and the root, guarded candidates separately).
@@ -21,7 +21,7 @@ import { killSuite } from '../tests/fixtures/machines/kill-suite.ts';
 import { recordTransitions, TRACED } from '../tests/fixtures/machines/trace.ts';
 import { transitionsOf } from '../tests/fixtures/machines/transitions.ts';
 
-const KEYS = ['request', 'nodeHealth', 'routingRefresh'] as const;
+const KEYS = ['request', 'nodeHealth', 'routingRefresh', 'hedge'] as const;
 
 function report(label: string, taken: Set<string>) {
   for (const k of KEYS) {

@@ -1,7 +1,7 @@
 // Differential property on the client's own machines: the table the core runs (core/executor) is the
 // machine definition, not a copy of it.
 //
-// Property. For M in {request, nodeHealth, routingRefresh}, every input i and every event sequence
+// Property. For M in {request, nodeHealth, routingRefresh, hedge}, every input i and every event sequence
 // e_1..e_n over M's events (with the payload variants its guards read), timer events fed back for
 // pending timers, stale timer events, an event no state handles, and events after 'done':
 //   compiled(M) and xstate's transition(M) reach deep-equal value, context and status after every
@@ -10,7 +10,7 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { EventObject } from 'xstate';
-import { nodeHealthMachine, requestMachine, routingRefreshMachine } from '../machines/index.ts';
+import { hedgeMachine, nodeHealthMachine, requestMachine, routingRefreshMachine } from '../machines/index.ts';
 import { differential, enough } from '../tests/fixtures/machines/differential.ts';
 
 const node = fc.constantFrom('10.0.0.1:1', '10.0.0.2:1');
@@ -48,6 +48,7 @@ describe('executor differential on the client machines', () => {
           }),
         },
         { weight: 2, arbitrary: fc.constant<EventObject>({ type: 'REPLY_OK' }) },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'BACKUP_OK' }) },
         {
           weight: 6,
           arbitrary: fc.record({
@@ -115,6 +116,7 @@ describe('executor differential on the client machines', () => {
         metaBackoffCapMs: fc.integer({ min: 200, max: 2000 }),
         queryTimeoutMs: fc.integer({ min: 1, max: 2000 }),
         maxForwardHops: fc.integer({ min: 0, max: 3 }),
+        metaCount: fc.integer({ min: 1, max: 3 }),
       }),
       fc.oneof(
         { weight: 3, arbitrary: fc.constant<EventObject>({ type: 'REFRESH' }) },
@@ -122,7 +124,12 @@ describe('executor differential on the client machines', () => {
         { weight: 2, arbitrary: fc.record({ type: fc.constant('QUERY_FORWARDED'), leader: node }) },
         {
           weight: 2,
-          arbitrary: fc.record({ type: fc.constant('QUERY_FAILED'), reason: fc.constant('x'), jitter }),
+          arbitrary: fc.record({
+            type: fc.constant('QUERY_FAILED'),
+            reason: fc.constant('x'),
+            answered: fc.boolean(),
+            jitter,
+          }),
         },
         { weight: 1, arbitrary: fc.record({ type: fc.constant('QUERY_NOT_ACTIVE'), jitter }) },
         { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'SHUTDOWN' }) },
@@ -130,5 +137,44 @@ describe('executor differential on the client machines', () => {
       1000,
     );
     enough(cov, 6);
+  });
+
+  it('hedge (backup requests)', () => {
+    const cov = differential(
+      hedgeMachine,
+      fc
+        .record({
+          delayMs: fc.option(fc.integer({ min: 1, max: 100 })),
+          onSuspect: fc.boolean(),
+          attemptTimeoutMs: fc.integer({ min: 1, max: 600 }),
+          deadlineMs: fc.integer({ min: 100, max: 2000 }),
+        })
+        .map((i) => (i.delayMs === null ? { ...i, onSuspect: true } : i)),
+      fc.oneof(
+        { weight: 6, arbitrary: fc.record({ type: fc.constant('PRIMARY'), usable: fc.boolean() }) },
+        { weight: 3, arbitrary: fc.record({ type: fc.constant('BACKUP_READY'), nowMs: now, node }) },
+        { weight: 2, arbitrary: fc.constant<EventObject>({ type: 'NO_BACKUP' }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            type: fc.constant('BACKUP_ERROR'),
+            error: fc.constant('ERR_INVALID_STATE'),
+          }),
+        },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'BACKUP_LOST' }) },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            type: fc.constant('BACKUP_WON'),
+            primary: node,
+            probeMs: fc.integer({ min: 0, max: 400 }),
+          }),
+        },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'PROBE_ANSWERED' }) },
+        { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'CALL_DONE' }) },
+      ),
+      1000,
+    );
+    enough(cov, 8); // start delaying watching choosing standby sent probing done
   });
 });

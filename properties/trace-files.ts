@@ -66,10 +66,16 @@ export function assertScenarioProperty(
   arb: fc.Arbitrary<ScenarioSpec>,
   /** interruptAfterTimeLimit (ms): stop early, without failing, once the time is spent */
   params: { seed: number; numRuns: number; interruptAfterTimeLimit?: number },
+  /** sees every run's result (e.g. to count what the runs exercised) */
+  onResult?: (spec: ScenarioSpec, result: ReturnType<typeof runScenario>) => void,
 ): number {
   const check = PROPERTIES[property]!;
   const details = fc.check(
-    fc.property(arb, (spec) => check(spec, runScenario(spec)).length === 0),
+    fc.property(arb, (spec) => {
+      const result = runScenario(spec);
+      onResult?.(spec, result);
+      return check(spec, result).length === 0;
+    }),
     params,
   );
   if (!details.failed) return details.numRuns;

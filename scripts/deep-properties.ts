@@ -5,16 +5,28 @@
 // a failure saves its counterexample under traces/ (see traces/README.md) and exits 1.
 import { randomInt } from 'node:crypto';
 import type fc from 'fast-check';
-import { scenarioSpec, singleFailoverSpec } from '../properties/scenario-arbitraries.ts';
+import {
+  hedgedScenarioSpec,
+  hungPrimarySpec,
+  scenarioSpec,
+  singleFailoverSpec,
+  topologySpec,
+} from '../properties/scenario-arbitraries.ts';
 import { assertScenarioProperty } from '../properties/trace-files.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
-import { largeScope } from '../sim/explore/scope.ts';
+import { largeScope, largeTopologyScope } from '../sim/explore/scope.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
 import { numberArg, parseCli, usageError } from './cli-args.ts';
 
 const SEARCHES: Array<{
-  property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load';
+  property:
+    | 'simulation-safety'
+    | 'transparent-failover'
+    | 'convergence-and-load'
+    | 'hedged-reads'
+    | 'hedged-hang'
+    | 'topology';
   arb: () => fc.Arbitrary<ScenarioSpec>;
 }> = [
   { property: 'simulation-safety', arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000 }) },
@@ -23,6 +35,9 @@ const SEARCHES: Array<{
     property: 'convergence-and-load',
     arb: () => scenarioSpec({ maxFaults: 5 }).map((s) => ({ ...s, probeMs: 1500 })),
   },
+  { property: 'topology', arb: () => topologySpec({ maxCalls: 20 }) },
+  { property: 'hedged-reads', arb: () => hedgedScenarioSpec({ maxFaults: 5 }) },
+  { property: 'hedged-hang', arb: () => hungPrimarySpec() },
 ];
 
 const USAGE = `usage: npm run properties -- [--minutes N] [--property NAME] [--batch N] [--explore-states N]
@@ -89,20 +104,24 @@ console.log(
 // The larger exhaustive scope does not finish in reasonable time (over 4 million states); explore a
 // budget of it. A cut-short search is reported as such, not as a pass of the whole scope.
 if (exploring) {
-  const t0 = performance.now();
-  const maxElapsedMs = Math.max(0, endOfRun - t0);
-  const r = explore(largeScope(), {
-    maxStates: exploreStates,
-    maxElapsedMs,
-    elapsedMs: () => performance.now() - t0,
-  });
-  console.log(formatResult(r));
-  if (r.counterexample !== null) process.exit(1);
-  if (!r.complete) {
-    const by =
-      r.states >= exploreStates
-        ? 'the state budget'
-        : `the time bound (${Math.round(maxElapsedMs / 1000)} s)`;
-    console.log(`(large scope cut short at ${r.states} states by ${by}; no violation in what was explored)`);
+  // the topology scope (splits, drops, recreates, leader changes) gets a third of the budget, and
+  // of the time left: both explorations end by the end of the run
+  const scopes = [
+    [largeScope(), exploreStates - Math.floor(exploreStates / 3), 2 / 3],
+    [largeTopologyScope(), Math.floor(exploreStates / 3), 1],
+  ] as const;
+  for (const [scope, budget, shareOfTimeLeft] of scopes) {
+    const t0 = performance.now();
+    const maxElapsedMs = Math.max(0, (endOfRun - t0) * shareOfTimeLeft);
+    const r = explore(scope, { maxStates: budget, maxElapsedMs, elapsedMs: () => performance.now() - t0 });
+    console.log(formatResult(r));
+    if (r.counterexample !== null) process.exit(1);
+    if (!r.complete) {
+      const by =
+        r.states >= budget ? 'the state budget' : `the time bound (${Math.round(maxElapsedMs / 1000)} s)`;
+      console.log(
+        `(${scope.name} scope cut short at ${r.states} states by ${by}; no violation in what was explored)`,
+      );
+    }
   }
 }

@@ -1,5 +1,5 @@
 // Builds the core's call specs for the simulation's operations on key `k<index>` of the table.
-import type { CallSpec } from '../core/client/index.ts';
+import type { CallSpec, HedgeSpec } from '../core/client/index.ts';
 import { encodeKey, partitionHash, partitionIndex } from '../core/routing/index.ts';
 import { CasCheckType } from '../core/wire/types.ts';
 import { IDEMPOTENT, type SimCall } from './workload.ts';
@@ -8,7 +8,7 @@ export function hashKeyOf(key: number): Buffer {
   return Buffer.from(`k${key}`);
 }
 
-export function callSpec(callId: number, table: string, c: SimCall): CallSpec {
+export function callSpec(callId: number, table: string, c: SimCall, hedge?: HedgeSpec): CallSpec {
   const hashKey = hashKeyOf(c.key);
   const sortKey = Buffer.from('s');
   const full = encodeKey(hashKey, sortKey);
@@ -21,9 +21,9 @@ export function callSpec(callId: number, table: string, c: SimCall): CallSpec {
   };
   switch (c.op) {
     case 'get':
-      return { ...base, rpc: 'RPC_RRDB_RRDB_GET', args: full };
+      return { ...base, rpc: 'RPC_RRDB_RRDB_GET', args: full, ...(hedge === undefined ? {} : { hedge }) };
     case 'ttl':
-      return { ...base, rpc: 'RPC_RRDB_RRDB_TTL', args: full };
+      return { ...base, rpc: 'RPC_RRDB_RRDB_TTL', args: full, ...(hedge === undefined ? {} : { hedge }) };
     case 'del':
       return { ...base, rpc: 'RPC_RRDB_RRDB_REMOVE', args: full };
     case 'set':

@@ -117,6 +117,9 @@ export function checkLinearizable(calls: CallRecord[]): LinearizabilityResult {
     const failed = call.ok === false;
     // A failed read tells nothing; a failed write may or may not have been applied.
     if (failed && !isWrite(call)) continue;
+    // A read served by a backup request may be stale by design: judged by sim/backup-reads.ts
+    // (stale but not invented), not here.
+    if (call.servedByBackup) continue;
     const reg = registerOf(call);
     const ops = byRegister.get(reg) ?? [];
     ops.push({

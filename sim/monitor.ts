@@ -9,6 +9,7 @@
 //                        older than that
 //   ballots-monotone     no route goes back to an older ballot (same app id)
 //   at-most-once         no replica's counter exceeds the number of incr calls issued on its key
+//   one-backup-per-read  a call sends at most one backup request (hedged reads)
 // The monitor's records (settles, results, last ballots) are part of the explored state.
 
 import type { CoreCommand, CoreEvent } from '../core/client/index.ts';
@@ -31,6 +32,8 @@ function mayHaveApplied(outcome: string | null): boolean {
 export class Monitor {
   readonly calls: CallRecord[] = [];
   readonly violations: Violation[] = [];
+  /** every attempt outcome seen in a settle (coverage of the explorer, not part of a state) */
+  readonly outcomes = new Set<string>();
   private readonly ballots = new Map<string, { appId: number; ballot: bigint }>();
   /** incr calls issued so far, by the counter's stored key */
   private readonly incrs = new Map<string, { key: Buffer; issued: number }>();
@@ -62,6 +65,8 @@ export class Monitor {
       outcomeUnknown: false,
       result: undefined,
       mayApply: 0,
+      backups: 0,
+      servedByBackup: false,
     });
     if (c.op === 'incr') {
       const key = encodeKey(hashKeyOf(c.key), Buffer.from('n'));
@@ -110,7 +115,14 @@ export class Monitor {
     rec.code = c.ok ? null : c.failure.code;
     rec.outcomeUnknown = c.ok ? false : c.failure.outcomeUnknown;
     rec.result = c.ok ? c.result : undefined;
-    rec.mayApply = (c.ok ? c.attempts : c.failure.attempts).filter((a) => mayHaveApplied(a.outcome)).length;
+    const attempts = c.ok ? c.attempts : c.failure.attempts;
+    // a backup request is a read: it never applies anything
+    rec.mayApply = attempts.filter((a) => a.backup !== true && mayHaveApplied(a.outcome)).length;
+    rec.backups = attempts.filter((a) => a.backup === true).length;
+    rec.servedByBackup = c.ok && attempts.some((a) => a.backup === true && a.outcome === 'ERR_OK');
+    if (rec.backups > 1)
+      this.violate('one-backup-per-read', `call ${c.callId} sent ${rec.backups} backup requests`);
+    for (const a of attempts) if (a.outcome !== null) this.outcomes.add(a.outcome);
     if (now > rec.deadlineMs + SETTLE_SLACK_MS && rec.code !== 'ERR_CLIENT_CLOSED')
       this.violate('by-deadline', `call ${c.callId} settled at ${now}, deadline ${rec.deadlineMs}`);
   }

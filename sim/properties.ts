@@ -1,12 +1,14 @@
 // The named properties a scenario is judged by. Traces name one; replay re-runs it by that name.
+import { checkBackupReads, checkHedgedHang } from './backup-reads.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { checkBoundedLoad, checkConvergence, checkTransparentFailover } from './liveness.ts';
 import type { ScenarioResult, ScenarioSpec, Violation } from './scenario.ts';
+import { checkDroppedFailFast, linearizableByIncarnation } from './topology.ts';
 
 export type PropertyCheck = (spec: ScenarioSpec, result: ScenarioResult) => Violation[];
 
 function linearizable(r: ScenarioResult): Violation[] {
-  const lin = checkLinearizable(r.calls);
+  const lin = linearizableByIncarnation(r.calls, r.incarnations);
   return lin.ok
     ? []
     : [{ invariant: 'linearizable', atMs: 0, detail: `history of ${lin.register} is not linearizable` }];
@@ -21,6 +23,26 @@ export const PROPERTIES: Record<string, PropertyCheck> = {
     ...linearizable(r),
     ...checkTransparentFailover(spec, r),
     ...checkConvergence(r),
+  ],
+  /**
+   * safety (answered-by-owner included) under splits, cancelled splits, drops and recreates,
+   * linearizable per incarnation; the routes converge to meta's (app id, count, primaries) after the
+   * run; calls on a dropped table fail fast
+   */
+  topology: (spec, r) => [
+    ...r.violations,
+    ...linearizable(r),
+    ...checkConvergence(r),
+    ...checkDroppedFailFast(spec.faults, r.calls, r.incarnations),
+  ],
+  /** safety (reads served by backups left out of linearizability), and every such read stale but not invented */
+  'hedged-reads': (_spec, r) => [...r.violations, ...linearizable(r), ...checkBackupReads(r.calls)],
+  /** hedged reads, plus: reads started while the primary hangs settle within the delay and a round trip */
+  'hedged-hang': (spec, r) => [
+    ...r.violations,
+    ...linearizable(r),
+    ...checkBackupReads(r.calls),
+    ...checkHedgedHang(spec, r),
   ],
   /** safety, plus convergence of routing after the run and the load bounds */
   'convergence-and-load': (_spec, r) => [...r.violations, ...checkConvergence(r), ...checkBoundedLoad(r)],

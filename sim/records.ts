@@ -21,6 +21,10 @@ export interface CallRecord extends SimCall {
    * may take effect once per such attempt.
    */
   mayApply: number;
+  /** backup requests this call sent (is_backup_request, to a secondary) */
+  backups: number;
+  /** the call succeeded with a backup's value (possibly stale: judged by sim/backup-reads.ts) */
+  servedByBackup: boolean;
 }
 
 export interface Violation {

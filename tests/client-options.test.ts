@@ -60,6 +60,7 @@ async function rejectsUnknown(p: Promise<unknown> | (() => unknown), key: string
 }
 
 const CALL = ['timeoutMs', 'signal'];
+const READ = [...CALL, 'backupRequestDelayMs'];
 const WRITE = [...CALL, 'ttlSeconds'];
 
 describe('unknown option keys are refused, naming the valid ones', () => {
@@ -73,11 +74,13 @@ describe('unknown option keys are refused, naming the valid ones', () => {
       PegasusClient.connect(bad({ metaServers: ['127.0.0.1:1'], timeotMs: 5 })),
       /did you mean "timeoutMs"\?/,
     );
-    // the list is complete: every core tunable and both client-only keys
+    // the list is complete: every core tunable and the client-only keys
     for (const k of [
       'metaServers',
       'timeoutMs',
       'openTimeoutMs',
+      'maxWriteBytes',
+      'meterProvider',
       'trace',
       'machines',
       'maxFrameBytes',
@@ -87,18 +90,23 @@ describe('unknown option keys are refused, naming the valid ones', () => {
   });
 
   it('openTable options', async () => {
-    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', CALL);
+    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', [
+      ...CALL,
+      'maxWriteBytes',
+      'backupRequestDelayMs',
+      'backupReadsOnSuspect',
+    ]);
   });
 
   it('per-call options of every operation', async () => {
     const u = bad({ timeout: 10 });
-    await rejectsUnknown(table.get('h', 's', u), 'timeout', CALL);
+    await rejectsUnknown(table.get('h', 's', u), 'timeout', READ);
     await rejectsUnknown(table.del('h', 's', u), 'timeout', CALL);
-    await rejectsUnknown(table.multiGet('h', ['s'], u), 'timeout', CALL);
+    await rejectsUnknown(table.multiGet('h', ['s'], u), 'timeout', READ);
     await rejectsUnknown(table.multiDel('h', ['s'], u), 'timeout', CALL);
-    await rejectsUnknown(table.ttl('h', 's', u), 'timeout', CALL);
-    await rejectsUnknown(table.exist('h', 's', u), 'timeout', CALL);
-    await rejectsUnknown(table.sortKeyCount('h', u), 'timeout', CALL);
+    await rejectsUnknown(table.ttl('h', 's', u), 'timeout', READ);
+    await rejectsUnknown(table.exist('h', 's', u), 'timeout', READ);
+    await rejectsUnknown(table.sortKeyCount('h', u), 'timeout', READ);
     await rejectsUnknown(table.set('h', 's', 'v', bad({ ttl: 5 })), 'ttl', WRITE);
     await rejectsUnknown(table.multiSet('h', [['s', 'v']], bad({ ttl: 5 })), 'ttl', WRITE);
     await rejectsUnknown(table.incr('h', 's', 1n, bad({ ttl: 5 })), 'ttl', WRITE);
@@ -108,7 +116,9 @@ describe('unknown option keys are refused, naming the valid ones', () => {
       [...WRITE, 'returnCheckValue'],
     );
     // a key a wider op takes is still unknown to a narrower one
-    await rejectsUnknown(table.get('h', 's', bad({ ttlSeconds: 5 })), 'ttlSeconds', CALL);
+    await rejectsUnknown(table.get('h', 's', bad({ ttlSeconds: 5 })), 'ttlSeconds', READ);
+    // backups are for reads only: a write does not take the option
+    await rejectsUnknown(table.del('h', 's', bad({ backupRequestDelayMs: 5 })), 'backupRequestDelayMs', CALL);
     await assert.rejects(table.set('h', 's', 'v', bad({ ttl: 5 })), /did you mean "ttlSeconds"\?/);
   });
 
@@ -260,8 +270,9 @@ describe('openTable honours its AbortSignal', () => {
   it('core: abortOpen settles that open only, and cancels its deadline', () => {
     const h = new CoreHarness({ metaServers: ['127.0.0.1:34601'] });
     h.connectBehaviour.set('127.0.0.1:34601', 'hang');
-    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
-    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 1000 });
+    // deadlines before the meta's connect timeout (1000 ms), after which the open would be given up
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 500 });
+    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 500 });
     h.runUntil(10);
     h.feed({ type: 'abortOpen', requestId: 1, table: 't', error: 'ERR_ABORTED' });
     h.feed({ type: 'abortOpen', requestId: 1, table: 't', error: 'ERR_ABORTED' }); // settled: ignored

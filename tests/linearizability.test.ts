@@ -29,6 +29,8 @@ function op(
     outcomeUnknown: !ok,
     result: extra.result,
     mayApply: extra.sent ?? 1,
+    backups: 0,
+    servedByBackup: false,
   };
 }
 const read = (v: string | null) => ({ error: v === null ? 1 : 0, value: Buffer.from(v ?? '') });

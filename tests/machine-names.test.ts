@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  HEDGE_STATE,
   leafOf,
   leafStatesOf,
   MACHINES,
@@ -22,6 +23,7 @@ describe('machine state names', () => {
     ['request', MACHINES.request, REQUEST_STATE],
     ['nodeHealth', MACHINES.nodeHealth, NODE_HEALTH],
     ['routingRefresh', MACHINES.routingRefresh, ROUTING_STATE],
+    ['hedge', MACHINES.hedge, HEDGE_STATE],
   ] as const;
   for (const [name, machine, names] of cases) {
     it(`${name}: the exported names are exactly the leaf states, each mapped to itself`, () => {

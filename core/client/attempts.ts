@@ -1,7 +1,7 @@
 // A call's attempts: writing one to a node under a fresh sequence id, forgetting those in flight,
 // recording each one's outcome in the call's history, and one-way sends, which expect no reply and
 // so leave nothing behind (no pending entry, no timer).
-import { encodeRequest, ProtocolError } from '../wire/index.ts';
+import { encodeRequest, encodeRequestParts, ProtocolError } from '../wire/index.ts';
 import type { RequestHeader } from '../wire/types.ts';
 import type { AttemptRecord } from './commands.ts';
 import type { Attempt, CallState, CoreState, NodeState } from './core-state.ts';
@@ -12,24 +12,30 @@ import { enqueue } from './machine-run.ts';
 export const NONE_IN_FLIGHT: readonly Attempt[] = Object.freeze([]);
 
 /** the request header of an attempt: where it goes and the caller's remaining budget */
-function headerOf(spec: CallSpec, appId: number, partition: number, timeoutMs: number): RequestHeader {
+function headerOf(
+  spec: CallSpec,
+  appId: number,
+  partition: number,
+  timeoutMs: number,
+  backup = false,
+): RequestHeader {
   return {
     app_id: appId,
     partition_index: partition,
     // whole ms in i32 range, never 0: the server treats 0 as "drop always" (docs/PROTOCOL.md 9)
     client_timeout_ms: Math.max(1, Math.min(0x7fffffff, Math.floor(timeoutMs))),
     partition_hash: spec.partitionHash,
-    is_backup_request: spec.backupRequest === true,
+    is_backup_request: backup || spec.backupRequest === true,
   };
 }
 
 /** writes one attempt of `call` to `node`; a request that cannot be encoded aborts the call */
 export function sendAttempt(s: CoreState, call: CallState, node: NodeState, timeoutMs: number): void {
   const seqid = node.conn.allocateSeqid();
-  let bytes: Buffer;
+  let parts: Buffer[];
   try {
     const header = headerOf(call.spec, call.table.routes.appId, call.partition, timeoutMs);
-    bytes = encodeRequest(call.spec.rpc, seqid, call.spec.args as never, header, {
+    parts = encodeRequestParts(call.spec.rpc, seqid, call.spec.args as never, header, SPLIT_FROM_BYTES, {
       headerVersion: s.options.headerVersion,
     });
   } catch (e) {
@@ -44,7 +50,55 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   node.conn.pending.set(seqid, attempt);
   call.inFlight = call.inFlight.length === 0 ? [attempt] : [...call.inFlight, attempt];
   call.attempts.push(record);
+  // a large frame goes out as consecutive sends (its big values not copied), a normal one as one
+  for (let i = 0; i < parts.length; i++)
+    s.out.push({ type: 'send', address: node.address, bytes: parts[i]! });
+}
+
+/**
+ * Frames from this size on are sent in parts, their large blobs uncopied: copying a 64 MiB value
+ * into one frame held the event loop for hundreds of ms, past the call's deadline. Below it (every
+ * write under the default 1 MiB maxWriteBytes) a frame is one Buffer, one send.
+ */
+export const SPLIT_FROM_BYTES = 1024 * 1024 + 4096;
+
+/**
+ * Writes the backup request of a hedged read to `node` (a secondary): the same read with header v1
+ * is_backup_request (docs/PROTOCOL.md 2.2, 10.1). It is registered on the node's connection like any
+ * attempt and recorded in the call's history, but kept apart from `call.inFlight`: the request
+ * machine's attempts and the hedge machine's backup are forgotten by their own machines.
+ */
+export function sendBackup(
+  s: CoreState,
+  call: CallState,
+  partition: number,
+  node: NodeState,
+  timeoutMs: number,
+): Attempt | null {
+  const seqid = node.conn.allocateSeqid();
+  let bytes: Buffer;
+  try {
+    const header = headerOf(call.spec, call.table.routes.appId, partition, timeoutMs, true);
+    bytes = encodeRequest(call.spec.rpc, seqid, call.spec.args as never, header, {
+      headerVersion: s.options.headerVersion,
+    });
+  } catch {
+    // header v0 cannot carry the flag: the client refuses that before a call starts, so this only
+    // guards the invariant; the primary's path goes on without a backup
+    return null;
+  }
+  const record: AttemptRecord = {
+    node: node.address,
+    sentAtMs: s.nowMs,
+    outcome: null,
+    endedAtMs: null,
+    backup: true,
+  };
+  const attempt: Attempt = { kind: 'attempt', call, node, seqid, record, backup: true };
+  node.conn.pending.set(seqid, attempt);
+  call.attempts.push(record);
   s.out.push({ type: 'send', address: node.address, bytes });
+  return attempt;
 }
 
 /** every attempt in flight is abandoned: a late reply to it is dropped */

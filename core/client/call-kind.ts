@@ -23,7 +23,10 @@ import {
   requestStateOf,
 } from './core-state.ts';
 import type { CallSpec } from './events.ts';
+import { startHedge } from './hedge-kind.ts';
+import { hedgeOnWaiting } from './hedge-watch.ts';
 import { afterStep, enqueue } from './machine-run.ts';
+import { isMetaCall, lookupMeta, rotateMeta } from './meta-calls.ts';
 import { nodeOf } from './node-kind.ts';
 import { PRIMARY, pinnedTo } from './picker.ts';
 import { tableOf } from './table-kind.ts';
@@ -51,8 +54,9 @@ export function startCall(s: CoreState, spec: CallSpec): void {
   const runner = s.runners.call;
   const [state, acts] = runner.machine.initial({
     idempotent: spec.idempotent,
-    // reads may be resent to the same node after an attempt timeout (the request machine's rule)
-    readOnly: rpc.kind === 'read' || rpc.kind === 'scan',
+    // reads may be resent after an attempt timeout (the request machine's rule); so may a meta
+    // call that changes nothing (list, query), to the next meta (meta-calls.ts)
+    readOnly: rpc.kind === 'read' || rpc.kind === 'scan' || (rpc.kind === 'meta' && spec.idempotent),
     nowMs: s.nowMs,
     deadlineMs: s.nowMs + spec.timeoutMs,
     attemptTimeoutMs: o.attemptTimeoutMs,
@@ -72,11 +76,15 @@ export function startCall(s: CoreState, spec: CallSpec): void {
     waiting: false,
     attempts: [],
     result: undefined,
+    hedge: null,
     timers: [],
   };
   s.calls.set(spec.callId, call);
   table.calls.add(call);
   afterStep(s, call, acts);
+  // Backup requests for reads a secondary may serve; other RPCs never carry the flag (a scan's
+  // context lives on one replica: its calls are pinned and not hedged here).
+  if (rpc.kind === 'read' && spec.pinnedNode === undefined) startHedge(s, call);
 }
 
 function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
@@ -93,11 +101,14 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
       forgetAttempts(s, call);
       break;
     case 'requestRefresh':
-      enqueue(s, call.table, { type: 'REFRESH' });
+      // a meta call's "routing" is the leader guess: an unanswered attempt moves it on
+      if (isMetaCall(call)) rotateMeta(s);
+      else enqueue(s, call.table, { type: 'REFRESH' });
       break;
     case 'invalidateRoute': {
       const { scope } = a.params as { scope: string };
       const table = call.table;
+      if (isMetaCall(call)) break;
       if (scope === 'table') {
         table.routes = invalidateAll(table.routes);
         table.fullRefresh = true;
@@ -138,6 +149,7 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
 
 /** where the call's next attempt can go now, as the event the request machine understands */
 function lookup(s: CoreState, call: CallState): RequestEvent {
+  if (isMetaCall(call)) return lookupMeta(s, call);
   const routes = call.table.routes;
   if (!isLoaded(routes)) return { type: 'ROUTE_MISSING' };
   call.partition = partitionOf(routes, call.spec.partitionHash);
@@ -165,8 +177,10 @@ function indexCall(s: CoreState, call: CallState): void {
   const waiting = leaf === REQUEST_STATE.waitingRoute;
   if (waiting !== call.waiting) {
     call.waiting = waiting;
-    if (waiting) call.table.waiting.add(call);
-    else call.table.waiting.delete(call);
+    if (waiting) {
+      call.table.waiting.add(call);
+      hedgeOnWaiting(s, call);
+    } else call.table.waiting.delete(call);
   }
   const node = call.state.context.node;
   const attachTo =
@@ -197,6 +211,8 @@ function retireCall(s: CoreState, call: CallState): void {
   call.table.waiting.delete(call);
   call.table.calls.delete(call);
   s.calls.delete(call.spec.callId);
+  // its backup, if any, is forgotten by the hedge machine in this same handle()
+  if (call.hedge !== null) enqueue(s, call.hedge, { type: 'CALL_DONE' });
 }
 
 /**

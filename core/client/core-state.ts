@@ -3,7 +3,10 @@
 // events and the commands produced. One CoreState per ClientCore; the modules beside it operate on
 // it, and each kind of machine instance is run through the registry of machine kinds (MachineKind).
 import type { EventObject } from 'xstate';
+import type { HedgeContext } from '../../machines/hedge.machine.ts';
 import {
+  type HedgeEvent,
+  type HedgeState as HedgeLeaf,
   leafOf,
   type NodeHealthEvent,
   type NodeHealthState,
@@ -52,6 +55,7 @@ export interface KindRegistry {
   readonly call: MachineKind<CallState>;
   readonly node: MachineKind<NodeState>;
   readonly table: MachineKind<TableState>;
+  readonly hedge: MachineKind<HedgeState>;
 }
 
 /** A kind bound to the compiled definition this core runs it with. */
@@ -64,7 +68,7 @@ export interface Runner<C, E extends EventObject> {
 
 /** One machine instance: its state, how it runs, and its live timers. */
 export interface Instance<C = unknown, E extends EventObject = EventObject> {
-  readonly kind: 'call' | 'node' | 'table';
+  readonly kind: 'call' | 'node' | 'table' | 'hedge';
   readonly runner: Runner<C, E>;
   state: ExecState<C>;
   /** an owner's live timers (at most a few): a small array scanned by id instead of a Map */
@@ -85,6 +89,8 @@ export interface Attempt {
   readonly seqid: number;
   /** the entry of the call's history this attempt writes its outcome to */
   readonly record: AttemptRecord;
+  /** a backup request (is_backup_request, to a secondary): owned by the call's hedge, not in inFlight */
+  readonly backup?: true;
 }
 
 /** The meta query of a table in flight (at most one per table). */
@@ -120,6 +126,21 @@ export interface CallState extends Instance<RequestContext, RequestEvent> {
   result: unknown;
   /** why the request could not be encoded, if it could not */
   encodeError?: string;
+  /** the backup requests of a hedged read (hedge-kind.ts), while they may still act */
+  hedge: HedgeState | null;
+}
+
+/** The hedge machine's instance of one hedged read: at most one backup attempt, to a secondary. */
+export interface HedgeState extends Instance<HedgeContext, HedgeEvent> {
+  readonly kind: 'hedge';
+  readonly call: CallState;
+  /** the backup in flight (registered on its node's connection), or null */
+  attempt: Attempt | null;
+  /** after the backup won: the primary's unanswered attempt, watched until its attempt timeout */
+  probe: Attempt | null;
+  /** lookups (checkPrimary, pickSecondary) answered at `burstAtMs`: a guard against a machine that loops */
+  burst: number;
+  burstAtMs: number;
 }
 
 export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> {
@@ -129,6 +150,11 @@ export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> 
   readonly attached: Set<CallState>;
   /** tables whose meta query waits for this (meta) connection to open */
   readonly metaWaiters: Set<TableState>;
+  /**
+   * why the connection last failed: the system error code (ECONNREFUSED, ENOTFOUND...) when the
+   * driver gave one, else the health machine's reason (ERR_CONNECT_TIMEOUT...); cleared on connect
+   */
+  lastFailure: string | null;
 }
 
 export interface TableState extends Instance<RoutingRefreshContext, RoutingRefreshEvent> {
@@ -141,9 +167,13 @@ export interface TableState extends Instance<RoutingRefreshContext, RoutingRefre
   query: MetaQuery | null;
   fullRefresh: boolean;
   readonly opens: Map<number, TimerEntry<TimerPayload>>;
+  /** the meta the last query went to (what a failure is recorded against) */
+  queriedMeta: string;
+  /** the last failure of each meta queried for this table, by address (the cause of a give-up) */
+  readonly metaFailures: Map<string, string>;
 }
 
-export type Owner = CallState | NodeState | TableState;
+export type Owner = CallState | NodeState | TableState | HedgeState;
 export type TimerPayload =
   | { owner: Owner; id: string; event: { type: string } }
   | { owner: null; openRequest: number; table: TableState };
@@ -151,6 +181,9 @@ export type TimerPayload =
 /** the leaf state of a call, a node or a table, typed by its machine */
 export function requestStateOf(call: CallState): RequestState {
   return leafOf<RequestState>(call.state.value);
+}
+export function hedgeStateOf(hedge: HedgeState): HedgeLeaf {
+  return leafOf<HedgeLeaf>(hedge.state.value);
 }
 export function healthOf(node: NodeState): NodeHealthState {
   return leafOf<NodeHealthState>(node.state.value);
@@ -175,12 +208,15 @@ export class CoreState {
     readonly call: CallState['runner'];
     readonly node: NodeState['runner'];
     readonly table: TableState['runner'];
+    readonly hedge: HedgeState['runner'];
   };
   readonly random: SeededRandom;
   readonly timers = new TimerQueue<TimerPayload>();
   readonly calls = new Map<number, CallState>();
   readonly nodes = new Map<string, NodeState>();
   readonly tables = new Map<string, TableState>();
+  /** live hedge instances (hedged reads whose backup may still go out or be in flight) */
+  readonly hedges = new Set<HedgeState>();
   readonly metas: string[];
   metaLeader = 0;
   nowMs = 0;
@@ -200,6 +236,7 @@ export class CoreState {
       call: bind(kinds.call),
       node: bind(kinds.node),
       table: bind(kinds.table),
+      hedge: bind(kinds.hedge),
     } as unknown as CoreState['runners'];
     this.random = new SeededRandom(this.options.seed);
     this.metas = [...this.options.metaServers];
@@ -213,6 +250,14 @@ export function failure(
   attempts: AttemptRecord[],
 ): CallFailure {
   return { code, cause, outcomeUnknown, attempts };
+}
+
+/** an open's failure, with what each meta said about the table so far */
+export function openFailure(table: TableState, code: string, cause: string | null = null): CallFailure {
+  const f = failure(code, cause, false, []);
+  if (table.metaFailures.size > 0)
+    f.metaErrors = [...table.metaFailures].map(([address, c]) => ({ address, code: c }));
+  return f;
 }
 
 export function observe(s: CoreState, event: ObservedEvent): void {

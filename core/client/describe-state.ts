@@ -42,6 +42,9 @@ function describeCall(c: CallState, now: number): string {
     c.attempts.map((a) => `${a.node}:${a.outcome}`).join(','),
     text(c.result),
     timersOf(c, now),
+    c.hedge === null
+      ? '-'
+      : `hedge ${text(c.hedge.state.value)} ${text(c.hedge.state.context)} ${c.hedge.attempt === null ? '-' : `${c.hedge.attempt.node.address}#${c.hedge.attempt.seqid}`} ${timersOf(c.hedge, now)}`,
   ].join(' ');
 }
 

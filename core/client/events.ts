@@ -15,10 +15,22 @@ export interface CallSpec<N extends RpcName = RpcName> {
   /** reads only: let a secondary serve it (header v1 flag) */
   backupRequest?: boolean;
   /**
+   * reads only: also send the read to one secondary as a backup request (header v1), after
+   * `delayMs` without a reply (null: never on a timer) or at once while the primary is suspect or
+   * not connected (`onSuspect`). Absent: no backup requests, no connections to secondaries.
+   */
+  hedge?: HedgeSpec;
+  /**
    * send every attempt to this node, whatever the routes say: a call that continues server-side state
    * living on one replica (a scanner's context). Absent: the partition's primary.
    */
   pinnedNode?: string;
+}
+
+/** When a hedged read sends its backup request (CallSpec.hedge). */
+export interface HedgeSpec {
+  delayMs: number | null;
+  onSuspect: boolean;
 }
 
 export type CoreEvent =
@@ -29,7 +41,8 @@ export type CoreEvent =
   | { type: 'abortOpen'; requestId: number; table: string; error: string }
   | { type: 'connected'; address: string }
   | { type: 'data'; address: string; bytes: Uint8Array }
-  | { type: 'connectionLost'; address: string; reason: ConnectionLossReason }
+  /** `code`: the system's error code when there is one (ECONNREFUSED, ENOTFOUND, ETIMEDOUT...) */
+  | { type: 'connectionLost'; address: string; reason: ConnectionLossReason; code?: string }
   /** the driver's timer fired (or any moment: due timers fire) */
   | { type: 'tick' }
   | { type: 'close' };

@@ -3,6 +3,7 @@
 // adding a machine means a kind file like these and one entry here (and in KindRegistry).
 import { CALL_KIND } from './call-kind.ts';
 import type { KindRegistry } from './core-state.ts';
+import { HEDGE_KIND } from './hedge-kind.ts';
 import { NODE_KIND } from './node-kind.ts';
 import { TABLE_KIND } from './table-kind.ts';
 
@@ -13,4 +14,6 @@ export const MACHINE_KINDS: KindRegistry = {
   node: NODE_KIND,
   /** one per table: the routing-refresh machine */
   table: TABLE_KIND,
+  /** one per hedged read: the hedge machine (its backup request to a secondary) */
+  hedge: HEDGE_KIND,
 };

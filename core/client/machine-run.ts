@@ -4,7 +4,7 @@
 // knows what a call, a node or a table is.
 import type { EventObject } from 'xstate';
 import type { ActionCommand, Command } from '../executor/index.ts';
-import { type CoreState, dropTimer, failure, type Instance, type Owner, timerOf } from './core-state.ts';
+import { type CoreState, dropTimer, type Instance, type Owner, openFailure, timerOf } from './core-state.ts';
 
 /** queue `event` for `owner`; it runs, in order, before the current handle() returns */
 export function enqueue<E extends EventObject>(s: CoreState, owner: Instance<unknown, E>, event: E): void {
@@ -26,7 +26,9 @@ function step(s: CoreState, owner: Instance, event: EventObject): void {
   const acts = s.acts;
   acts.length = 0;
   owner.state = owner.runner.machine.step(owner.state, event, acts);
-  if (acts.length > 0 || owner.runner.kind.afterStep !== null) afterStep(s, owner, acts);
+  // an instance that reached its final state without an action must still retire
+  if (acts.length > 0 || owner.runner.kind.afterStep !== null || owner.state.status !== 'active')
+    afterStep(s, owner, acts);
 }
 
 /** what follows a step (or an instance's creation): indexes, timers, named actions, retirement */
@@ -67,7 +69,7 @@ export function fireDueTimers(s: CoreState): void {
         type: 'tableOpened',
         requestId: p.openRequest,
         ok: false,
-        failure: failure('ERR_TIMEOUT', null, false, []),
+        failure: openFailure(p.table, 'ERR_TIMEOUT'),
       });
       continue;
     }

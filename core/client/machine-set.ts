@@ -2,11 +2,16 @@
 // A core built with other definitions (a mutant, a fixed machine) behaves accordingly.
 
 import type { ContextFrom, EventFromLogic, InputFrom } from 'xstate';
-import type { nodeHealthMachine, requestMachine, routingRefreshMachine } from '../../machines/index.ts';
+import {
+  type hedgeMachine,
+  MACHINES,
+  type nodeHealthMachine,
+  type requestMachine,
+  type routingRefreshMachine,
+} from '../../machines/index.ts';
 import { type CompiledMachine, compileMachine } from '../executor/index.ts';
 
-type Compiled<M extends typeof requestMachine | typeof nodeHealthMachine | typeof routingRefreshMachine> =
-  CompiledMachine<ContextFrom<M>, EventFromLogic<M>, InputFrom<M>>;
+type Compiled<M extends AnyClientMachine> = CompiledMachine<ContextFrom<M>, EventFromLogic<M>, InputFrom<M>>;
 
 /** the name of a definition in CoreOptions.machines */
 export type MachineKey = keyof CompiledMachines;
@@ -15,13 +20,18 @@ export interface CompiledMachines {
   request: Compiled<typeof requestMachine>;
   nodeHealth: Compiled<typeof nodeHealthMachine>;
   routingRefresh: Compiled<typeof routingRefreshMachine>;
+  hedge: Compiled<typeof hedgeMachine>;
 }
+
+type AnyClientMachine =
+  | typeof requestMachine
+  | typeof nodeHealthMachine
+  | typeof routingRefreshMachine
+  | typeof hedgeMachine;
 
 const cache = new WeakMap<object, unknown>();
 
-function compiled<M extends typeof requestMachine | typeof nodeHealthMachine | typeof routingRefreshMachine>(
-  m: M,
-): Compiled<M> {
+function compiled<M extends AnyClientMachine>(m: M): Compiled<M> {
   let c = cache.get(m) as Compiled<M> | undefined;
   if (c === undefined) {
     c = compileMachine(m) as Compiled<M>;
@@ -34,10 +44,13 @@ export function compiledMachinesFor(defs: {
   request: typeof requestMachine;
   nodeHealth: typeof nodeHealthMachine;
   routingRefresh: typeof routingRefreshMachine;
+  /** absent in a machine set made before hedged reads (the demo's policy): the client's own */
+  hedge?: typeof hedgeMachine;
 }): CompiledMachines {
   return {
     request: compiled(defs.request),
     nodeHealth: compiled(defs.nodeHealth),
     routingRefresh: compiled(defs.routingRefresh),
+    hedge: compiled(defs.hedge ?? MACHINES.hedge),
   };
 }

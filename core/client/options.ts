@@ -1,5 +1,10 @@
 // Tunables of the core, with the defaults an application gets. Every duration is in ms.
-import type { nodeHealthMachine, requestMachine, routingRefreshMachine } from '../../machines/index.ts';
+import type {
+  hedgeMachine,
+  nodeHealthMachine,
+  requestMachine,
+  routingRefreshMachine,
+} from '../../machines/index.ts';
 
 export interface CoreOptions {
   metaServers: string[];
@@ -28,6 +33,8 @@ export interface CoreOptions {
     request: typeof requestMachine;
     nodeHealth: typeof nodeHealthMachine;
     routingRefresh: typeof routingRefreshMachine;
+    /** backup requests of hedged reads; absent: this package's own */
+    hedge?: typeof hedgeMachine;
   };
 }
 

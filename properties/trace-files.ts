@@ -64,10 +64,11 @@ export function recordScenario(
 export function assertScenarioProperty(
   property: keyof typeof PROPERTIES & string,
   arb: fc.Arbitrary<ScenarioSpec>,
-  params: { seed: number; numRuns: number },
+  /** interruptAfterTimeLimit (ms): stop early, without failing, once the time is spent */
+  params: { seed: number; numRuns: number; interruptAfterTimeLimit?: number },
   /** sees every run's result (e.g. to count what the runs exercised) */
   onResult?: (spec: ScenarioSpec, result: ReturnType<typeof runScenario>) => void,
-): void {
+): number {
   const check = PROPERTIES[property]!;
   const details = fc.check(
     fc.property(arb, (spec) => {
@@ -77,7 +78,7 @@ export function assertScenarioProperty(
     }),
     params,
   );
-  if (!details.failed) return;
+  if (!details.failed) return details.numRuns;
   const spec = details.counterexample?.[0];
   if (spec === undefined) throw details.errorInstance ?? new Error(`property ${property} failed`);
   const violations = check(spec, runScenario(spec));

@@ -55,7 +55,8 @@ The deep property search: the simulation properties over fresh random seeds unti
 then the exhaustive explorer on the larger scope up to a state budget. Every seed is printed, so a run
 can be repeated with PROPERTY_SEED=<seed>; a counterexample is saved under traces/ and exits 1.
 
-  --minutes N          time budget of the random search (default 5)
+  --minutes N          time budget of the whole run, search and exploration together (default 5);
+                       the run ends within it plus a few seconds of start-up and reporting
   --property NAME      only this property: ${[...SEARCHES.map((s) => s.property), SCANS].join(', ')}
                        (and no exploration)
   --batch N            scenarios per seed (default 500)
@@ -73,13 +74,14 @@ const only = values.property;
 if (only !== undefined && only !== SCANS && !SEARCHES.some((s) => s.property === only))
   usageError(USAGE, `--property: unknown property "${only}"`);
 const batch = numberArg(USAGE, '--batch', values.batch, 1) ?? 500;
-const deadline = performance.now() + minutes * 60_000;
+const exploreStates = numberArg(USAGE, '--explore-states', values['explore-states'], 0) ?? 300_000;
+const exploring = exploreStates > 0 && only === undefined;
 
 /**
  * One batch of scan scenarios (properties/simulation-scans.test.ts) at a fresh seed; a counterexample
  * is saved as its spec (traces/scans/simulation-scans-seed<N>.json, replayed by tests/scan-traces.test.ts).
  */
-function searchScans(n: number): number {
+function searchScans(n: number, limitMs: number): number {
   const seed = randomInt(1, 2 ** 31 - 1);
   console.log(
     `${SCANS}: seed ${seed} (repeat: PROPERTY_SEED=${seed} npx tsx --test properties/simulation-scans.test.ts)`,
@@ -92,7 +94,8 @@ function searchScans(n: number): number {
       if (!ok) failing = spec;
       return ok;
     }),
-    { seed, numRuns: n, endOnFailure: true },
+    // a batch stops at the deadline, like the other searches
+    { seed, numRuns: n, endOnFailure: true, interruptAfterTimeLimit: Math.max(1, limitMs) },
   );
   if (details.failed) {
     const file = `traces/scans/${SCANS}-seed${seed}.json`;
@@ -107,11 +110,17 @@ function searchScans(n: number): number {
       `${SCANS}: counterexample at seed ${seed}, saved to ${file}: ${JSON.stringify(runScanScenario(failing!).violations)}`,
     );
   }
-  console.log(`  ${n} scenarios passed, ${((n / (performance.now() - t0)) * 1000).toFixed(0)} scenarios/s`);
-  return n;
+  const ran = details.numRuns;
+  console.log(
+    `  ${ran} scenarios passed, ${((ran / (performance.now() - t0)) * 1000).toFixed(0)} scenarios/s`,
+  );
+  return ran;
 }
-let scenarios = 0;
 const started = performance.now();
+// one bound for the whole run: three quarters for the random search when the explorer runs after it
+const endOfRun = started + minutes * 60_000;
+const deadline = started + minutes * 60_000 * (exploring ? 0.75 : 1);
+let scenarios = 0;
 console.log(`deep property search for ${minutes} min, batches of ${batch} scenarios`);
 try {
   while (performance.now() < deadline) {
@@ -121,13 +130,18 @@ try {
       const seed = randomInt(1, 2 ** 31 - 1);
       console.log(`${s.property}: seed ${seed} (repeat: PROPERTY_SEED=${seed})`);
       const t0 = performance.now();
-      assertScenarioProperty(s.property, s.arb(), { seed, numRuns: batch });
-      scenarios += batch;
-      const perSec = (batch / (performance.now() - t0)) * 1000;
-      console.log(`  ${batch} scenarios passed, ${perSec.toFixed(0)} scenarios/s`);
+      // a batch stops at the deadline, so the bound holds whatever the batch size
+      const ran = assertScenarioProperty(s.property, s.arb(), {
+        seed,
+        numRuns: batch,
+        interruptAfterTimeLimit: Math.max(1, deadline - performance.now()),
+      });
+      scenarios += ran;
+      const perSec = (ran / (performance.now() - t0)) * 1000;
+      console.log(`  ${ran} scenarios passed, ${perSec.toFixed(0)} scenarios/s`);
     }
     if ((only === undefined || only === SCANS) && performance.now() < deadline) {
-      scenarios += searchScans(batch);
+      scenarios += searchScans(batch, deadline - performance.now());
     }
   }
 } catch (e) {
@@ -141,20 +155,24 @@ console.log(
 
 // The larger exhaustive scope does not finish in reasonable time (over 4 million states); explore a
 // budget of it. A cut-short search is reported as such, not as a pass of the whole scope.
-const exploreStates = numberArg(USAGE, '--explore-states', values['explore-states'], 0) ?? 300_000;
-if (exploreStates > 0 && only === undefined) {
-  // the topology scope (splits, drops, recreates, leader changes) gets a third of the budget
-  for (const [scope, budget] of [
-    [largeScope(), exploreStates - Math.floor(exploreStates / 3)],
-    [largeTopologyScope(), Math.floor(exploreStates / 3)],
-  ] as const) {
+if (exploring) {
+  // the topology scope (splits, drops, recreates, leader changes) gets a third of the budget, and
+  // of the time left: both explorations end by the end of the run
+  const scopes = [
+    [largeScope(), exploreStates - Math.floor(exploreStates / 3), 2 / 3],
+    [largeTopologyScope(), Math.floor(exploreStates / 3), 1],
+  ] as const;
+  for (const [scope, budget, shareOfTimeLeft] of scopes) {
     const t0 = performance.now();
-    const r = explore(scope, { maxStates: budget, elapsedMs: () => performance.now() - t0 });
+    const maxElapsedMs = Math.max(0, (endOfRun - t0) * shareOfTimeLeft);
+    const r = explore(scope, { maxStates: budget, maxElapsedMs, elapsedMs: () => performance.now() - t0 });
     console.log(formatResult(r));
     if (r.counterexample !== null) process.exit(1);
     if (!r.complete) {
+      const by =
+        r.states >= budget ? 'the state budget' : `the time bound (${Math.round(maxElapsedMs / 1000)} s)`;
       console.log(
-        `(${scope.name} scope cut short at ${r.states} states, as budgeted; no violation in what was explored)`,
+        `(${scope.name} scope cut short at ${r.states} states by ${by}; no violation in what was explored)`,
       );
     }
   }

@@ -1,6 +1,5 @@
 // The named properties a scenario is judged by. Traces name one; replay re-runs it by that name.
 import { checkBackupReads, checkHedgedHang } from './backup-reads.ts';
-import { checkLinearizable } from './linearizability.ts';
 import { checkBoundedLoad, checkConvergence, checkTransparentFailover } from './liveness.ts';
 import type { ScenarioResult, ScenarioSpec, Violation } from './scenario.ts';
 import { checkDroppedFailFast, linearizableByIncarnation } from './topology.ts';

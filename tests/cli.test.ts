@@ -161,3 +161,25 @@ describe('onebox: its JSON line is machine-readable', () => {
     }
   });
 });
+
+describe('npm run properties: --minutes is a bound', () => {
+  it('a batch far larger than the time allows and a huge state budget still end at the bound', async () => {
+    const started = Date.now();
+    // 2 s in all; unbounded, 100,000 scenarios and 10^8 states would take hours
+    const r = await run(process.execPath, [
+      '--import',
+      'tsx',
+      'scripts/deep-properties.ts',
+      '--minutes',
+      '0.033',
+      '--batch',
+      '100000',
+      '--explore-states',
+      '100000000',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /random search done: \d+ scenarios/);
+    assert.match(r.stdout, /cut short at \d+ states by the time bound/);
+    assert.ok(Date.now() - started < 50_000, `took ${Date.now() - started} ms`);
+  });
+});

@@ -15,6 +15,8 @@ import { ExploreSystem } from './system.ts';
 export interface ExploreOptions {
   /** stop (incomplete) after this many distinct states */
   maxStates?: number;
+  /** stop (incomplete) once elapsedMs() has advanced this far (a time bound; needs elapsedMs) */
+  maxElapsedMs?: number;
   /** wall-clock source for the report (time is not an input of the exploration itself) */
   elapsedMs?: () => number;
   onProgress?: (stats: ExploreStats) => void;
@@ -42,7 +44,7 @@ export interface Counterexample {
 
 export interface ExploreResult extends ExploreStats {
   scope: string;
-  /** false when maxStates cut the search short */
+  /** false when maxStates or maxElapsedMs cut the search short */
   complete: boolean;
   counterexample: Counterexample | null;
   /**
@@ -60,12 +62,13 @@ interface Frame {
   choices: Choice[];
   next: number;
   /** the fingerprint of the state whose steps these are */
-  fp: number;
+  fp: string;
 }
 
 export function explore(scope: ExploreScope, options: ExploreOptions = {}): ExploreResult {
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
   const clock = options.elapsedMs ?? (() => 0);
+  const maxElapsedMs = options.maxElapsedMs ?? Number.POSITIVE_INFINITY;
   const started = clock();
   const stats: ExploreStats = {
     states: 0,
@@ -77,7 +80,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
   };
   let longestFailedBudgetMs = Number.NEGATIVE_INFINITY;
   let slowestRecoveryMs = 0;
-  const visited = new Set<number>();
+  const visited = new Set<string>();
   const coverage = new Set<string>();
   const path: Choice[] = [];
   let sys = new ExploreSystem(scope);
@@ -156,6 +159,8 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       continue;
     }
     if (stats.states >= maxStates) return result(false);
+    // the clock is read every 64 states (a few ms of work even under load)
+    if ((stats.states & 63) === 0 && clock() - started >= maxElapsedMs) return result(false);
     stack.push({ choices: sys.enabled(), next: 0, fp });
     live = true;
   }

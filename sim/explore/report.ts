@@ -8,7 +8,7 @@ export function formatResult(r: ExploreResult): string {
     `scope ${r.scope}: ${r.states} distinct states, ${r.transitions} transitions, ${r.terminalPaths} terminal paths, ` +
       `max depth ${r.maxDepth}, ${(r.elapsedMs / 1000).toFixed(1)} s, ` +
       `${Math.round((r.states / Math.max(1, r.elapsedMs)) * 1000)} states/s (${r.replaySteps} replayed steps)` +
-      (r.complete ? '' : ' INCOMPLETE (state cap)'),
+      (r.complete ? '' : ' INCOMPLETE (state or time budget)'),
     `  slowest recovery after a single-replica fault ${r.slowestRecoveryMs} ms; coverage: ${r.coverage.join(' ')}`,
   ];
   const cx = r.counterexample;

@@ -20,13 +20,13 @@
 // deliveries); packets are never lost or duplicated (no partition faults in the menus); the
 // ownership history of answered-by-owner is not part of a state's description (two paths reaching
 // one state with different histories are judged on the first); the
-// workload, fault menu and cluster tuning are fixed per scope; states are merged on a 53-bit hash
+// workload, fault menu and cluster tuning are fixed per scope; states are merged on a 128-bit hash
 // of their canonical description (describe()), in which queued work of a hung process and pending
 // write callbacks count by number only.
 
 import type { Cluster } from '../../onebox/index.ts';
 import { callSpec } from '../call-specs.ts';
-import { hash53 } from '../canon.ts';
+import { hash128 } from '../canon.ts';
 import { Monitor } from '../monitor.ts';
 import { SETTLE_SLACK_MS, TABLE, type Violation } from '../scenario.ts';
 import { SimClient } from '../sim-client.ts';
@@ -180,8 +180,9 @@ export class ExploreSystem {
     return out.join('\n');
   }
 
-  fingerprint(): number {
-    return hash53(this.describe());
+  /** 128 bits of the state's canonical text (sim/canon.ts hash128) */
+  fingerprint(): string {
+    return hash128(this.describe());
   }
 
   /** what this state shows of the machines (explorer coverage): leaf states, and outcomes at the end */

@@ -48,9 +48,17 @@ export {
   type MeterProviderLike,
   type MetricAttributes,
 } from './metrics.ts';
+export type { RecordKey } from './ops/batch-get.ts';
+export type {
+  CheckAndMutateOptions,
+  CheckAndMutateResult,
+  CompareExchangeResult,
+  Mutation,
+} from './ops/check-and-mutate.ts';
 export { CHECK_TYPE_NAMES, type CheckType } from './ops/check-type.ts';
 export type { MultiGetRange, MultiGetResult, SortKeyFilter } from './ops/multi-get.ts';
 export type { TtlResult } from './ops/read-ops.ts';
+export type { ScanOptions } from './ops/scan-plan.ts';
 export type { CheckAndSetResult, MultiSetEntries } from './ops/write-ops.ts';
 export type {
   CallOptions,
@@ -62,6 +70,7 @@ export type {
   WriteOptions,
 } from './options.ts';
 export { PegasusClient } from './pegasus-client.ts';
-export { Table } from './table.ts';
+export { PegasusScanner, type ScanRecord } from './scanner.ts';
+export { type BatchOutcome, type SortKeysResult, Table } from './table.ts';
 export type { PlainValue, TraceHook, TraceIn, TraceOut, TraceRecord } from './trace.ts';
 export type { Bytes } from './validate.ts';

@@ -14,6 +14,7 @@ import {
   type CoreEvent,
   type CoreOptionsInput,
   type ObservedEvent,
+  type ScannerSpec,
 } from '../core/client/index.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
 import type { LoopHooks } from '../core/driver/ports.ts';
@@ -105,6 +106,25 @@ export class NodeDriver {
       }
       this.loop.feed(event);
     });
+  }
+
+  /** a fresh scanner id (ids share the call counter: unique for this driver) */
+  newScannerId(): number {
+    return this.nextId++;
+  }
+
+  /** the next batch of scanner `scannerId` (the first request carries its spec) */
+  scanNext(scannerId: number, spec: ScannerSpec | undefined): Promise<Settlement> {
+    const callId = this.nextId++;
+    return new Promise<Settlement>((resolve) => {
+      this.calls.set(callId, resolve);
+      this.loop.feed({ type: 'scanNext', callId, scannerId, ...(spec === undefined ? {} : { spec }) });
+    });
+  }
+
+  /** the scanner stops; a batch it waits for fails with `error` */
+  scanClose(scannerId: number, error: string): void {
+    if (this.closePromise === null) this.loop.feed({ type: 'scanClose', scannerId, error });
   }
 
   openTable(table: string, timeoutMs: number, signal?: AbortSignal): Promise<OpenSettlement> {

@@ -33,16 +33,26 @@ export {
   type RoutingRefreshState,
   routingRefreshMachine,
 } from './routing-refresh.machine.ts';
+export {
+  SCANNER_STATE,
+  type ScannerEvent,
+  type ScannerEventType,
+  type ScannerInput,
+  type ScannerState,
+  scannerMachine,
+} from './scanner.machine.ts';
 export { type LeafStateOf, leafOf, leafStatesOf, type StateNames } from './state-names.ts';
 
 import { hedgeMachine } from './hedge.machine.ts';
 import { nodeHealthMachine } from './node-health.machine.ts';
 import { requestMachine } from './request.machine.ts';
 import { routingRefreshMachine } from './routing-refresh.machine.ts';
+import { scannerMachine } from './scanner.machine.ts';
 
 export const MACHINES = {
   request: requestMachine,
   nodeHealth: nodeHealthMachine,
   routingRefresh: routingRefreshMachine,
+  scanner: scannerMachine,
   hedge: hedgeMachine,
 } as const;

@@ -21,7 +21,7 @@ import { killSuite } from '../tests/fixtures/machines/kill-suite.ts';
 import { recordTransitions, TRACED } from '../tests/fixtures/machines/trace.ts';
 import { transitionsOf } from '../tests/fixtures/machines/transitions.ts';
 
-const KEYS = ['request', 'nodeHealth', 'routingRefresh', 'hedge'] as const;
+const KEYS = ['request', 'nodeHealth', 'routingRefresh', 'scanner', 'hedge'] as const;
 
 function report(label: string, taken: Set<string>) {
   for (const k of KEYS) {

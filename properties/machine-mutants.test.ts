@@ -17,7 +17,7 @@ import { judge, killSuite } from '../tests/fixtures/machines/kill-suite.ts';
 import type { MachineSet } from '../tests/fixtures/machines/kill-world.ts';
 import { type Mutant, mutantsOf } from '../tests/fixtures/machines/mutate.ts';
 
-const KEYS = ['request', 'nodeHealth', 'routingRefresh', 'hedge'] as const;
+const KEYS = ['request', 'nodeHealth', 'routingRefresh', 'scanner', 'hedge'] as const;
 
 function selected(all: Mutant[]): Mutant[] {
   const n = Number(process.env.MUTANTS ?? 'NaN');

@@ -1,7 +1,7 @@
 // Differential property on the client's own machines: the table the core runs (core/executor) is the
 // machine definition, not a copy of it.
 //
-// Property. For M in {request, nodeHealth, routingRefresh, hedge}, every input i and every event sequence
+// Property. For M in {request, nodeHealth, routingRefresh, scanner, hedge}, every input i and every event sequence
 // e_1..e_n over M's events (with the payload variants its guards read), timer events fed back for
 // pending timers, stale timer events, an event no state handles, and events after 'done':
 //   compiled(M) and xstate's transition(M) reach deep-equal value, context and status after every
@@ -10,7 +10,13 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { EventObject } from 'xstate';
-import { hedgeMachine, nodeHealthMachine, requestMachine, routingRefreshMachine } from '../machines/index.ts';
+import {
+  hedgeMachine,
+  nodeHealthMachine,
+  requestMachine,
+  routingRefreshMachine,
+  scannerMachine,
+} from '../machines/index.ts';
 import { differential, enough } from '../tests/fixtures/machines/differential.ts';
 
 const node = fc.constantFrom('10.0.0.1:1', '10.0.0.2:1');
@@ -137,6 +143,42 @@ describe('executor differential on the client machines', () => {
       1000,
     );
     enough(cov, 6);
+  });
+
+  it('scanner', () => {
+    const cov = differential(
+      scannerMachine,
+      fc.record({ batchTimeoutMs: fc.integer({ min: 1, max: 6000 }) }),
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant<EventObject>({ type: 'NEXT' }) },
+        {
+          weight: 5,
+          arbitrary: fc.record({
+            type: fc.constant('BATCH'),
+            rows: fc.integer({ min: 0, max: 3 }),
+            more: fc.boolean(),
+          }),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            type: fc.constant('CALL_FAILED'),
+            error: fc.constant('ERR_TIMEOUT'),
+            resumable: fc.boolean(),
+          }),
+        },
+        {
+          weight: 3,
+          arbitrary: fc.record({ type: fc.constant('ROUTES_CONFIRMED'), segmentsLeft: fc.boolean() }),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.record({ type: fc.constant('CLOSE'), error: fc.constant('ERR_ABORTED') }),
+        },
+      ),
+      1000,
+    );
+    enough(cov, 9); // opening fetching resuming confirming yielding closing done failed closed
   });
 
   it('hedge (backup requests)', () => {

@@ -5,11 +5,13 @@ import { type ScenarioSpec, TABLE } from '../sim/scenario.ts';
 import { type SimCall, type SimFault, type SimOp, TOPOLOGY_FAULT_KINDS } from '../sim/workload.ts';
 
 const OPS: SimOp[] = ['get', 'set', 'del', 'incr', 'ttl', 'casAbsent'];
+/** the same with checkAndMutate on the shared register (a property of its own keeps OPS's seeds) */
+export const OPS_WITH_CAM: SimOp[] = [...OPS, 'cam', 'cam'];
 
-export const simCall = (horizonMs: number): fc.Arbitrary<SimCall> =>
+export const simCall = (horizonMs: number, ops: SimOp[] = OPS): fc.Arbitrary<SimCall> =>
   fc.record({
     atMs: fc.integer({ min: 0, max: horizonMs }),
-    op: fc.constantFrom(...OPS),
+    op: fc.constantFrom(...ops),
     key: fc.integer({ min: 0, max: 3 }),
     value: fc.integer({ min: 1, max: 1_000_000 }),
     timeoutMs: fc.integer({ min: 100, max: 2500 }),
@@ -26,7 +28,9 @@ export const simFault = (horizonMs: number): fc.Arbitrary<SimFault> =>
     { requiredKeys: ['atMs', 'node', 'kind', 'ms'] },
   );
 
-export function scenarioSpec(opts: { maxCalls?: number; maxFaults?: number; horizonMs?: number } = {}) {
+export function scenarioSpec(
+  opts: { maxCalls?: number; maxFaults?: number; horizonMs?: number; ops?: SimOp[] } = {},
+) {
   const horizonMs = opts.horizonMs ?? 3000;
   return fc.record({
     seed: fc.integer({ min: 1, max: 0x7fffffff }),
@@ -34,7 +38,7 @@ export function scenarioSpec(opts: { maxCalls?: number; maxFaults?: number; hori
     replicas: fc.constant(3),
     partitions: fc.constantFrom(1, 2, 4),
     detectMs: fc.constantFrom(300, 800),
-    calls: fc.array(simCall(horizonMs), { minLength: 1, maxLength: opts.maxCalls ?? 12 }),
+    calls: fc.array(simCall(horizonMs, opts.ops), { minLength: 1, maxLength: opts.maxCalls ?? 12 }),
     faults: fc.array(simFault(horizonMs), { maxLength: opts.maxFaults ?? 3 }),
     runMs: fc.constant(horizonMs + 3000),
   }) satisfies fc.Arbitrary<ScenarioSpec>;

@@ -4,10 +4,13 @@
 // Every seed is printed before it runs, so any run can be repeated with PROPERTY_SEED=<seed>;
 // a failure saves its counterexample under traces/ (see traces/README.md) and exits 1.
 import { randomInt } from 'node:crypto';
-import type fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { scanScenarioSpec } from '../properties/scan-arbitraries.ts';
 import {
   hedgedScenarioSpec,
   hungPrimarySpec,
+  OPS_WITH_CAM,
   scenarioSpec,
   singleFailoverSpec,
   topologySpec,
@@ -16,9 +19,11 @@ import { assertScenarioProperty } from '../properties/trace-files.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
 import { largeScope, largeTopologyScope } from '../sim/explore/scope.ts';
+import { runScanScenario, type ScanScenarioSpec } from '../sim/scan-scenario.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
 import { numberArg, parseCli, usageError } from './cli-args.ts';
 
+const SCANS = 'simulation-scans';
 const SEARCHES: Array<{
   property:
     | 'simulation-safety'
@@ -30,6 +35,10 @@ const SEARCHES: Array<{
   arb: () => fc.Arbitrary<ScenarioSpec>;
 }> = [
   { property: 'simulation-safety', arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000 }) },
+  {
+    property: 'simulation-safety',
+    arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000, ops: OPS_WITH_CAM }),
+  },
   { property: 'transparent-failover', arb: () => singleFailoverSpec() },
   {
     property: 'convergence-and-load',
@@ -48,7 +57,7 @@ can be repeated with PROPERTY_SEED=<seed>; a counterexample is saved under trace
 
   --minutes N          time budget of the whole run, search and exploration together (default 5);
                        the run ends within it plus a few seconds of start-up and reporting
-  --property NAME      only this property: ${SEARCHES.map((s) => s.property).join(', ')}
+  --property NAME      only this property: ${[...SEARCHES.map((s) => s.property), SCANS].join(', ')}
                        (and no exploration)
   --batch N            scenarios per seed (default 500)
   --explore-states N   state budget of the exhaustive explorer, 0 to skip it (default 300000)
@@ -62,11 +71,51 @@ const { values } = parseCli(USAGE, {
 });
 const minutes = numberArg(USAGE, '--minutes', values.minutes, 0) ?? 5;
 const only = values.property;
-if (only !== undefined && !SEARCHES.some((s) => s.property === only))
+if (only !== undefined && only !== SCANS && !SEARCHES.some((s) => s.property === only))
   usageError(USAGE, `--property: unknown property "${only}"`);
 const batch = numberArg(USAGE, '--batch', values.batch, 1) ?? 500;
 const exploreStates = numberArg(USAGE, '--explore-states', values['explore-states'], 0) ?? 300_000;
 const exploring = exploreStates > 0 && only === undefined;
+
+/**
+ * One batch of scan scenarios (properties/simulation-scans.test.ts) at a fresh seed; a counterexample
+ * is saved as its spec (traces/scans/simulation-scans-seed<N>.json, replayed by tests/scan-traces.test.ts).
+ */
+function searchScans(n: number, limitMs: number): number {
+  const seed = randomInt(1, 2 ** 31 - 1);
+  console.log(
+    `${SCANS}: seed ${seed} (repeat: PROPERTY_SEED=${seed} npx tsx --test properties/simulation-scans.test.ts)`,
+  );
+  const t0 = performance.now();
+  let failing: ScanScenarioSpec | null = null;
+  const details = fc.check(
+    fc.property(scanScenarioSpec({ maxFaults: 5 }), (spec) => {
+      const ok = runScanScenario(spec).violations.length === 0;
+      if (!ok) failing = spec;
+      return ok;
+    }),
+    // a batch stops at the deadline, like the other searches
+    { seed, numRuns: n, endOnFailure: true, interruptAfterTimeLimit: Math.max(1, limitMs) },
+  );
+  if (details.failed) {
+    const file = `traces/scans/${SCANS}-seed${seed}.json`;
+    const violations = runScanScenario(failing!).violations;
+    const found = {
+      description: `found by npm run properties at seed ${seed}`,
+      property: violations[0]?.property,
+      spec: failing,
+    };
+    writeFileSync(file, `${JSON.stringify(found, null, 2)}\n`);
+    throw new Error(
+      `${SCANS}: counterexample at seed ${seed}, saved to ${file}: ${JSON.stringify(runScanScenario(failing!).violations)}`,
+    );
+  }
+  const ran = details.numRuns;
+  console.log(
+    `  ${ran} scenarios passed, ${((ran / (performance.now() - t0)) * 1000).toFixed(0)} scenarios/s`,
+  );
+  return ran;
+}
 const started = performance.now();
 // one bound for the whole run: three quarters for the random search when the explorer runs after it
 const endOfRun = started + minutes * 60_000;
@@ -90,6 +139,9 @@ try {
       scenarios += ran;
       const perSec = (ran / (performance.now() - t0)) * 1000;
       console.log(`  ${ran} scenarios passed, ${perSec.toFixed(0)} scenarios/s`);
+    }
+    if ((only === undefined || only === SCANS) && performance.now() < deadline) {
+      scenarios += searchScans(batch, deadline - performance.now());
     }
   }
 } catch (e) {

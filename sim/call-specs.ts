@@ -1,7 +1,7 @@
 // Builds the core's call specs for the simulation's operations on key `k<index>` of the table.
 import type { CallSpec, HedgeSpec } from '../core/client/index.ts';
 import { encodeKey, partitionHash, partitionIndex } from '../core/routing/index.ts';
-import { CasCheckType } from '../core/wire/types.ts';
+import { CasCheckType, MutateOperation } from '../core/wire/types.ts';
 import { IDEMPOTENT, type SimCall } from './workload.ts';
 
 export function hashKeyOf(key: number): Buffer {
@@ -38,6 +38,27 @@ export function callSpec(callId: number, table: string, c: SimCall, hedge?: Hedg
         rpc: 'RPC_RRDB_RRDB_INCR',
         args: { key: encodeKey(hashKey, Buffer.from('n')), increment: 1n, expire_ts_seconds: 0 },
         partitionHash: partitionHash(hashKey, Buffer.from('n')),
+      };
+    case 'cam':
+      return {
+        ...base,
+        rpc: 'RPC_RRDB_RRDB_CHECK_AND_MUTATE',
+        args: {
+          hash_key: hashKey,
+          check_sort_key: sortKey,
+          check_type: CasCheckType.CT_VALUE_EXIST,
+          check_operand: Buffer.alloc(0),
+          mutate_list: [
+            {
+              operation: MutateOperation.MO_PUT,
+              sort_key: sortKey,
+              value: Buffer.from(String(c.value)),
+              set_expire_ts_seconds: 0,
+            },
+          ],
+          return_check_value: false,
+        },
+        partitionHash: partitionHash(hashKey, Buffer.alloc(0)),
       };
     case 'casAbsent':
       return {

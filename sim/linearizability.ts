@@ -1,11 +1,12 @@
 // An exact linearizability check for small single-key histories, per register.
-// Registers: the value under sort key 's' (get/set/del/ttl), a counter under 'n' (incr) and a
+// Registers: the value under sort key 's' (get/set/del/ttl, and checkAndMutate "overwrite if it
+// exists"), a counter under 'n' (incr) and a
 // write-once cell under 'c' (check-and-set "if absent"). A call that failed may or may not have
 // taken effect (a timeout or reset after sending), so failed writes are optional: they can be
 // placed anywhere after their invocation, or nowhere. An idempotent write (set, del) resent after
 // an attempt timeout or a reset is at-least-once: each attempt written to a server may take effect,
 // so it adds one optional application per extra attempt. Non-idempotent writes (incr,
-// check-and-set) are never resent after an ambiguous outcome and apply at most once. Search is
+// check-and-set, check-and-mutate) are never resent after an ambiguous outcome and apply at most once. Search is
 // depth-first with memoisation on (set of placed applications, register state); histories are kept
 // small enough for it to be exact.
 import type { CallRecord } from './scenario.ts';
@@ -63,6 +64,12 @@ function apply(state: RegState, op: HOp): RegState | null {
       const next = String(BigInt(state === '' ? '0' : state) + 1n);
       if (!succeeded) return next;
       return r?.error === 0 && String(r.new_value) === next ? next : null;
+    }
+    case 'cam': {
+      // overwrite only an existing value; 13 (TryAgain): the check failed, nothing was written
+      if (!succeeded) return state === '' ? state : String(c.value);
+      if (r?.error === 0) return state === '' ? null : String(c.value);
+      return r?.error === 13 && state === '' ? state : null;
     }
     case 'casAbsent': {
       if (!succeeded) return state === '' ? String(c.value) : state;

@@ -1,7 +1,8 @@
 // Workloads and fault schedules of a simulated scenario, as plain data (they go into traces).
 import type { FaultKind } from '../onebox/index.ts';
 
-export type SimOp = 'get' | 'set' | 'del' | 'incr' | 'ttl' | 'casAbsent';
+/** cam: checkAndMutate "if the value exists, overwrite it" (a non-idempotent write of the register) */
+export type SimOp = 'get' | 'set' | 'del' | 'incr' | 'ttl' | 'casAbsent' | 'cam';
 
 export interface SimCall {
   atMs: number;
@@ -41,4 +42,5 @@ export const IDEMPOTENT: Record<SimOp, boolean> = {
   ttl: true,
   incr: false,
   casAbsent: false,
+  cam: false,
 };

@@ -159,10 +159,13 @@ describe('op arguments', () => {
     await rejectsArg(table.multiGet('h', { reverse: bad(1) }), /range.reverse/);
   });
 
-  it('multiSet: a non-empty Map or list of [sortKey, value] pairs', async () => {
+  it('multiSet: a non-empty Map, list of [sortKey, value] pairs or plain object', async () => {
     await rejectsArg(table.multiSet('h', []), /entries must not be empty/);
     await rejectsArg(table.multiSet('h', new Map()), /entries must not be empty/);
-    await rejectsArg(table.multiSet('h', bad('ab')), /entries must be a Map or an array/);
+    await rejectsArg(table.multiSet('h', {}), /entries must not be empty/);
+    await rejectsArg(table.multiSet('h', bad({ a: 1 })), /entries\[0\] value/);
+    await rejectsArg(table.multiSet('h', bad(new Date())), /entries must be a Map, an array/);
+    await rejectsArg(table.multiSet('h', bad('ab')), /entries must be a Map, an array/);
     await rejectsArg(table.multiSet('h', bad([['a']])), /entries\[0\] must be a \[sortKey, value\] pair/);
     await rejectsArg(table.multiSet('h', bad([['a', 1]])), /entries\[0\] value/);
   });

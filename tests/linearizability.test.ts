@@ -118,4 +118,40 @@ describe('linearizability checker', () => {
     assert.equal(checkLinearizable(history(1)).ok, false);
     assert.ok(checkLinearizable(history(2)).ok);
   });
+
+  it('checkAndMutate (overwrite if it exists): applied as answered, and a failed one at most once', () => {
+    const ok = { error: 0 };
+    const checkFailed = { error: 13 };
+    // passes only if the value exists
+    assert.ok(
+      checkLinearizable([
+        op('set', 0, 10, true, { value: 1 }),
+        op('cam', 20, 30, true, { value: 2, result: ok }),
+        op('get', 40, 50, true, { result: read('2') }),
+      ]).ok,
+    );
+    assert.equal(checkLinearizable([op('cam', 0, 10, true, { value: 2, result: ok })]).ok, false);
+    assert.equal(
+      checkLinearizable([
+        op('set', 0, 10, true, { value: 1 }),
+        op('cam', 20, 30, true, { value: 2, result: checkFailed }),
+      ]).ok,
+      false,
+      'the check cannot fail on an existing value',
+    );
+    // a failed one may have been applied once, or not at all
+    const failed = op('cam', 20, null, false, { value: 2 });
+    const set1 = op('set', 0, 10, true, { value: 1 });
+    assert.ok(checkLinearizable([set1, failed, op('get', 40, 50, true, { result: read('2') })]).ok);
+    assert.ok(checkLinearizable([set1, failed, op('get', 40, 50, true, { result: read('1') })]).ok);
+    // applied twice would be needed here: 2, then 3 overwrites it, then 2 again; at most once forbids it
+    const twice = [
+      op('set', 0, 10, true, { value: 1 }),
+      op('cam', 20, null, false, { value: 2 }),
+      op('get', 30, 35, true, { result: read('2') }),
+      op('set', 40, 45, true, { value: 3 }),
+      op('get', 50, 55, true, { result: read('2') }),
+    ];
+    assert.equal(checkLinearizable(twice).ok, false);
+  });
 });

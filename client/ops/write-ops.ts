@@ -54,8 +54,14 @@ export function delPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RR
   };
 }
 
-/** The entries of {@link Table.multiSet}: a Map, or any iterable of `[sortKey, value]` pairs. */
-export type MultiSetEntries = Map<Bytes, Bytes> | Iterable<readonly [Bytes, Bytes]>;
+/**
+ * The entries of {@link Table.multiSet}: a Map, any iterable of `[sortKey, value]` pairs, or a plain
+ * object of sort key (a UTF-8 string) to value.
+ */
+export type MultiSetEntries =
+  | Map<Bytes, Bytes>
+  | Iterable<readonly [Bytes, Bytes]>
+  | { readonly [sortKey: string]: Bytes };
 
 export function multiSetPlan(
   hashKey: unknown,
@@ -63,10 +69,17 @@ export function multiSetPlan(
   ttlSeconds: unknown,
 ): OpPlan<'RPC_RRDB_RRDB_MULTI_PUT', void> {
   const h = toHashKey(hashKey, false);
-  if (typeof entries !== 'object' || entries === null || !(Symbol.iterator in entries))
-    fail('entries must be a Map or an array of [sortKey, value] pairs');
+  if (typeof entries !== 'object' || entries === null)
+    fail('entries must be a Map, an array of [sortKey, value] pairs or an object of sortKey: value');
+  // a plain object: its own string keys are the sort keys
+  const pairs =
+    Symbol.iterator in entries
+      ? (entries as Iterable<unknown>)
+      : Object.getPrototypeOf(entries) === Object.prototype || Object.getPrototypeOf(entries) === null
+        ? Object.entries(entries)
+        : fail('entries must be a Map, an array of [sortKey, value] pairs or an object of sortKey: value');
   const kvs: KeyValue[] = [];
-  for (const pair of entries as Iterable<unknown>) {
+  for (const pair of pairs) {
     if (!Array.isArray(pair) || pair.length !== 2)
       fail(`entries[${kvs.length}] must be a [sortKey, value] pair`);
     kvs.push({

@@ -45,11 +45,28 @@ export function startCall(s: CoreState, spec: CallSpec): void {
     return;
   }
   const table = tableOf(s, spec.table);
-  const rpc = rpcInfo(spec.rpc);
-  if (rpc.oneWay) {
+  if (rpcInfo(spec.rpc).oneWay) {
     startOneWay(s, spec, table.routes);
     return;
   }
+  createCall(s, spec, null);
+}
+
+/**
+ * A call the core makes for one of its own instances (a scanner's get_scanner or scan): a request
+ * machine instance like a user's, whose outcome goes to `onSettle` instead of to a caller.
+ */
+export function startOwnedCall(
+  s: CoreState,
+  spec: CallSpec,
+  onSettle: NonNullable<CallState['onSettle']>,
+): CallState {
+  return createCall(s, spec, onSettle);
+}
+
+function createCall(s: CoreState, spec: CallSpec, onSettle: CallState['onSettle']): CallState {
+  const table = tableOf(s, spec.table);
+  const rpc = rpcInfo(spec.rpc);
   const o = s.options;
   const runner = s.runners.call;
   const [state, acts] = runner.machine.initial({
@@ -78,6 +95,7 @@ export function startCall(s: CoreState, spec: CallSpec): void {
     result: undefined,
     hedge: null,
     timers: [],
+    onSettle,
   };
   s.calls.set(spec.callId, call);
   table.calls.add(call);
@@ -85,6 +103,7 @@ export function startCall(s: CoreState, spec: CallSpec): void {
   // Backup requests for reads a secondary may serve; other RPCs never carry the flag (a scan's
   // context lives on one replica: its calls are pinned and not hedged here).
   if (rpc.kind === 'read' && spec.pinnedNode === undefined) startHedge(s, call);
+  return call;
 }
 
 function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
@@ -123,6 +142,10 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
       break;
     }
     case 'settleOk':
+      if (call.onSettle !== null) {
+        call.onSettle(s, true, call.result, null);
+        break;
+      }
       s.out.push({
         type: 'settle',
         callId: call.spec.callId,
@@ -134,6 +157,15 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
     case 'settleError': {
       const p = a.params as { error: string; cause: string | null; outcomeUnknown: boolean };
       endInFlight(s, call, p.error);
+      if (call.onSettle !== null) {
+        call.onSettle(
+          s,
+          false,
+          undefined,
+          failure(p.error, call.encodeError ?? p.cause, p.outcomeUnknown, call.attempts),
+        );
+        break;
+      }
       s.out.push({
         type: 'settle',
         callId: call.spec.callId,

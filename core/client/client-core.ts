@@ -12,17 +12,26 @@ import {
   type NodeHealthState,
   type RequestState,
   type RoutingRefreshState,
+  type ScannerState,
 } from '../../machines/index.ts';
 import { isLoaded, type RouteSnapshot } from '../routing/route-snapshot.ts';
 import { startCall } from './call-kind.ts';
 import type { CoreCommand } from './commands.ts';
-import { CoreState, failure, healthOf, requestStateOf, routingStateOf } from './core-state.ts';
+import {
+  CoreState,
+  failure,
+  healthOf,
+  requestStateOf,
+  routingStateOf,
+  scannerStateOf,
+} from './core-state.ts';
 import { describeState } from './describe-state.ts';
 import type { CoreEvent } from './events.ts';
 import { MACHINE_KINDS } from './machine-kinds.ts';
 import { drain, enqueue, fireDueTimers } from './machine-run.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { onData } from './replies.ts';
+import { scanClose, scanNext } from './scanner-kind.ts';
 import { configOf, failOpen, failOpens, tableOf } from './table-kind.ts';
 
 export type { CallState, NodeState, TableState } from './core-state.ts';
@@ -52,6 +61,12 @@ export class ClientCore {
         if (call !== undefined) enqueue(this.s, call, { type: 'ABORT', error: event.error });
         break;
       }
+      case 'scanNext':
+        scanNext(this.s, event.callId, event.scannerId, event.spec);
+        break;
+      case 'scanClose':
+        scanClose(this.s, event.scannerId, event.error);
+        break;
       case 'abortOpen': {
         const table = this.s.tables.get(event.table);
         if (table !== undefined) failOpen(this.s, table, event.requestId, event.error);
@@ -110,6 +125,16 @@ export class ClientCore {
   callsWaitingOn(address: string): number[] {
     const node = this.s.nodes.get(address);
     return node === undefined ? [] : [...node.attached].map((c) => c.spec.callId);
+  }
+
+  /** scanners that have not ended (done, failed or closed) */
+  openScannerIds(): number[] {
+    return [...this.s.scanners.keys()];
+  }
+
+  scannerState(id: number): ScannerState | null {
+    const run = this.s.scanners.get(id);
+    return run === undefined ? null : scannerStateOf(run);
   }
 
   callState(callId: number): RequestState | null {
@@ -216,6 +241,10 @@ export class ClientCore {
   private close(): void {
     if (this.s.closed) return;
     this.s.closed = true;
+    // first, while connections are open: a scanner's context is cleared (or its reply awaited)
+    for (const scanner of this.s.scanners.values())
+      enqueue(this.s, scanner, { type: 'CLOSE', error: 'ERR_CLIENT_CLOSED' });
+    drain(this.s);
     for (const call of this.s.calls.values())
       enqueue(this.s, call, { type: 'ABORT', error: 'ERR_CLIENT_CLOSED' });
     drain(this.s);

@@ -14,15 +14,18 @@ import {
   type RequestState,
   type RoutingRefreshEvent,
   type RoutingRefreshState,
+  type ScannerEvent,
+  type ScannerState,
 } from '../../machines/index.ts';
 import type { NodeHealthContext } from '../../machines/node-health.machine.ts';
 import type { RequestContext } from '../../machines/request.machine.ts';
 import type { RoutingRefreshContext } from '../../machines/routing-refresh.machine.ts';
+import type { ScannerContext } from '../../machines/scanner.machine.ts';
 import type { ActionCommand, Command, CompiledMachine, ExecState } from '../executor/index.ts';
 import type { RouteSnapshot } from '../routing/route-snapshot.ts';
 import type { AttemptRecord, CallFailure, CoreCommand, ObservedEvent } from './commands.ts';
 import type { Connection } from './connection.ts';
-import type { CallSpec } from './events.ts';
+import type { CallSpec, ScannerSpec, ScanRecord } from './events.ts';
 import { type CompiledMachines, compiledMachinesFor, type MachineKey } from './machine-set.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { resolveOptions } from './options-defaults.ts';
@@ -55,6 +58,7 @@ export interface KindRegistry {
   readonly call: MachineKind<CallState>;
   readonly node: MachineKind<NodeState>;
   readonly table: MachineKind<TableState>;
+  readonly scanner: MachineKind<ScannerRun>;
   readonly hedge: MachineKind<HedgeState>;
 }
 
@@ -68,7 +72,7 @@ export interface Runner<C, E extends EventObject> {
 
 /** One machine instance: its state, how it runs, and its live timers. */
 export interface Instance<C = unknown, E extends EventObject = EventObject> {
-  readonly kind: 'call' | 'node' | 'table' | 'hedge';
+  readonly kind: 'call' | 'node' | 'table' | 'scanner' | 'hedge';
   readonly runner: Runner<C, E>;
   state: ExecState<C>;
   /** an owner's live timers (at most a few): a small array scanned by id instead of a Map */
@@ -126,6 +130,13 @@ export interface CallState extends Instance<RequestContext, RequestEvent> {
   result: unknown;
   /** why the request could not be encoded, if it could not */
   encodeError?: string;
+  /**
+   * a call the core started for one of its own instances (a scanner's get_scanner or scan): its
+   * outcome goes there instead of to the caller; null for a user's call
+   */
+  readonly onSettle:
+    | ((s: CoreState, ok: boolean, result: unknown, failure: CallFailure | null) => void)
+    | null;
   /** the backup requests of a hedged read (hedge-kind.ts), while they may still act */
   hedge: HedgeState | null;
 }
@@ -173,7 +184,46 @@ export interface TableState extends Instance<RoutingRefreshContext, RoutingRefre
   readonly metaFailures: Map<string, string>;
 }
 
-export type Owner = CallState | NodeState | TableState | HedgeState;
+/** One part of a scan: a partition under a partition count (a hash scan: index -1), and where it goes on. */
+export interface ScanSegment {
+  /** partition index under `count` (full scans); -1 for a hash scan */
+  readonly index: number;
+  readonly count: number;
+  /** where get_scanner starts: the segment's start, or the last key yielded (exclusive) */
+  startKey: Buffer;
+  startInclusive: boolean;
+  /**
+   * full scans: the last key yielded per hash class (partition hash mod the scanner's modulus), so
+   * a split can tell each child where its own keys stopped being yielded
+   */
+  readonly lastByClass: Map<number, Buffer>;
+}
+
+/** One scanner (a public scan iterator): its segments, its context on a server and its consumer. */
+export interface ScannerRun extends Instance<ScannerContext, ScannerEvent> {
+  readonly kind: 'scanner';
+  readonly id: number;
+  readonly spec: ScannerSpec;
+  readonly table: TableState;
+  /** segments still to read, the current one first */
+  readonly segments: ScanSegment[];
+  /** segments read to their end, waiting for meta to say whether the table split meanwhile */
+  readonly ended: ScanSegment[];
+  /** the call in flight (get_scanner or scan), if any */
+  call: CallState | null;
+  /** the context the server holds for the current segment, if any */
+  context: { id: bigint; node: string; appId: number; partition: number } | null;
+  /** the records of the latest batch, for the consumer */
+  ready: ScanRecord[];
+  /** the consumer's request for a batch, waiting (its call id) */
+  pendingNext: number | null;
+  /** confirming: the meta query that was already in flight when the segment ended (its answer may be older) */
+  confirm: { stale: MetaQuery | null } | null;
+  /** the failure of the latest call, for the consumer's error */
+  lastFailure: CallFailure | null;
+}
+
+export type Owner = CallState | NodeState | TableState | ScannerRun | HedgeState;
 export type TimerPayload =
   | { owner: Owner; id: string; event: { type: string } }
   | { owner: null; openRequest: number; table: TableState };
@@ -190,6 +240,9 @@ export function healthOf(node: NodeState): NodeHealthState {
 }
 export function routingStateOf(table: TableState): RoutingRefreshState {
   return leafOf<RoutingRefreshState>(table.state.value);
+}
+export function scannerStateOf(scanner: ScannerRun): ScannerState {
+  return leafOf<ScannerState>(scanner.state.value);
 }
 
 export function timerOf(owner: Instance, id: string): TimerEntry<TimerPayload> | undefined {
@@ -208,6 +261,7 @@ export class CoreState {
     readonly call: CallState['runner'];
     readonly node: NodeState['runner'];
     readonly table: TableState['runner'];
+    readonly scanner: ScannerRun['runner'];
     readonly hedge: HedgeState['runner'];
   };
   readonly random: SeededRandom;
@@ -215,6 +269,9 @@ export class CoreState {
   readonly calls = new Map<number, CallState>();
   readonly nodes = new Map<string, NodeState>();
   readonly tables = new Map<string, TableState>();
+  readonly scanners = new Map<number, ScannerRun>();
+  /** ids of the calls the core starts itself (negative: never a caller's id) */
+  nextOwnCallId = -1;
   /** live hedge instances (hedged reads whose backup may still go out or be in flight) */
   readonly hedges = new Set<HedgeState>();
   readonly metas: string[];
@@ -236,6 +293,7 @@ export class CoreState {
       call: bind(kinds.call),
       node: bind(kinds.node),
       table: bind(kinds.table),
+      scanner: bind(kinds.scanner),
       hedge: bind(kinds.hedge),
     } as unknown as CoreState['runners'];
     this.random = new SeededRandom(this.options.seed);

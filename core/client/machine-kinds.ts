@@ -5,6 +5,7 @@ import { CALL_KIND } from './call-kind.ts';
 import type { KindRegistry } from './core-state.ts';
 import { HEDGE_KIND } from './hedge-kind.ts';
 import { NODE_KIND } from './node-kind.ts';
+import { SCANNER_KIND } from './scanner-kind.ts';
 import { TABLE_KIND } from './table-kind.ts';
 
 export const MACHINE_KINDS: KindRegistry = {
@@ -14,6 +15,8 @@ export const MACHINE_KINDS: KindRegistry = {
   node: NODE_KIND,
   /** one per table: the routing-refresh machine */
   table: TABLE_KIND,
+  /** one per scan iterator: the scanner machine */
+  scanner: SCANNER_KIND,
   /** one per hedged read: the hedge machine (its backup request to a secondary) */
   hedge: HEDGE_KIND,
 };

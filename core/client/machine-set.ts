@@ -8,6 +8,7 @@ import {
   type nodeHealthMachine,
   type requestMachine,
   type routingRefreshMachine,
+  type scannerMachine,
 } from '../../machines/index.ts';
 import { type CompiledMachine, compileMachine } from '../executor/index.ts';
 
@@ -20,6 +21,7 @@ export interface CompiledMachines {
   request: Compiled<typeof requestMachine>;
   nodeHealth: Compiled<typeof nodeHealthMachine>;
   routingRefresh: Compiled<typeof routingRefreshMachine>;
+  scanner: Compiled<typeof scannerMachine>;
   hedge: Compiled<typeof hedgeMachine>;
 }
 
@@ -27,6 +29,7 @@ type AnyClientMachine =
   | typeof requestMachine
   | typeof nodeHealthMachine
   | typeof routingRefreshMachine
+  | typeof scannerMachine
   | typeof hedgeMachine;
 
 const cache = new WeakMap<object, unknown>();
@@ -44,6 +47,8 @@ export function compiledMachinesFor(defs: {
   request: typeof requestMachine;
   nodeHealth: typeof nodeHealthMachine;
   routingRefresh: typeof routingRefreshMachine;
+  /** absent in a machine set made before scans (the demo's policy): the client's own */
+  scanner?: typeof scannerMachine;
   /** absent in a machine set made before hedged reads (the demo's policy): the client's own */
   hedge?: typeof hedgeMachine;
 }): CompiledMachines {
@@ -51,6 +56,7 @@ export function compiledMachinesFor(defs: {
     request: compiled(defs.request),
     nodeHealth: compiled(defs.nodeHealth),
     routingRefresh: compiled(defs.routingRefresh),
+    scanner: compiled(defs.scanner ?? MACHINES.scanner),
     hedge: compiled(defs.hedge ?? MACHINES.hedge),
   };
 }

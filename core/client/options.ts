@@ -4,6 +4,7 @@ import type {
   nodeHealthMachine,
   requestMachine,
   routingRefreshMachine,
+  scannerMachine,
 } from '../../machines/index.ts';
 
 export interface CoreOptions {
@@ -33,6 +34,8 @@ export interface CoreOptions {
     request: typeof requestMachine;
     nodeHealth: typeof nodeHealthMachine;
     routingRefresh: typeof routingRefreshMachine;
+    /** scanners; absent: this package's own */
+    scanner?: typeof scannerMachine;
     /** backup requests of hedged reads; absent: this package's own */
     hedge?: typeof hedgeMachine;
   };

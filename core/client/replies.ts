@@ -2,7 +2,7 @@
 // decoded, classified and fed to the owning machine; meta's configuration applied to a table.
 import { applyAnswer, partitionOf } from '../routing/route-snapshot.ts';
 import { classifyError, decodeResult, type ResponseFrame } from '../wire/index.ts';
-import type { QueryCfgResponse } from '../wire/types.ts';
+import type { QueryCfgResponse, ScanResponse } from '../wire/types.ts';
 import { answered, endAttempt } from './attempts.ts';
 import {
   type Attempt,
@@ -18,6 +18,7 @@ import { hedgesOnRoutes } from './hedge-watch.ts';
 import { enqueue } from './machine-run.ts';
 import { isMetaCall, judgeMetaAnswer } from './meta-calls.ts';
 import { breakConnection, usable } from './node-kind.ts';
+import { reapOrphanContext, routesAnswered } from './scanner-kind.ts';
 import { configOf } from './table-kind.ts';
 
 export function onData(s: CoreState, address: string, bytes: Uint8Array): void {
@@ -34,11 +35,27 @@ export function onData(s: CoreState, address: string, bytes: Uint8Array): void {
 
 export function onFrame(s: CoreState, node: NodeState, frame: ResponseFrame): boolean {
   const pending = node.conn.pending.get(frame.seqid);
-  if (pending === undefined) return true; // e.g. an attempt already abandoned: drop its late reply
+  if (pending === undefined) {
+    // e.g. an attempt already abandoned: drop its late reply (but not a scanner context it opened)
+    if (frame.error === 'ERR_OK' && SCAN_ACKS.has(frame.name)) reapLate(s, node, frame);
+    return true;
+  }
   node.conn.pending.delete(frame.seqid);
   enqueue(s, node, { type: 'REPLY_RECEIVED' });
   if (pending.kind === 'meta') return onMetaReply(s, node, pending, frame);
   return onAttemptReply(s, node, pending, frame);
+}
+
+const SCAN_ACKS: ReadonlySet<string> = new Set(['RPC_RRDB_RRDB_GET_SCANNER_ACK', 'RPC_RRDB_RRDB_SCAN_ACK']);
+
+function reapLate(s: CoreState, node: NodeState, frame: ResponseFrame): void {
+  let r: ScanResponse;
+  try {
+    r = decodeResult('RPC_RRDB_RRDB_SCAN', frame.body);
+  } catch {
+    return; // nobody waits for it: a malformed late reply is dropped like any other
+  }
+  reapOrphanContext(s, node.address, r);
 }
 
 function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: ResponseFrame): boolean {
@@ -95,6 +112,7 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
   switch (classifyError(resp.err).meta) {
     case 'ok':
       applyConfig(s, table, resp);
+      routesAnswered(s, table, query);
       break;
     case 'follow-leader': {
       const first = resp.partitions[0];

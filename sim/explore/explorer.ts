@@ -180,7 +180,7 @@ function recoveryOf(sys: ExploreSystem): { failedBudgetMs: number; recoveryMs: n
   if (first === TABLE) return out; // topology changes: no failover bound
   const last = Math.max(...faults.map((f) => f.atMs));
   for (const r of sys.monitor.calls) {
-    if (r.op === 'incr' || r.op === 'casAbsent') continue;
+    if (r.op === 'incr' || r.op === 'casAbsent' || r.op === 'cam') continue;
     if (r.ok === true && r.settleMs !== null) out.recoveryMs = Math.max(out.recoveryMs, r.settleMs - last);
     if (r.ok === false) out.failedBudgetMs = Math.max(out.failedBudgetMs, r.deadlineMs - last);
   }

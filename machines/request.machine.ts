@@ -35,7 +35,8 @@ export interface RequestContext extends RequestInput {
   unanswered: boolean;
   /**
    * an earlier attempt was left without an answer (resent, moved to a new primary, or its node was
-   * lost): it may still take effect, so a failure of this call is an unknown outcome
+   * lost), or was answered with an error that leaves its effect open (ERR_TIMEOUT from the server):
+   * it may still take effect, so a failure of this call is an unknown outcome
    */
   abandoned: boolean;
   /** error code the call settles with if it fails now */
@@ -129,6 +130,7 @@ const replyError = [
       error: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).error,
       refresh: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).refresh,
       unanswered: false,
+      abandoned: ({ context, event }) => context.abandoned || mayHaveApplied(event),
       nowMs: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).nowMs,
     }),
   },
@@ -138,9 +140,17 @@ const replyError = [
       cause: ({ context }) => context.error,
       error: ({ event }) => (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).error,
       unanswered: false,
+      abandoned: ({ context, event }) => context.abandoned || mayHaveApplied(event),
     }),
   },
 ] as const;
+
+// An error whose class is retried only for idempotent calls is one whose request may have been
+// applied (a server's own ERR_TIMEOUT: the write timed out while replicating): a failure of the
+// call after it is an unknown outcome, as after an unanswered attempt.
+function mayHaveApplied(event: RequestEvent): boolean {
+  return (event as Extract<RequestEvent, { type: 'REPLY_ERROR' }>).retry === 'idempotent-only';
+}
 
 // The node of the attempt is lost: an idempotent call looks for a route again (nothing waits on a
 // dead node); any other call's outcome is now unknown.

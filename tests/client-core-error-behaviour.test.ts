@@ -83,11 +83,7 @@ describe('error classification through behaviour: a replica answers the first at
   for (const op of ['get', 'incr'] as const) {
     for (const name of NAMES) {
       const want = expected(op, name);
-      // a server's own ERR_TIMEOUT / ERR_SESSION_RESET reply to a write: the table calls the outcome
-      // ambiguous, but the request machine reports it as known once any reply came (docs/MUTANTS.md)
-      const todo =
-        want === 'fail-unknown' ? 'a reply carrying an ambiguous error is reported outcome-known' : false;
-      it(`${op} ${name}: ${want}`, { todo }, () => {
+      it(`${op} ${name}: ${want}`, () => {
         const { settled, attempts, queries } = observe(op, name);
         switch (want) {
           case 'refresh+retry':

@@ -1,0 +1,125 @@
+// Where the client process did not run: event-loop stalls and GC pauses, as time intervals on the
+// performance.now() clock, so that a call settling late can be judged net of the time its process
+// was not scheduled (a busy shared machine, a GC pause, the soak's own synchronous work).
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
+
+/** a tick this much later than planned counts as a stall (below it: timer jitter) */
+const STALL_THRESHOLD_MS = 2;
+const TICK_MS = 10;
+
+export interface StallSummary {
+  /** event-loop delay percentiles from perf_hooks.monitorEventLoopDelay (10 ms resolution) */
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  stalls: number;
+  stalledMs: number;
+  longestStallMs: number;
+  gcPauses: number;
+  gcPausedMs: number;
+  longestGcMs: number;
+}
+
+export class StallTracker {
+  /** [startMs, endMs] (since originMs) of each stall or GC pause, merged, in time order; old ones are trimmed */
+  private intervals: Array<[number, number]> = [];
+  private readonly histogram = monitorEventLoopDelay({ resolution: TICK_MS });
+  private readonly gc: PerformanceObserver;
+  private timer: NodeJS.Timeout | undefined;
+  private lastTickMs = performance.now();
+  private stalls = 0;
+  private stalledMs = 0;
+  private longestStallMs = 0;
+  private gcPauses = 0;
+  private gcPausedMs = 0;
+  private longestGcMs = 0;
+  /** per-second buckets of stalled ms, for the report's plot */
+  readonly stalledMsBySecond = new Map<number, number>();
+
+  constructor(private readonly originMs: number) {
+    this.gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        this.gcPauses++;
+        this.gcPausedMs += e.duration;
+        this.longestGcMs = Math.max(this.longestGcMs, e.duration);
+        this.add(e.startTime - this.originMs, e.startTime + e.duration - this.originMs);
+      }
+    });
+  }
+
+  start(): void {
+    this.histogram.enable();
+    this.gc.observe({ entryTypes: ['gc'] });
+    this.lastTickMs = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const planned = this.lastTickMs + TICK_MS;
+      const lateMs = now - planned;
+      if (lateMs > STALL_THRESHOLD_MS) {
+        this.stalls++;
+        this.stalledMs += lateMs;
+        this.longestStallMs = Math.max(this.longestStallMs, lateMs);
+        this.add(planned - this.originMs, now - this.originMs);
+        const sec = Math.floor((now - this.originMs) / 1000);
+        this.stalledMsBySecond.set(sec, (this.stalledMsBySecond.get(sec) ?? 0) + lateMs);
+      }
+      this.lastTickMs = now;
+    }, TICK_MS);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.histogram.disable();
+    this.gc.disconnect();
+  }
+
+  private add(start: number, end: number): void {
+    const last = this.intervals[this.intervals.length - 1];
+    if (last !== undefined && start <= last[1]) {
+      last[1] = Math.max(last[1], end);
+      return;
+    }
+    // GC entries can arrive after a later stall was recorded: insert in order
+    let i = this.intervals.length;
+    while (i > 0 && this.intervals[i - 1]![0] > start) i--;
+    this.intervals.splice(i, 0, [start, end]);
+    if (i > 0 && this.intervals[i - 1]![1] >= start) {
+      this.intervals[i - 1]![1] = Math.max(this.intervals[i - 1]![1], end);
+      this.intervals.splice(i, 1);
+    }
+  }
+
+  /** milliseconds of [fromMs, toMs] covered by a recorded stall or GC pause */
+  stalledWithin(fromMs: number, toMs: number): number {
+    let total = 0;
+    for (let i = this.intervals.length - 1; i >= 0; i--) {
+      const [s, e] = this.intervals[i]!;
+      if (e < fromMs) break;
+      total += Math.max(0, Math.min(e, toMs) - Math.max(s, fromMs));
+    }
+    return total;
+  }
+
+  /** drops intervals that ended before `ms` (no call still pending can overlap them) */
+  trimBefore(ms: number): void {
+    let n = 0;
+    while (n < this.intervals.length && this.intervals[n]![1] < ms) n++;
+    if (n > 0) this.intervals.splice(0, n);
+  }
+
+  summary(): StallSummary {
+    const ns = (v: number) => Math.round((v / 1e6) * 10) / 10;
+    return {
+      loopDelayP50Ms: ns(this.histogram.percentile(50)),
+      loopDelayP99Ms: ns(this.histogram.percentile(99)),
+      loopDelayMaxMs: ns(this.histogram.max),
+      stalls: this.stalls,
+      stalledMs: Math.round(this.stalledMs),
+      longestStallMs: Math.round(this.longestStallMs),
+      gcPauses: this.gcPauses,
+      gcPausedMs: Math.round(this.gcPausedMs),
+      longestGcMs: Math.round(this.longestGcMs * 10) / 10,
+    };
+  }
+}

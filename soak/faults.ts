@@ -78,9 +78,13 @@ export function planFaults(seed: number, durationMs: number, t: FaultTargets): P
       case 'partition':
         out.push({ atMs: at, kind, target: anyNode, ms: between(300, 2500) });
         break;
-      case 'coredump':
-        out.push({ atMs: at, kind, target: replica, ms: between(200, 1500) });
+      case 'coredump': {
+        // a core dump ends in a crash: the node is restarted later, as an operator would
+        const ms = between(200, 1500);
+        out.push({ atMs: at, kind, target: replica, ms });
+        out.push({ atMs: at + ms + between(500, 3000), kind: 'restart', target: replica });
         break;
+      }
       case 'restart':
         out.push({ atMs: at, kind, target: anyNode });
         break;

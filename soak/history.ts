@@ -25,6 +25,8 @@ export interface OpRecord {
   result: Record<string, unknown> | null;
   /** attempts that may have applied (failed calls: their attempts; successes: see mayApplyOnSuccess) */
   mayApply: number;
+  /** a failed call: its error's message and attempts (node, outcome), to tell why it failed */
+  detail?: string;
   /** in flight when its table was dropped: its outcome says nothing about either incarnation */
   straddlesDrop: boolean;
 }

@@ -30,6 +30,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // a parent killed without a chance to stop us must not leave a cluster running
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
   process.stdout.write(
     `${JSON.stringify({ metas: box.metas, replicas: box.replicas, tables: box.tables, control: box.control })}\n`,
   );

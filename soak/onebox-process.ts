@@ -95,6 +95,11 @@ export class OneboxProcess {
     });
   }
 
+  /** the child's pid (the fuzzer reads its peak memory from /proc) */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   /** CPU time and RSS of the onebox process are not the client's: only its liveness is checked */
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;

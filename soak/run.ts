@@ -335,6 +335,8 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
         rec.code = code ?? 'UNKNOWN';
         errorsByCode[rec.code] = (errorsByCode[rec.code] ?? 0) + 1;
         rec.mayApply = error instanceof PegasusError ? Math.max(1, error.attempts.length) : 1;
+        if (error instanceof PegasusError)
+          rec.detail = `${error.message}; attempts: ${error.attempts.map((a) => `${a.node} ${a.outcome}`).join(', ')}`;
       }
       const drops = dropTimes.get(table)!;
       if (drops.some((d) => d > rec.atMs && d <= rec.settleMs!)) rec.straddlesDrop = true;

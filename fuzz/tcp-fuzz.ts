@@ -32,7 +32,7 @@ const PING = encodeRequest(
   },
 );
 /** how long the valid request behind a stream may take before the fresh-connection probe */
-const ANSWER_WAIT_MS = 1500;
+const ANSWER_WAIT_MS = 3000;
 const PROBE_WAIT_MS = 5000;
 const HELD_WAIT_MS = 150;
 const CONCURRENCY = 12;

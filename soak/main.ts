@@ -1,5 +1,6 @@
 // npm run soak -- [--minutes N] [--seed S] [--rate R] [--out DIR] [--calls-per-key K]
 //                 [--tolerance-ms MS] [--no-png] [--no-progress] [--keep-history]
+// The progress line is rewritten in place on a terminal, printed every 10 s otherwise.
 // Runs a soak (soak/run.ts), writes DIR/report.json and DIR/report.html (and report.png with
 // headless Chromium), and exits 0 on pass, 1 on fail, 2 on bad usage. A failing run keeps its
 // history (DIR/history.ndjson, DIR/failed-keys.ndjson) and its fault schedule (in report.json).

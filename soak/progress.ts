@@ -30,9 +30,13 @@ export class Progress {
   private lastPlainSec = -Infinity;
   private wroteInPlace = false;
 
-  constructor(private readonly inPlace: boolean) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly inPlace: boolean,
+  ) {}
 
   update(f: ProgressFigures): void {
+    if (!this.enabled) return;
     const line = formatProgress(f);
     if (this.inPlace) {
       const width = process.stderr.columns ?? 120;

@@ -414,7 +414,7 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
   };
 
   // --- the run ----------------------------------------------------------------------------------
-  const progress = new Progress(opts.progress && process.stderr.isTTY === true);
+  const progress = new Progress(opts.progress, process.stderr.isTTY === true);
   const memory: MemorySample[] = [sampleMemory(origin)];
   const startMs = now();
   let nextArrivalMs = startMs;
@@ -479,9 +479,13 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
   await client.close();
   const oneboxAlive = box.alive;
   await box.stop();
-  // a closed client leaves nothing behind (the sockets' close callbacks run on the next turns)
-  await new Promise((r) => setTimeout(r, 200));
-  const handlesAfterClose = process.getActiveResourcesInfo();
+  // a closed client leaves nothing behind (the sockets' close callbacks run on later turns, and
+  // late on a loaded machine): wait up to 3 s for the handles to come back to what they were
+  let handlesAfterClose = process.getActiveResourcesInfo();
+  for (let i = 0; i < 30 && handlesAfterClose.length > handlesBefore.length; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    handlesAfterClose = process.getActiveResourcesInfo();
+  }
   await new Promise<void>((r) => history.end(() => r()));
   pendingMinAt = new Map();
 

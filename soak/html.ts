@@ -88,29 +88,35 @@ table{border-collapse:collapse;font-size:13px;margin-right:24px} th{text-align:l
 <script>
 const D = ${JSON.stringify(data).replace(/</g, '\\u003c')};
 const W = Math.min(1040, document.body.clientWidth);
+// x is seconds since the start of the run, not a date
+const X = { time: false, label: 's since start' };
+const XAXIS = { label: 's since start' };
 function faultMarks(u) {
   const ctx = u.ctx; ctx.save();
   ctx.font = (10 * devicePixelRatio) + 'px sans-serif';
+  // a long run has hundreds of faults: lines only, labels when they fit
+  const labels = D.faults.length <= 80;
   D.faults.forEach((f, i) => {
     const x = u.valToPos(f.t, 'x', true);
     if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
     ctx.strokeStyle = f.ok ? 'rgba(200,60,30,0.45)' : 'rgba(120,120,120,0.35)';
     ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+    if (!labels) return;
     ctx.fillStyle = 'rgba(160,40,20,0.9)';
     ctx.fillText(f.kind, x + 2, u.bbox.top + 10 * devicePixelRatio * (1 + (i % 4)));
   });
   ctx.restore();
 }
 const secs = D.seconds.map((s) => s.sec);
-new uPlot({ width: W, height: 220, plugins: [{ hooks: { draw: faultMarks } }],
+new uPlot({ width: W, height: 220, plugins: [{ hooks: { draw: faultMarks } }], scales: { x: X }, axes: [XAXIS, {}],
   series: [{ label: 's' }, { label: 'ok/s', stroke: '#2a7' }, { label: 'failed/s', stroke: '#d33' }, { label: 'offered/s', stroke: '#999', dash: [4, 4] }] },
   [secs, D.seconds.map((s) => s.ok), D.seconds.map((s) => s.failed), D.seconds.map((s) => s.issued)], document.getElementById('tput'));
-new uPlot({ width: W, height: 220, plugins: [{ hooks: { draw: faultMarks } }], scales: { y: { distr: 3 } },
+new uPlot({ width: W, height: 220, plugins: [{ hooks: { draw: faultMarks } }], scales: { x: X, y: { distr: 3 } }, axes: [XAXIS, {}],
   series: [{ label: 's' }, { label: 'p50', stroke: '#36c' }, { label: 'p99', stroke: '#e80' }, { label: 'max', stroke: '#c33' }] },
   [secs, D.seconds.map((s) => s.p50Ms), D.seconds.map((s) => s.p99Ms), D.seconds.map((s) => s.maxMs)], document.getElementById('lat'));
 new uPlot({ width: W, height: 200, plugins: [{ hooks: { draw: faultMarks } }],
   series: [{ label: 's' }, { label: 'rss MB', stroke: '#639', scale: 'mb' }, { label: 'heap MB', stroke: '#2a9', scale: 'mb' }, { label: 'handles', stroke: '#aaa', scale: 'n' }],
-  axes: [{}, { scale: 'mb', label: 'MB' }, { scale: 'n', side: 1, grid: { show: false } }] },
+  scales: { x: X }, axes: [XAXIS, { scale: 'mb', label: 'MB' }, { scale: 'n', side: 1, grid: { show: false } }] },
   [D.memory.map((m) => m.tSec), D.memory.map((m) => m.rssMb), D.memory.map((m) => m.heapMb), D.memory.map((m) => m.handles)], document.getElementById('mem'));
 globalThis.chartsDrawn = true;
 </script>

@@ -1,26 +1,36 @@
 // npm run soak -- [--minutes N] [--seed S] [--rate R] [--out DIR] [--calls-per-key K]
 //                 [--tolerance-ms MS] [--no-png] [--no-progress] [--keep-history]
+// npm run soak -- --render DIR   (report.html and report.png again from DIR/report.json)
 // The progress line is rewritten in place on a terminal, printed every 10 s otherwise.
 // Runs a soak (soak/run.ts), writes DIR/report.json and DIR/report.html (and report.png with
 // headless Chromium), and exits 0 on pass, 1 on fail, 2 on bad usage. A failing run keeps its
 // history (DIR/history.ndjson, DIR/failed-keys.ndjson) and its fault schedule (in report.json).
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderHtml } from './html.ts';
 import { screenshot } from './png.ts';
-import { buildReport } from './report.ts';
+import { buildReport, type SoakReport } from './report.ts';
 import { DEFAULT_SOAK, runSoak, type SoakOptions } from './run.ts';
 
 const USAGE =
   'usage: npm run soak -- [--minutes N (default 1)] [--seed S] [--rate calls/s (default 150)] [--out DIR] ' +
-  '[--calls-per-key K] [--tolerance-ms MS] [--no-png] [--no-progress] [--keep-history]';
+  '[--calls-per-key K] [--tolerance-ms MS] [--no-png] [--no-progress] [--keep-history] | --render DIR';
 
 function num(v: string | undefined, name: string, fallback: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
   return n;
+}
+
+/** --render DIR: draws DIR/report.html (and .png) again from DIR/report.json, after a change to the page */
+async function render(dir: string, png: boolean): Promise<number> {
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as SoakReport;
+  writeFileSync(join(dir, 'report.html'), renderHtml(report));
+  if (png) await screenshot(join(dir, 'report.html'), join(dir, 'report.png'));
+  process.stdout.write(`rendered ${join(dir, 'report.html')}${png ? ' and report.png' : ''}\n`);
+  return 0;
 }
 
 async function main(): Promise<number> {
@@ -40,6 +50,7 @@ async function main(): Promise<number> {
         'no-png': { type: 'boolean' },
         'no-progress': { type: 'boolean' },
         'keep-history': { type: 'boolean' },
+        render: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -48,6 +59,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
+    if (values.render !== undefined) return await render(values.render, values['no-png'] !== true);
     opts = {
       ...DEFAULT_SOAK,
       minutes: num(values.minutes, 'minutes', DEFAULT_SOAK.minutes),

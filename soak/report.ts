@@ -178,6 +178,13 @@ export function buildReport(r: RunResult) {
       applied: faultKinds,
       refused: r.faults.filter((f) => f.status !== 200).length,
       log: r.faults,
+      /** the schedule as drawn from the seed (the same seed draws it again: a run can be replayed) */
+      planned: r.plannedFaults,
+    },
+    replay: {
+      rerun: `npm run soak -- --minutes ${r.options.minutes} --seed ${r.options.seed} --rate ${r.options.rate} --calls-per-key ${r.options.callsPerKey}`,
+      recheck: `npm run soak:recheck -- ${r.historyFile}`,
+      note: "the same seed draws the same fault schedule and the same calls (op, key, value, deadline, arrival time); the cluster's timing is real, so a rerun is close, not identical. A failing run keeps history.ndjson and failed-keys.ndjson; soak:recheck checks them again offline, --key narrows to one key.",
     },
     series: {
       seconds: r.seconds,

@@ -8,6 +8,9 @@ import type { RunResult } from './run.ts';
 export const HEAP_SLOPE_LIMIT_MB_PER_HOUR = 20;
 /** the memory trend is judged only on at least this much time after warm-up (shorter is noise) */
 export const MEMORY_JUDGED_AFTER_SEC = 300;
+/** open handles (sockets, timers, ...) may drift at most this much per hour after warm-up: a leak of
+ * one per fault would be about 1800 per hour */
+export const HANDLE_SLOPE_LIMIT_PER_HOUR = 60;
 
 export interface Check {
   name: string;

@@ -59,7 +59,9 @@ export class StallTracker {
         this.stalls++;
         this.stalledMs += lateMs;
         this.longestStallMs = Math.max(this.longestStallMs, lateMs);
-        this.add(planned - this.originMs, now - this.originMs);
+        // from the previous tick: the loop stopped somewhere after it, and a timer due anywhere
+        // in between (a call's deadline) could not run before now either
+        this.add(this.lastTickMs - this.originMs, now - this.originMs);
         const sec = Math.floor((now - this.originMs) / 1000);
         this.stalledMsBySecond.set(sec, (this.stalledMsBySecond.get(sec) ?? 0) + lateMs);
       }

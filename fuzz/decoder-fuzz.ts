@@ -42,9 +42,11 @@ export function fuzzDecoder(
   const runStream = (chunks: Buffer[]): string => {
     const d = makeDecoder();
     let outcome = 'decoded';
+    let framesOut = 0;
     try {
       for (const c of chunks) {
         const res = d.push(c);
+        framesOut += res.frames.length;
         for (const f of res.frames) {
           if (f.error !== 'ERR_OK') continue;
           try {
@@ -62,6 +64,7 @@ export function fuzzDecoder(
         maxBufferedBytes = Math.max(maxBufferedBytes, d.bufferedBytes);
       }
       if (outcome === 'decoded' && d.bufferedBytes > 0) outcome = 'waiting for more bytes';
+      else if (outcome === 'decoded' && framesOut === 0) outcome = 'empty stream';
     } catch (e) {
       return `crash: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
     }

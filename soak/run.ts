@@ -206,7 +206,9 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
   let keysChecked = 0;
   const failedHistories: OpRecord[][] = [];
   const checker = new CheckerThread();
-  const checks: Array<Promise<void>> = [];
+  // keys still being checked (a counter, not a list of promises: hours of keys must not pile up)
+  let checking = 0;
+  let allChecked: (() => void) | undefined;
   const onVerdict = (v: KeyVerdict, records: OpRecord[]) => {
     keysChecked++;
     maxCheckMs = Math.max(maxCheckMs, v.checkMs);
@@ -230,7 +232,12 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
     if (!slot.retired || slot.settled < slot.issued) return;
     const records = slot.records;
     slot.records = [];
-    if (records.length > 0) checks.push(checker.check(records).then((v) => onVerdict(v, records)));
+    if (records.length === 0) return;
+    checking++;
+    void checker.check(records).then((v) => {
+      onVerdict(v, records);
+      if (--checking === 0) allChecked?.();
+    });
   };
   const retire = (slot: KeySlot) => {
     slot.retired = true;
@@ -340,7 +347,7 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
       }
       const drops = dropTimes.get(table)!;
       if (drops.some((d) => d > rec.atMs && d <= rec.settleMs!)) rec.straddlesDrop = true;
-      buckets.settled(rec.settleMs, latencyMs, ok, rec.code);
+      buckets.settled(rec.settleMs, latencyMs, ok);
       const deadline = rec.atMs + rec.timeoutMs;
       const rawLateMs = rec.settleMs - deadline;
       // judged later (judgeLate): a stall that delayed this settle is recorded only when the stall
@@ -474,7 +481,7 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
   for (const pool of pools.values()) for (const slot of pool) retire(slot);
   memory.push(sampleMemory(origin));
   stalls.stop();
-  await Promise.all(checks);
+  if (checking > 0) await new Promise<void>((r) => (allChecked = r));
   await checker.close();
   await client.close();
   const oneboxAlive = box.alive;

@@ -14,6 +14,7 @@ import type { ApiOp, RegisterKind } from '../soak/ops.ts';
 import { formatProgress } from '../soak/progress.ts';
 import { buildReport } from '../soak/report.ts';
 import { DEFAULT_SOAK, type RunResult, runSoak } from '../soak/run.ts';
+import { SecondBuckets } from '../soak/seconds.ts';
 import { StallTracker } from '../soak/stalls.ts';
 
 let nextId = 0;
@@ -147,6 +148,25 @@ describe('soak: measurements', () => {
     assert.deepEqual(new Set(plan.map((f) => f.kind)), new Set(SOAK_FAULT_KINDS));
     for (const f of plan.filter((p) => p.kind === 'coredump'))
       assert.ok(plan.some((r) => r.kind === 'restart' && r.target === f.target && r.atMs > f.atMs + f.ms!));
+  });
+
+  it('per-second latency percentiles survive the second being summarised (its latencies are dropped)', () => {
+    const b = new SecondBuckets();
+    for (let i = 1; i <= 100; i++) b.settled(1000 + i, i, i % 10 !== 0);
+    b.issued(5000); // two seconds on: second 1 is summarised
+    const rows = b.all();
+    assert.deepEqual(rows[0], {
+      sec: 1,
+      issued: 0,
+      ok: 90,
+      failed: 10,
+      p50Ms: 51,
+      p99Ms: 100,
+      maxMs: 100,
+      faults: [],
+    });
+    assert.equal(rows.length, 5);
+    assert.equal((b as unknown as { rows: Map<number, { lat: number[] }> }).rows.get(1)!.lat.length, 0);
   });
 
   it('the progress line says elapsed, calls/s, errors by code, faults and RSS', () => {

@@ -88,7 +88,10 @@ async function main(): Promise<number> {
       process.stderr.write(`report.png not written: ${(e as Error).message}\n`);
     }
   }
-  if (report.ok && !keepHistory) rmSync(result.historyFile, { force: true });
+  if (report.ok && !keepHistory) {
+    rmSync(result.historyFile, { force: true });
+    rmSync(join(opts.out, 'stalls.ndjson'), { force: true });
+  }
   for (const c of report.checks) process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);
   process.stdout.write(
     `${report.summary}\nreport: ${join(opts.out, 'report.json')}, ${join(opts.out, 'report.html')}\n`,

@@ -148,6 +148,9 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
   });
   const history: WriteStream = createWriteStream(join(opts.out, 'history.ndjson'));
   const stalls = new StallTracker(origin);
+  // kept with the history: a late call can be compared with what the process was doing
+  const stallLog = createWriteStream(join(opts.out, 'stalls.ndjson'));
+  stalls.onRecord = (kind, startMs, endMs) => stallLog.write(`${JSON.stringify({ kind, startMs, endMs })}\n`);
   stalls.start();
   const client = await PegasusClient.connect({ metaServers: [...box.info.metas] });
   // when a node stopped being usable (reset, suspect after an attempt timeout, down): only a call
@@ -494,6 +497,7 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
     handlesAfterClose = process.getActiveResourcesInfo();
   }
   await new Promise<void>((r) => history.end(() => r()));
+  await new Promise<void>((r) => stallLog.end(() => r()));
   pendingMinAt = new Map();
 
   if (failedHistories.length > 0) {

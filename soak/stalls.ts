@@ -36,6 +36,9 @@ export class StallTracker {
   /** per-second buckets of stalled ms, for the report's plot */
   readonly stalledMsBySecond = new Map<number, number>();
 
+  /** every raw stall and GC pause as it is recorded (the run writes them to stalls.ndjson) */
+  onRecord: ((kind: 'tick' | 'gc', startMs: number, endMs: number) => void) | undefined;
+
   constructor(private readonly originMs: number) {
     this.gc = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
@@ -43,6 +46,7 @@ export class StallTracker {
         this.gcPausedMs += e.duration;
         this.longestGcMs = Math.max(this.longestGcMs, e.duration);
         this.add(e.startTime - this.originMs, e.startTime + e.duration - this.originMs);
+        this.onRecord?.('gc', e.startTime - this.originMs, e.startTime + e.duration - this.originMs);
       }
     });
   }
@@ -62,6 +66,7 @@ export class StallTracker {
         // from the previous tick: the loop stopped somewhere after it, and a timer due anywhere
         // in between (a call's deadline) could not run before now either
         this.add(this.lastTickMs - this.originMs, now - this.originMs);
+        this.onRecord?.('tick', this.lastTickMs - this.originMs, now - this.originMs);
         const sec = Math.floor((now - this.originMs) / 1000);
         this.stalledMsBySecond.set(sec, (this.stalledMsBySecond.get(sec) ?? 0) + lateMs);
       }
@@ -76,19 +81,23 @@ export class StallTracker {
     this.gc.disconnect();
   }
 
-  private add(start: number, end: number): void {
-    const last = this.intervals[this.intervals.length - 1];
-    if (last !== undefined && start <= last[1]) {
-      last[1] = Math.max(last[1], end);
-      return;
+  /**
+   * Inserts [start, end] in start order and merges it with every interval it overlaps. GC entries
+   * arrive after the stalls they caused were recorded, so an interval may start before the last one.
+   */
+  add(start: number, end: number): void {
+    const xs = this.intervals;
+    let i = xs.length;
+    while (i > 0 && xs[i - 1]![0] > start) i--;
+    xs.splice(i, 0, [start, end]);
+    if (i > 0 && xs[i - 1]![1] >= start) {
+      xs[i - 1]![1] = Math.max(xs[i - 1]![1], end);
+      xs.splice(i, 1);
+      i--;
     }
-    // GC entries can arrive after a later stall was recorded: insert in order
-    let i = this.intervals.length;
-    while (i > 0 && this.intervals[i - 1]![0] > start) i--;
-    this.intervals.splice(i, 0, [start, end]);
-    if (i > 0 && this.intervals[i - 1]![1] >= start) {
-      this.intervals[i - 1]![1] = Math.max(this.intervals[i - 1]![1], end);
-      this.intervals.splice(i, 1);
+    while (i + 1 < xs.length && xs[i + 1]![0] <= xs[i]![1]) {
+      xs[i]![1] = Math.max(xs[i]![1], xs[i + 1]![1]);
+      xs.splice(i + 1, 1);
     }
   }
 

@@ -111,6 +111,18 @@ describe('soak: measurements', () => {
     assert.equal(t.stalledWithin(to + 1000, to + 2000), 0);
   });
 
+  it('a GC pause reported after a later stall still counts in full (regression: the 30-minute soak)', () => {
+    const t = new StallTracker(0);
+    t.add(300, 310); // a stall recorded by the interval timer
+    t.add(100, 240); // then the GC entry of an earlier pause arrives
+    t.add(230, 305); // and one bridging both
+    assert.equal(t.stalledWithin(0, 1000), 210);
+    assert.equal(t.stalledWithin(100, 240), 140);
+    t.add(500, 510);
+    t.add(400, 410);
+    assert.equal(t.stalledWithin(0, 1000), 230);
+  });
+
   it('the memory trend is a least-squares slope per hour, fitted to the heap floor', () => {
     assert.equal(
       slope([

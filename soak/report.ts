@@ -156,7 +156,7 @@ export function buildReport(r: RunResult) {
       maxNetLateMs: r.late.maxNetMs,
       subtracted:
         'from each late settle (settle - deadline), the part of [deadline, settle] during which the client process was measured not running: ' +
-        'a 10 ms interval timer that fired more than 2 ms late (the loop was blocked or the process not scheduled: counted from its previous tick, since a deadline due in between could not fire either), and GC pauses (PerformanceObserver gc), merged',
+        'a 2 ms interval timer that fired more than 1 ms late (the loop was blocked or the process not scheduled: counted from its previous tick, since a deadline due in between could not fire either), and GC pauses (PerformanceObserver gc), merged',
       why:
         'the client cannot settle a call while its event loop is not running; on a shared 2-core machine the process is descheduled for tens of ms. ' +
         'What is left (net) is lateness the client itself caused. Both figures are reported; the check uses the net one.',

@@ -111,6 +111,22 @@ describe('soak: measurements', () => {
     assert.equal(t.stalledWithin(to + 1000, to + 2000), 0);
   });
 
+  it('a short block right after a heartbeat is still seen (regression: a 10 ms tick hid 11 ms blocks)', async () => {
+    const origin = performance.now();
+    const t = new StallTracker(origin);
+    t.start();
+    await new Promise((r) => setTimeout(r, 20));
+    const from = performance.now() - origin;
+    const until = performance.now() + 12;
+    while (performance.now() < until) {
+      // busy for 12 ms
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    t.stop();
+    const seen = t.stalledWithin(from, performance.now() - origin);
+    assert.ok(seen >= 9, `only ${seen} ms of a 12 ms block seen`);
+  });
+
   it('a GC pause reported after a later stall still counts in full (regression: the 30-minute soak)', () => {
     const t = new StallTracker(0);
     t.add(300, 310); // a stall recorded by the interval timer

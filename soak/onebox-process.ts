@@ -107,7 +107,8 @@ export class OneboxProcess {
 
   async stop(): Promise<void> {
     if (!this.alive) return;
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+    // 'close', not 'exit': the process handle and its pipes are released only then
+    const exited = new Promise<void>((r) => this.child.once('close', () => r()));
     this.child.kill('SIGTERM');
     const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await exited;

@@ -491,8 +491,12 @@ export async function runSoak(opts: SoakOptions): Promise<RunResult> {
   await box.stop();
   // a closed client leaves nothing behind (the sockets' close callbacks run on later turns, and
   // late on a loaded machine): wait up to 3 s for the handles to come back to what they were
+  const moreThanBefore = (after: string[]) =>
+    [...new Set(after)].some(
+      (k) => after.filter((x) => x === k).length > handlesBefore.filter((x) => x === k).length,
+    );
   let handlesAfterClose = process.getActiveResourcesInfo();
-  for (let i = 0; i < 30 && handlesAfterClose.length > handlesBefore.length; i++) {
+  for (let i = 0; i < 30 && moreThanBefore(handlesAfterClose); i++) {
     await new Promise((r) => setTimeout(r, 100));
     handlesAfterClose = process.getActiveResourcesInfo();
   }

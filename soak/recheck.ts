@@ -9,14 +9,26 @@ import { checkKey } from './history.ts';
 import { groupByKey } from './history-file.ts';
 
 function main(): number {
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: { key: { type: 'string' } },
-    allowPositionals: true,
-  });
+  const usage = 'usage: npm run soak:recheck -- FILE (history.ndjson or failed-keys.ndjson) [--key KEY]\n';
+  let values: { key?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: process.argv.slice(2),
+      options: { key: { type: 'string' }, help: { type: 'boolean' } },
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const file = positionals[0];
   if (file === undefined) {
-    process.stderr.write('usage: npm run soak:recheck -- FILE [--key KEY]\n');
+    process.stderr.write(usage);
     return 2;
   }
   const byKey = groupByKey(readFileSync(file, 'utf8').split('\n'));

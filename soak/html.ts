@@ -50,9 +50,9 @@ table{border-collapse:collapse;font-size:13px;margin-right:24px} th{text-align:l
 <p><span class="verdict ${report.ok ? 'pass' : 'failv'}">${esc(report.summary)}</span></p>
 <ul class="checks">${checks}</ul>
 <div class="muted">${esc(report.run.cluster)}. ${esc(report.run.workload)}.</div>
-<h2>Throughput (calls settled per second) · faults marked</h2><div id="tput"></div>
+<h2>Throughput (calls settled per second) · faults marked (a line each; a tick at the top when there are many)</h2><div id="tput"></div>
 <h2>Latency per second (ms, log scale) · faults marked</h2><div id="lat"></div>
-<h2>Client memory and event-loop stalls</h2><div id="mem"></div>
+<h2>Client memory (RSS, heap) and open handles</h2><div id="mem"></div>
 <div class="row">
 <div><h2>Calls</h2>${table([
     ['issued', report.calls.issued],
@@ -100,7 +100,9 @@ function faultMarks(u) {
     const x = u.valToPos(f.t, 'x', true);
     if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
     ctx.strokeStyle = f.ok ? 'rgba(200,60,30,0.45)' : 'rgba(120,120,120,0.35)';
-    ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+    // many faults: a short tick at the top of the plot, so the data stays visible
+    const bottom = labels ? u.bbox.top + u.bbox.height : u.bbox.top + 8 * devicePixelRatio;
+    ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, bottom); ctx.stroke();
     if (!labels) return;
     ctx.fillStyle = 'rgba(160,40,20,0.9)';
     ctx.fillText(f.kind, x + 2, u.bbox.top + 10 * devicePixelRatio * (1 + (i % 4)));
@@ -111,7 +113,7 @@ const secs = D.seconds.map((s) => s.sec);
 new uPlot({ width: W, height: 220, plugins: [{ hooks: { draw: faultMarks } }], scales: { x: X }, axes: [XAXIS, {}],
   series: [{ label: 's' }, { label: 'ok/s', stroke: '#2a7' }, { label: 'failed/s', stroke: '#d33' }, { label: 'offered/s', stroke: '#999', dash: [4, 4] }] },
   [secs, D.seconds.map((s) => s.ok), D.seconds.map((s) => s.failed), D.seconds.map((s) => s.issued)], document.getElementById('tput'));
-new uPlot({ width: W, height: 220, plugins: [{ hooks: { draw: faultMarks } }], scales: { x: X, y: { distr: 3 } }, axes: [XAXIS, {}],
+new uPlot({ width: W, height: 220, plugins: [{ hooks: { draw: faultMarks } }], scales: { x: X, y: { distr: 3 } }, axes: [XAXIS, { size: 60 }],
   series: [{ label: 's' }, { label: 'p50', stroke: '#36c' }, { label: 'p99', stroke: '#e80' }, { label: 'max', stroke: '#c33' }] },
   [secs, D.seconds.map((s) => s.p50Ms), D.seconds.map((s) => s.p99Ms), D.seconds.map((s) => s.maxMs)], document.getElementById('lat'));
 new uPlot({ width: W, height: 200, plugins: [{ hooks: { draw: faultMarks } }],

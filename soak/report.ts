@@ -83,6 +83,13 @@ export function buildReport(r: RunResult) {
         : `not judged: ${Math.round(judgedSpan)} s after warm-up, needs ${MEMORY_JUDGED_AFTER_SEC} s (slope ${heap.perHour} MB/h reported)`,
     },
     {
+      name: 'open handles and timers flat after warm-up',
+      ok:
+        !memoryJudged ||
+        (handles.perHour <= HANDLE_SLOPE_LIMIT_PER_HOUR && timers.perHour <= HANDLE_SLOPE_LIMIT_PER_HOUR),
+      detail: `${memoryJudged ? '' : 'not judged (run too short): '}handles ${handles.perHour}/h (max ${handles.max}), timers ${timers.perHour}/h (max ${timers.max}); limit ${HANDLE_SLOPE_LIMIT_PER_HOUR}/h`,
+    },
+    {
       name: 'nothing left behind after close()',
       ok: leaked.length === 0,
       detail: leaked.length === 0 ? 'no handle more than before connect' : leaked.join(', '),

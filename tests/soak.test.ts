@@ -273,6 +273,13 @@ describe('soak: the report', () => {
       growing.push({ tSec: t, rssMb: 100, heapMb: 50 + t / 20, handles: 5, timers: 1 });
     assert.equal(buildReport(syntheticRun({ memory: growing, durationMs: 900_000 })).ok, false);
     assert.equal(buildReport(syntheticRun({ memory: growing.slice(0, 200), durationMs: 200_000 })).ok, true);
+    // a handle leaked per fault, one fault every 2 s: 1800 an hour
+    const leaking = growing.map((m) => ({ ...m, heapMb: 50, handles: 5 + Math.floor(m.tSec / 2) }));
+    const r = buildReport(syntheticRun({ memory: leaking, durationMs: 900_000 }));
+    assert.deepEqual(
+      r.checks.filter((c) => !c.ok).map((c) => c.name),
+      ['open handles and timers flat after warm-up'],
+    );
   });
 });
 

@@ -99,10 +99,80 @@ export class PegasusAbortError extends PegasusError {
   override name = 'PegasusAbortError';
 }
 
-/** openTable (or a call on a table dropped since): the meta server does not know the table. */
+/**
+ * openTable (or a call on a table dropped since): the meta server does not know the table. On
+ * openTable, `cause` is a {@link PegasusMetaServerError} naming the meta that said so
+ * (`code` `'ERR_OBJECT_NOT_FOUND'`).
+ */
 export class PegasusTableNotFoundError extends PegasusError {
   /** `'PegasusTableNotFoundError'` */
   override name = 'PegasusTableNotFoundError';
+}
+
+/**
+ * A write too large for the server. Either the client refused it before sending anything
+ * (`code` `'ERR_WRITE_TOO_LARGE'`: its body, `sizeBytes`, is over the `maxWriteBytes` option,
+ * `limitBytes`), or the server refused it (`code` `'ERR_INVALID_DATA'`: over the server's
+ * `max_allowed_write_size`; not retried, and nothing was written). Split the value or raise both
+ * limits.
+ */
+export class PegasusWriteTooLargeError extends PegasusError {
+  /** `'PegasusWriteTooLargeError'` */
+  override name = 'PegasusWriteTooLargeError';
+  /** the request body's size in bytes, when the client measured it */
+  readonly sizeBytes: number | undefined;
+  /** the limit it was over (the client's `maxWriteBytes`), when the client refused it */
+  readonly limitBytes: number | undefined;
+
+  /**
+   * @param code - `'ERR_WRITE_TOO_LARGE'` or `'ERR_INVALID_DATA'`
+   * @param message - the error's message
+   * @param details - context, and the size and limit when the client measured them
+   */
+  constructor(
+    code: string,
+    message: string,
+    details: PegasusErrorDetails & { sizeBytes?: number; limitBytes?: number } = {},
+  ) {
+    super(code, message, details);
+    this.sizeBytes = details.sizeBytes;
+    this.limitBytes = details.limitBytes;
+  }
+}
+
+/**
+ * `connect` or `openTable`: no meta server answered. Every meta address was tried once (refused,
+ * unresolvable, unreachable or silent) and none answered, so the client gave up before the
+ * deadline. `code` is `'ERR_META_UNREACHABLE'`; `cause` is an `AggregateError` whose `errors` are one
+ * {@link PegasusMetaServerError} per meta address tried, saying what that address did.
+ */
+export class PegasusMetaUnreachableError extends PegasusError {
+  /** `'PegasusMetaUnreachableError'` */
+  override name = 'PegasusMetaUnreachableError';
+}
+
+/**
+ * What one meta server did when asked for a table's routing: found in the `cause` of a
+ * {@link PegasusMetaUnreachableError} (one per address, inside an `AggregateError`) or of a
+ * {@link PegasusTableNotFoundError}. `code` is the system error (`'ECONNREFUSED'`, `'ENOTFOUND'`,
+ * `'ETIMEDOUT'`...), `'ERR_TIMEOUT'` (connected, no answer in `metaQueryTimeoutMs`),
+ * `'ERR_CONNECT_TIMEOUT'`, or the error meta answered (`'ERR_OBJECT_NOT_FOUND'`...).
+ */
+export class PegasusMetaServerError extends PegasusError {
+  /** `'PegasusMetaServerError'` */
+  override name = 'PegasusMetaServerError';
+  /** the meta server's address, `"host:port"` */
+  readonly address: string;
+
+  /**
+   * @param address - the meta server's address
+   * @param code - what it did (see the class)
+   * @param message - the error's message
+   */
+  constructor(address: string, code: string, message: string) {
+    super(code, message);
+    this.address = address;
+  }
 }
 
 /**

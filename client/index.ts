@@ -5,6 +5,16 @@
  * @packageDocumentation
  * @module pegasus-ts
  */
+
+export {
+  type AdminCallOptions,
+  type CreateTableOptions,
+  type ListTablesOptions,
+  type NodeInfo,
+  PegasusAdmin,
+  type TableInfo,
+} from './admin.ts';
+export { CALL_CHANNEL_NAME, type CallTraceContext } from './call-channel.ts';
 export type {
   HealthEvent,
   LeaderEvent,
@@ -21,11 +31,23 @@ export {
   PegasusClientClosedError,
   PegasusError,
   type PegasusErrorDetails,
+  PegasusMetaServerError,
+  PegasusMetaUnreachableError,
   PegasusOutcomeUnknownError,
   PegasusStorageError,
   PegasusTableNotFoundError,
   PegasusTimeoutError,
+  PegasusWriteTooLargeError,
 } from './errors.ts';
+export {
+  type CounterLike,
+  type HistogramLike,
+  type InstrumentOptions,
+  METRIC_NAMES,
+  type MeterLike,
+  type MeterProviderLike,
+  type MetricAttributes,
+} from './metrics.ts';
 export { CHECK_TYPE_NAMES, type CheckType } from './ops/check-type.ts';
 export type { MultiGetRange, MultiGetResult, SortKeyFilter } from './ops/multi-get.ts';
 export type { TtlResult } from './ops/read-ops.ts';

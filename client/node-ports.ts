@@ -54,9 +54,9 @@ class NodeLink implements Link, LinkSink {
     this.events.data(this, bytes);
   }
 
-  lost(_link: SocketLink, reason: ConnectionLossReason): void {
+  lost(_link: SocketLink, reason: ConnectionLossReason, code?: string): void {
     this.network.gone(this);
-    this.events.lost(this, reason);
+    this.events.lost(this, reason, code);
   }
 }
 

@@ -2,6 +2,7 @@
 // (a misspelt `ttl` for `ttlSeconds` must not silently write a record that never expires): the key
 // lists below are records over each type's keys, so a new option fails to compile until it is listed.
 import type { CoreOptions, CoreOptionsInput } from '../core/client/index.ts';
+import type { MeterProviderLike } from './metrics.ts';
 import type { TraceHook } from './trace.ts';
 
 /**
@@ -107,6 +108,15 @@ export interface PegasusClientOptions {
    */
   maxFrameBytes?: number;
   /**
+   * Largest request body a write (set, multiSet, del, multiDel, incr, checkAndSet) may have, in bytes:
+   * a larger one is refused with {@link PegasusWriteTooLargeError} before anything is sent. The
+   * default is the server's own default limit (`max_allowed_write_size`); raise it only with the
+   * server's. Counted without encoding: the key and value lengths bound it, and an exact count runs
+   * only near the limit. Each {@link PegasusClient.openTable} may set its own.
+   * @defaultValue 1048576 (1 MiB)
+   */
+  maxWriteBytes?: number;
+  /**
    * Seeds the jitter of back-offs and polls (the client holds no other randomness).
    * @defaultValue 1
    */
@@ -119,6 +129,15 @@ export interface PegasusClientOptions {
    */
   machines?: CoreOptions['machines'];
   /**
+   * Where the client's OpenTelemetry metrics go: a `MeterProvider` (e.g. from
+   * `@opentelemetry/sdk-metrics`), or `'global'` for the one registered with `@opentelemetry/api`
+   * (an optional peer dependency, loaded only then). Instruments: operation duration (histogram,
+   * seconds, by op), errors by code, retries by reason, servers by health state, meta queries and
+   * routing changes; see {@link METRIC_NAMES}. Omitted: nothing is recorded, at no cost.
+   * @defaultValue none
+   */
+  meterProvider?: MeterProviderLike | 'global';
+  /**
    * Receives every event fed to the client core and every command it returned, as plain JSON
    * values (the NDJSON trace format); a hook that throws is reported as a warning, not rethrown.
    */
@@ -126,6 +145,8 @@ export interface PegasusClientOptions {
 }
 
 export const DEFAULT_OPEN_TIMEOUT_MS = 5000;
+/** the server's default `max_allowed_write_size` (docs/PROTOCOL.md 10.2) */
+export const DEFAULT_MAX_WRITE_BYTES = 1024 * 1024;
 
 /** Options every table operation takes. */
 export interface CallOptions {
@@ -182,6 +203,11 @@ export interface OpenTableOptions {
   timeoutMs?: number;
   /** Aborting rejects the open at once with {@link PegasusAbortError}. */
   signal?: AbortSignal;
+  /**
+   * Largest request body of a write on this table, in bytes (see the client's `maxWriteBytes`).
+   * @defaultValue the client's `maxWriteBytes`
+   */
+  maxWriteBytes?: number;
 }
 
 /** An options object's valid keys, in the order error messages list them. */
@@ -211,8 +237,10 @@ export const CLIENT_OPTION_KEYS = keyList<PegasusClientOptions>({
   maxForwardHops: true,
   headerVersion: true,
   maxFrameBytes: true,
+  maxWriteBytes: true,
   seed: true,
   machines: true,
+  meterProvider: true,
   trace: true,
 });
 
@@ -225,10 +253,14 @@ export const CHECK_AND_SET_OPTION_KEYS = keyList<CheckAndSetOptions>({
   ttlSeconds: true,
   returnCheckValue: true,
 });
-export const OPEN_TABLE_OPTION_KEYS = keyList<OpenTableOptions>({ timeoutMs: true, signal: true });
+export const OPEN_TABLE_OPTION_KEYS = keyList<OpenTableOptions>({
+  timeoutMs: true,
+  signal: true,
+  maxWriteBytes: true,
+});
 
 /** The client options the core does not take. */
-type ClientOnlyKey = 'openTimeoutMs' | 'trace';
+type ClientOnlyKey = 'openTimeoutMs' | 'maxWriteBytes' | 'meterProvider' | 'trace';
 
 /**
  * Compile-time: the public option list and the core's tunables are the same set, so a tunable

@@ -7,7 +7,7 @@ import type { ConnectionLossReason } from '../core/client/index.ts';
 export interface LinkSink {
   connected(link: SocketLink): void;
   data(link: SocketLink, bytes: Buffer): void;
-  lost(link: SocketLink, reason: ConnectionLossReason): void;
+  lost(link: SocketLink, reason: ConnectionLossReason, code?: string): void;
 }
 
 export function splitAddress(address: string): { host: string; port: number } {
@@ -41,7 +41,7 @@ export class SocketLink {
       if (!this.dead) this.sink.data(this, bytes);
     });
     // An 'error' listener is always attached: a socket error must never become an uncaught exception.
-    this.socket.on('error', (e: NodeJS.ErrnoException) => this.lose(reasonOf(e, this.open)));
+    this.socket.on('error', (e: NodeJS.ErrnoException) => this.lose(reasonOf(e, this.open), e.code));
     this.socket.on('close', () => this.lose('closed'));
   }
 
@@ -72,11 +72,11 @@ export class SocketLink {
     this.socket.destroy();
   }
 
-  private lose(reason: ConnectionLossReason): void {
+  private lose(reason: ConnectionLossReason, code?: string): void {
     if (this.dead) return;
     this.dead = true;
     this.socket.destroy();
-    this.sink.lost(this, reason);
+    this.sink.lost(this, reason, code);
   }
 }
 

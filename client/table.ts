@@ -1,8 +1,10 @@
 // A table handle: the public operations. Every method validates its arguments before anything is
 // sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
-import type { RpcName } from '../core/wire/index.ts';
-import { PegasusAbortError } from './errors.ts';
+import { type RpcName, rpcInfo, writeBodyBytesOver } from '../core/wire/index.ts';
+import { callChannel } from './call-channel.ts';
+import { type AttemptRecord, PegasusAbortError, PegasusError, PegasusWriteTooLargeError } from './errors.ts';
 import { failureToError } from './failure-to-error.ts';
+import type { ClientMetrics } from './metrics.ts';
 import type { NodeDriver } from './node-driver.ts';
 import type { CheckType } from './ops/check-type.ts';
 import { type MultiGetRange, type MultiGetResult, multiGetPlan } from './ops/multi-get.ts';
@@ -23,6 +25,7 @@ import {
   type CallOptions,
   CHECK_AND_SET_OPTION_KEYS,
   type CheckAndSetOptions,
+  DEFAULT_MAX_WRITE_BYTES,
   INCR_OPTION_KEYS,
   type IncrOptions,
   WRITE_OPTION_KEYS,
@@ -41,10 +44,13 @@ export class Table {
     private readonly driver: NodeDriver,
     /** the table's name */
     readonly name: string,
-    /** the table's id on the cluster */
+    /** the table's id on the cluster when it was opened (a table created again gets a new one; see the `routing` event) */
     readonly appId: number,
-    /** its number of partitions */
+    /** its number of partitions when it was opened (a split doubles it; see the `routing` event) */
     readonly partitionCount: number,
+    /** the largest request body a write may have (the `maxWriteBytes` option) */
+    readonly maxWriteBytes: number = DEFAULT_MAX_WRITE_BYTES,
+    private readonly metrics: ClientMetrics | null = null,
   ) {}
 
   /** the value, or null when the record does not exist (or expired) */
@@ -137,8 +143,45 @@ export class Table {
     return this.run(sortKeyCountPlan(hashKey), checkOptions('options', opts, CALL_OPTION_KEYS));
   }
 
-  /** `o` was checked by the public method (its keys are that method's own) */
-  private async run<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+  /**
+   * `o` was checked by the public method (its keys are that method's own). Nobody listening (no
+   * meter provider, no tracing subscriber): straight to execute, nothing allocated for telemetry.
+   */
+  private run<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+    if (this.metrics === null && !callChannel.hasSubscribers) return this.execute(plan, o, null);
+    return this.observed(plan, o);
+  }
+
+  private async observed<N extends RpcName, T>(plan: OpPlan<N, T>, o: Partial<CallOptions>): Promise<T> {
+    const metrics = this.metrics;
+    const startMs = performance.now();
+    const sink: AttemptSink = { attempts: [] };
+    try {
+      const result = callChannel.hasSubscribers
+        ? await callChannel.tracePromise(this.execute, { op: plan.op, table: this.name }, this, plan, o, sink)
+        : await this.execute(plan, o, sink);
+      metrics?.settled(plan.op, this.name, (performance.now() - startMs) / 1000, null, sink.attempts);
+      return result;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const attempts = e instanceof PegasusError ? e.attempts : sink.attempts;
+      metrics?.settled(
+        plan.op,
+        this.name,
+        (performance.now() - startMs) / 1000,
+        typeof code === 'string' ? code : 'ERR_UNKNOWN',
+        attempts,
+      );
+      throw e;
+    }
+  }
+
+  /** one operation; `sink`, when given, receives the attempt history of a success */
+  private async execute<N extends RpcName, T>(
+    plan: OpPlan<N, T>,
+    o: Partial<CallOptions>,
+    sink: AttemptSink | null,
+  ): Promise<T> {
     const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
     const signal = checkSignal(o.signal);
     if (signal?.aborted) {
@@ -150,6 +193,16 @@ export class Table {
           op: plan.op,
           table: this.name,
         },
+      );
+    }
+    // before anything is sent: the server refuses a larger write anyway, after it crossed the network
+    const sizeBytes = writeBodyBytesOver(plan.rpc, plan.args, this.maxWriteBytes);
+    if (sizeBytes >= 0) {
+      throw new PegasusWriteTooLargeError(
+        'ERR_WRITE_TOO_LARGE',
+        `${plan.op} on table "${this.name}": the request body is ${sizeBytes} bytes, over maxWriteBytes ` +
+          `(${this.maxWriteBytes}); nothing was sent`,
+        { op: plan.op, table: this.name, sizeBytes, limitBytes: this.maxWriteBytes },
       );
     }
     const s = await this.driver.call(
@@ -166,9 +219,10 @@ export class Table {
       signal,
     );
     if (!s.ok) {
-      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent };
+      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent, write: isWriteRpc(plan.rpc) };
       throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
     }
+    if (sink !== null) sink.attempts = s.attempts;
     try {
       return plan.decode(s.result as never);
     } catch (e) {
@@ -178,4 +232,13 @@ export class Table {
       throw e;
     }
   }
+}
+
+function isWriteRpc(rpc: RpcName): boolean {
+  return rpcInfo(rpc).kind === 'write';
+}
+
+/** where a traced or measured call leaves the attempt history of a success */
+interface AttemptSink {
+  attempts: readonly AttemptRecord[];
 }

@@ -79,6 +79,14 @@ export function checkTimeoutMs(name: string, v: unknown): number | undefined {
   return v;
 }
 
+/** a byte count: an integer from 1 up to 2^31 - 1 (a frame's length is an i32) */
+export function checkByteCount(name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > INT32_MAX)
+    fail(`${name} must be an integer number of bytes from 1 to ${INT32_MAX}, got ${describe(v)}`);
+  return v;
+}
+
 export function checkSignal(v: unknown): AbortSignal | undefined {
   if (v === undefined) return undefined;
   if (!(v instanceof AbortSignal)) fail(`signal must be an AbortSignal, got ${describe(v)}`);

@@ -3,7 +3,14 @@
 // goes out at once; while calls keep needing one (waiting for a primary, or timing out), meta is
 // polled on a jittered schedule that starts within tens of ms and grows to the poll cap, so a
 // promotion is seen within the cap and the rate stays near 1000 / pollCapMs per second. Once an
-// answer leaves nobody waiting, the schedule only resets after a full quiet period.
+// answer leaves nobody waiting, the schedule only resets after a full quiet period. When as many
+// queries in a row as there are metas go unanswered, every meta was tried: the opens waiting on the
+// table are given up with what each meta said, while the refresh itself goes on backing off (calls
+// on an opened table keep their deadlines).
+// When meta says the table does not exist (dropped, or being dropped or created), the cached routes
+// are forgotten and every call and open of the table fails at once; that verdict is trusted for
+// pollCapMs only (state `gone`), so a table created again under the same name is found by the next
+// call after it, from its new configuration (docs/PROTOCOL.md 7.5, 8).
 import { assign, setup } from 'xstate';
 import type { LeafStateOf, StateNames } from './state-names.ts';
 
@@ -19,14 +26,23 @@ export interface RoutingRefreshInput {
   queryTimeoutMs: number;
   /** how many ERR_FORWARD_TO_OTHERS hops one query may follow before backing off */
   maxForwardHops: number;
+  /**
+   * how many meta servers there are: after this many queries in a row went unanswered (refused,
+   * unreachable, timed out), every meta was tried and the pending opens are given up
+   */
+  metaCount: number;
 }
 
 export interface RoutingRefreshContext extends RoutingRefreshInput {
   /** queries since the last quiet period ended: drives the growing spacing of polls and back-offs */
   polls: number;
   failures: number;
+  /** the code calls fail with while the table is known gone */
+  goneCode: string;
   hops: number;
   jitter: number;
+  /** queries in a row that no meta answered (any answer resets it) */
+  unanswered: number;
 }
 
 export type RoutingRefreshEvent =
@@ -36,10 +52,18 @@ export type RoutingRefreshEvent =
   | { type: 'QUERY_OK'; waiting: boolean; jitter: number }
   /** a follower named the leader (the core has switched to it) */
   | { type: 'QUERY_FORWARDED'; leader: string }
-  /** timeout, connection failure, a follower that knows no leader, or a malformed answer */
-  | { type: 'QUERY_FAILED'; reason: string; jitter: number }
+  /**
+   * timeout, connection failure, a follower that knows no leader, or a malformed answer;
+   * `answered`: the meta replied (with an error), so it is reachable
+   */
+  | { type: 'QUERY_FAILED'; reason: string; answered: boolean; jitter: number }
   /** the leader is not ready yet (ERR_SERVICE_NOT_ACTIVE, ERR_UNDER_RECOVERY) */
   | { type: 'QUERY_NOT_ACTIVE'; jitter: number }
+  /**
+   * meta answered that the table does not exist (`code` ERR_APP_NOT_EXIST), or is being dropped or
+   * created (ERR_BUSY_DROPPING, ERR_BUSY_CREATING)
+   */
+  | { type: 'TABLE_GONE'; code: string }
   | { type: 'SHUTDOWN' };
 
 /**
@@ -66,16 +90,29 @@ export const routingRefreshMachine = setup({
     abandonQuery: () => {},
     followLeader: (_, _p: { leader: string }) => {},
     rotateMeta: () => {},
+    /** the meta just queried did not answer: remember what it said (the cause of a give-up) */
+    noteMetaFailure: (_, _p: { reason: string }) => {},
+    /** a full round over every meta went unanswered: the pending opens fail now, not at their deadline */
+    giveUpOpens: () => {},
     notifyRefresh: (_, _p: { phase: string }) => {},
+    /** the cached routes are discarded (ballots too): the next answer is taken as a first one */
+    forgetRoutes: () => {},
+    /** every call and open of the table settles at once with `code` */
+    failCalls: (_, _p: { code: string }) => {},
   },
   guards: {
     stillWaiting: (_, p: { waiting: boolean }) => p.waiting,
     mayFollow: ({ context }) => context.hops < context.maxForwardHops,
+    /** this failure completes a round in which no meta answered */
+    roundUnanswered: ({ context }, p: { answered: boolean }) =>
+      !p.answered && context.unanswered + 1 >= context.metaCount,
   },
   delays: {
     queryTimeout: ({ context }) => context.queryTimeoutMs,
     pollDelay: ({ context }) => pollDelayMs(context),
     quiet: ({ context }) => context.quietMs,
+    /** how long a "table gone" verdict is trusted: as long as a promotion may go unseen */
+    goneFor: ({ context }) => context.pollCapMs,
     // Never shorter than the poll schedule: polls and back-offs share one growing spacing, so mixing
     // failures with answers cannot restart the rate at its fastest.
     metaBackoff: ({ context }) =>
@@ -90,7 +127,15 @@ export const routingRefreshMachine = setup({
 }).createMachine({
   id: 'routing',
   initial: 'idle',
-  context: ({ input }) => ({ ...input, polls: 0, failures: 0, hops: 0, jitter: 0 }),
+  context: ({ input }) => ({
+    ...input,
+    polls: 0,
+    failures: 0,
+    hops: 0,
+    jitter: 0,
+    unanswered: 0,
+    goneCode: '',
+  }),
   on: { SHUTDOWN: { target: '.closed', actions: 'abandonQuery' } },
   states: {
     idle: {
@@ -104,14 +149,32 @@ export const routingRefreshMachine = setup({
         { type: 'notifyRefresh', params: { phase: 'query' } },
       ],
       after: {
-        queryTimeout: {
-          target: 'backoff',
-          actions: [
-            'abandonQuery',
-            'rotateMeta',
-            assign({ failures: ({ context }) => context.failures + 1, jitter: 0.5 }),
-          ],
-        },
+        queryTimeout: [
+          {
+            guard: { type: 'roundUnanswered', params: { answered: false } },
+            target: 'backoff',
+            actions: [
+              'abandonQuery',
+              { type: 'noteMetaFailure', params: { reason: 'ERR_TIMEOUT' } },
+              'giveUpOpens',
+              'rotateMeta',
+              assign({ failures: ({ context }) => context.failures + 1, jitter: 0.5, unanswered: 0 }),
+            ],
+          },
+          {
+            target: 'backoff',
+            actions: [
+              'abandonQuery',
+              { type: 'noteMetaFailure', params: { reason: 'ERR_TIMEOUT' } },
+              'rotateMeta',
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                jitter: 0.5,
+                unanswered: ({ context }) => context.unanswered + 1,
+              }),
+            ],
+          },
+        ],
       },
       on: {
         // REFRESH while querying is absorbed: the answer in flight is judged by QUERY_OK.waiting.
@@ -119,9 +182,12 @@ export const routingRefreshMachine = setup({
           {
             guard: { type: 'stillWaiting', params: ({ event }) => ({ waiting: event.waiting }) },
             target: 'polling',
-            actions: assign({ failures: 0, hops: 0, jitter: ({ event }) => event.jitter }),
+            actions: assign({ failures: 0, hops: 0, unanswered: 0, jitter: ({ event }) => event.jitter }),
           },
-          { target: 'quiet', actions: assign({ failures: 0, hops: 0, jitter: ({ event }) => event.jitter }) },
+          {
+            target: 'quiet',
+            actions: assign({ failures: 0, hops: 0, unanswered: 0, jitter: ({ event }) => event.jitter }),
+          },
         ],
         QUERY_FORWARDED: [
           {
@@ -130,26 +196,59 @@ export const routingRefreshMachine = setup({
             reenter: true,
             actions: [
               { type: 'followLeader', params: ({ event }) => ({ leader: event.leader }) },
-              assign({ hops: ({ context }) => context.hops + 1 }),
+              assign({ hops: ({ context }) => context.hops + 1, unanswered: 0 }),
             ],
           },
           {
             target: 'backoff',
             actions: [
               'rotateMeta',
-              assign({ failures: ({ context }) => context.failures + 1, hops: 0, jitter: 0.5 }),
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                hops: 0,
+                jitter: 0.5,
+                unanswered: 0,
+              }),
             ],
           },
         ],
-        QUERY_FAILED: {
-          target: 'backoff',
+        QUERY_FAILED: [
+          {
+            guard: { type: 'roundUnanswered', params: ({ event }) => ({ answered: event.answered }) },
+            target: 'backoff',
+            actions: [
+              { type: 'noteMetaFailure', params: ({ event }) => ({ reason: event.reason }) },
+              'giveUpOpens',
+              'rotateMeta',
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                hops: 0,
+                jitter: ({ event }) => event.jitter,
+                unanswered: 0,
+              }),
+            ],
+          },
+          {
+            target: 'backoff',
+            actions: [
+              { type: 'noteMetaFailure', params: ({ event }) => ({ reason: event.reason }) },
+              'rotateMeta',
+              assign({
+                failures: ({ context }) => context.failures + 1,
+                hops: 0,
+                jitter: ({ event }) => event.jitter,
+                // a meta that replied, even with an error, is reachable: the round starts again
+                unanswered: ({ context, event }) => (event.answered ? 0 : context.unanswered + 1),
+              }),
+            ],
+          },
+        ],
+        TABLE_GONE: {
+          target: 'gone',
           actions: [
-            'rotateMeta',
-            assign({
-              failures: ({ context }) => context.failures + 1,
-              hops: 0,
-              jitter: ({ event }) => event.jitter,
-            }),
+            assign({ failures: 0, hops: 0, unanswered: 0, goneCode: ({ event }) => event.code }),
+            'forgetRoutes',
+            { type: 'failCalls', params: ({ event }) => ({ code: event.code }) },
           ],
         },
         QUERY_NOT_ACTIVE: {
@@ -158,6 +257,7 @@ export const routingRefreshMachine = setup({
           actions: assign({
             failures: ({ context }) => context.failures + 1,
             hops: 0,
+            unanswered: 0,
             jitter: ({ event }) => event.jitter,
           }),
         },
@@ -177,6 +277,17 @@ export const routingRefreshMachine = setup({
       entry: { type: 'notifyRefresh', params: { phase: 'backoff' } },
       after: { metaBackoff: { target: 'querying' } },
     },
+    // Meta said the table is gone. A call or open arriving now fails at once without asking meta
+    // again; after pollCapMs the verdict is stale and the next refresh asks meta at once.
+    gone: {
+      entry: { type: 'notifyRefresh', params: { phase: 'gone' } },
+      after: { goneFor: { target: 'idle', actions: assign({ polls: 0 }) } },
+      on: {
+        REFRESH: {
+          actions: { type: 'failCalls', params: ({ context }) => ({ code: context.goneCode }) },
+        },
+      },
+    },
     closed: { type: 'final' },
   },
 });
@@ -189,6 +300,7 @@ export const ROUTING_STATE = {
   polling: 'polling',
   quiet: 'quiet',
   backoff: 'backoff',
+  gone: 'gone',
   closed: 'closed',
 } as const satisfies StateNames<RoutingRefreshState>;
 export type RoutingRefreshEventType = RoutingRefreshEvent['type'];

@@ -8,6 +8,13 @@
 //   small       2 faults, no late packets
 //   small-2p    2 faults, no late packets, 2 partitions (the calls on different primaries)
 //   small-late  1 fault, 1 late stream (one connection direction held across any timer instants)
+//   small-topology  1 partition, set(k0) at 0, get(k0) at 160 ms, set(k0) at 320 ms (k0 moves to
+//               the split child), up to 2 of {split, cancel split, drop, recreate} within 300 ms
+//
+// On topology paths also (sim/topology.ts): answered-by-owner (every success came from a partition
+// that owned its key at some moment of the call), linearizable per incarnation (app id), and
+// dropped-fails-fast (a call started while the table is dropped, ending before it is created
+// again, fails ERR_APP_NOT_EXIST within 400 ms).
 //
 // Properties. Let R be the set of states reachable within the scope and P the set of complete paths
 // (ending when every call settled). For every s in R:
@@ -38,7 +45,12 @@ import { formatResult } from '../sim/explore/report.ts';
 import { type ExploreScope, SMALL_SCOPES, smallScope } from '../sim/explore/scope.ts';
 
 /** about 70% of what each scope explores today: a broken explorer (or scope) falls below */
-const STATE_FLOORS: Record<string, number> = { small: 10_000, 'small-2p': 24_000, 'small-late': 50_000 };
+const STATE_FLOORS: Record<string, number> = {
+  small: 10_000,
+  'small-2p': 24_000,
+  'small-late': 50_000,
+  'small-topology': 540,
+};
 
 const MUST_COVER = [
   'call:awaiting',
@@ -54,6 +66,20 @@ const MUST_COVER = [
   'fault:restart',
 ];
 
+/** the topology scope: every change, the split's two rejections and the table-gone verdict */
+const MUST_COVER_TOPOLOGY = [
+  'fault:split',
+  'fault:cancelSplit',
+  'fault:drop',
+  'fault:recreate',
+  'attempt:ERR_SPLITTING',
+  'attempt:ERR_PARENT_PARTITION_MISUSED',
+  'routing:gone',
+  'settle:get:ERR_APP_NOT_EXIST',
+  'settle:set:ok',
+  'settle:get:ok',
+];
+
 const clock = () => performance.now();
 
 describe('exhaustive small scope', () => {
@@ -67,7 +93,8 @@ describe('exhaustive small scope', () => {
       assert.ok(r.states >= STATE_FLOORS[scope.name]!, `only ${r.states} states explored`);
       assert.ok(r.transitions >= r.states - 1);
       assert.ok(r.slowestRecoveryMs < scope.recoveryBoundMs);
-      for (const c of MUST_COVER) assert.ok(r.coverage.includes(c), `never reached ${c}`);
+      const mustCover = scope.name === 'small-topology' ? MUST_COVER_TOPOLOGY : MUST_COVER;
+      for (const c of mustCover) assert.ok(r.coverage.includes(c), `never reached ${c}`);
     });
   }
 

@@ -115,6 +115,7 @@ describe('executor differential on the client machines', () => {
         metaBackoffCapMs: fc.integer({ min: 200, max: 2000 }),
         queryTimeoutMs: fc.integer({ min: 1, max: 2000 }),
         maxForwardHops: fc.integer({ min: 0, max: 3 }),
+        metaCount: fc.integer({ min: 1, max: 3 }),
       }),
       fc.oneof(
         { weight: 3, arbitrary: fc.constant<EventObject>({ type: 'REFRESH' }) },
@@ -122,7 +123,12 @@ describe('executor differential on the client machines', () => {
         { weight: 2, arbitrary: fc.record({ type: fc.constant('QUERY_FORWARDED'), leader: node }) },
         {
           weight: 2,
-          arbitrary: fc.record({ type: fc.constant('QUERY_FAILED'), reason: fc.constant('x'), jitter }),
+          arbitrary: fc.record({
+            type: fc.constant('QUERY_FAILED'),
+            reason: fc.constant('x'),
+            answered: fc.boolean(),
+            jitter,
+          }),
         },
         { weight: 1, arbitrary: fc.record({ type: fc.constant('QUERY_NOT_ACTIVE'), jitter }) },
         { weight: 1, arbitrary: fc.constant<EventObject>({ type: 'SHUTDOWN' }) },

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { NODE_FAULT_KINDS } from '../onebox/index.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
-import type { SimCall, SimFault, SimOp } from '../sim/workload.ts';
+import { type SimCall, type SimFault, type SimOp, TOPOLOGY_FAULT_KINDS } from '../sim/workload.ts';
 
 const OPS: SimOp[] = ['get', 'set', 'del', 'incr', 'ttl', 'casAbsent'];
 
@@ -72,6 +72,49 @@ export function singleFailoverSpec(opts: { horizonMs?: number } = {}) {
       { weight: 5, arbitrary: fault.map((f): SimFault[] => [f]) },
       { weight: 1, arbitrary: fc.constant<SimFault[]>([]) },
     ),
+    runMs: fc.constant(horizonMs + 3000),
+    probeMs: fc.constant(1500),
+  }) satisfies fc.Arbitrary<ScenarioSpec>;
+}
+
+/**
+ * Topology changes (split, cancelled split, drop, recreate: at least one) mixed with a meta leader
+ * change or a replica crash now and then, on a table of 1, 2 or 4 partitions whose split children
+ * register 300 ms after the split starts. The probe after the run checks convergence.
+ */
+export function topologySpec(opts: { horizonMs?: number; maxCalls?: number } = {}) {
+  const horizonMs = opts.horizonMs ?? 3000;
+  const topo = fc.record({
+    atMs: fc.integer({ min: 0, max: horizonMs }),
+    node: fc.constant(0),
+    kind: fc.constantFrom(...TOPOLOGY_FAULT_KINDS),
+  });
+  const other = fc.record(
+    {
+      atMs: fc.integer({ min: 0, max: horizonMs }),
+      node: fc.integer({ min: 0, max: 2 }),
+      kind: fc.constantFrom('leader' as const, 'crash' as const),
+      ms: fc.integer({ min: 100, max: 1000 }),
+    },
+    { requiredKeys: ['atMs', 'node', 'kind', 'ms'] },
+  );
+  return fc.record({
+    seed: fc.integer({ min: 1, max: 0x7fffffff }),
+    metas: fc.integer({ min: 1, max: 3 }),
+    replicas: fc.constant(3),
+    partitions: fc.constantFrom(1, 2, 4),
+    detectMs: fc.constantFrom(300, 800),
+    splitMs: fc.constant(300),
+    calls: fc.array(simCall(horizonMs), { minLength: 1, maxLength: opts.maxCalls ?? 14 }),
+    faults: fc
+      .tuple(
+        fc.array(topo, { minLength: 1, maxLength: 4 }),
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constant([]) },
+          { weight: 1, arbitrary: fc.array(other, { maxLength: 1 }) },
+        ),
+      )
+      .map(([t, o]): SimFault[] => [...t, ...o]),
     runMs: fc.constant(horizonMs + 3000),
     probeMs: fc.constant(1500),
   }) satisfies fc.Arbitrary<ScenarioSpec>;

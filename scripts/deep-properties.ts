@@ -5,16 +5,16 @@
 // a failure saves its counterexample under traces/ (see traces/README.md) and exits 1.
 import { randomInt } from 'node:crypto';
 import type fc from 'fast-check';
-import { scenarioSpec, singleFailoverSpec } from '../properties/scenario-arbitraries.ts';
+import { scenarioSpec, singleFailoverSpec, topologySpec } from '../properties/scenario-arbitraries.ts';
 import { assertScenarioProperty } from '../properties/trace-files.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
-import { largeScope } from '../sim/explore/scope.ts';
+import { largeScope, largeTopologyScope } from '../sim/explore/scope.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
 import { numberArg, parseCli, usageError } from './cli-args.ts';
 
 const SEARCHES: Array<{
-  property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load';
+  property: 'simulation-safety' | 'transparent-failover' | 'convergence-and-load' | 'topology';
   arb: () => fc.Arbitrary<ScenarioSpec>;
 }> = [
   { property: 'simulation-safety', arb: () => scenarioSpec({ maxCalls: 20, maxFaults: 5, horizonMs: 5000 }) },
@@ -23,6 +23,7 @@ const SEARCHES: Array<{
     property: 'convergence-and-load',
     arb: () => scenarioSpec({ maxFaults: 5 }).map((s) => ({ ...s, probeMs: 1500 })),
   },
+  { property: 'topology', arb: () => topologySpec({ maxCalls: 20 }) },
 ];
 
 const USAGE = `usage: npm run properties -- [--minutes N] [--property NAME] [--batch N] [--explore-states N]
@@ -80,13 +81,19 @@ console.log(
 // budget of it. A cut-short search is reported as such, not as a pass of the whole scope.
 const exploreStates = numberArg(USAGE, '--explore-states', values['explore-states'], 0) ?? 300_000;
 if (exploreStates > 0 && only === undefined) {
-  const t0 = performance.now();
-  const r = explore(largeScope(), { maxStates: exploreStates, elapsedMs: () => performance.now() - t0 });
-  console.log(formatResult(r));
-  if (r.counterexample !== null) process.exit(1);
-  if (!r.complete) {
-    console.log(
-      `(large scope cut short at ${r.states} states, as budgeted; no violation in what was explored)`,
-    );
+  // the topology scope (splits, drops, recreates, leader changes) gets a third of the budget
+  for (const [scope, budget] of [
+    [largeScope(), exploreStates - Math.floor(exploreStates / 3)],
+    [largeTopologyScope(), Math.floor(exploreStates / 3)],
+  ] as const) {
+    const t0 = performance.now();
+    const r = explore(scope, { maxStates: budget, elapsedMs: () => performance.now() - t0 });
+    console.log(formatResult(r));
+    if (r.counterexample !== null) process.exit(1);
+    if (!r.complete) {
+      console.log(
+        `(${scope.name} scope cut short at ${r.states} states, as budgeted; no violation in what was explored)`,
+      );
+    }
   }
 }

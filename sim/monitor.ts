@@ -31,6 +31,8 @@ function mayHaveApplied(outcome: string | null): boolean {
 export class Monitor {
   readonly calls: CallRecord[] = [];
   readonly violations: Violation[] = [];
+  /** every attempt outcome seen in a settle (coverage of the explorer, not part of a state) */
+  readonly outcomes = new Set<string>();
   private readonly ballots = new Map<string, { appId: number; ballot: bigint }>();
   /** incr calls issued so far, by the counter's stored key */
   private readonly incrs = new Map<string, { key: Buffer; issued: number }>();
@@ -110,7 +112,9 @@ export class Monitor {
     rec.code = c.ok ? null : c.failure.code;
     rec.outcomeUnknown = c.ok ? false : c.failure.outcomeUnknown;
     rec.result = c.ok ? c.result : undefined;
-    rec.mayApply = (c.ok ? c.attempts : c.failure.attempts).filter((a) => mayHaveApplied(a.outcome)).length;
+    const attempts = c.ok ? c.attempts : c.failure.attempts;
+    rec.mayApply = attempts.filter((a) => mayHaveApplied(a.outcome)).length;
+    for (const a of attempts) if (a.outcome !== null) this.outcomes.add(a.outcome);
     if (now > rec.deadlineMs + SETTLE_SLACK_MS && rec.code !== 'ERR_CLIENT_CLOSED')
       this.violate('by-deadline', `call ${c.callId} settled at ${now}, deadline ${rec.deadlineMs}`);
   }

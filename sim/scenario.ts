@@ -2,14 +2,17 @@
 // workload of calls and a fault schedule, with the safety invariants checked at every step.
 // Same spec + seed => the same run, event for event.
 import type { CoreCommand, CoreEvent, CoreOptionsInput } from '../core/client/index.ts';
+import { partitionHash, resolvePartition } from '../core/routing/index.ts';
+import { partitionOf } from '../core/routing/route-snapshot.ts';
 import { type TraceRecord, toJson } from '../core/trace/index.ts';
 import { RequestDecoder } from '../core/wire/index.ts';
 import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
-import { callSpec, partitionOfKey } from './call-specs.ts';
+import { callSpec, hashKeyOf, partitionOfKey } from './call-specs.ts';
 import { Monitor } from './monitor.ts';
 import { type CallRecord, TABLE, type Violation } from './records.ts';
 import { SimClient } from './sim-client.ts';
-import type { SimCall, SimFault } from './workload.ts';
+import { changeTopology, Ownership } from './topology.ts';
+import { isTopologyFault, type SimCall, type SimFault } from './workload.ts';
 
 export { type CallRecord, SETTLE_SLACK_MS, TABLE, type Violation } from './records.ts';
 
@@ -23,6 +26,8 @@ export interface ScenarioSpec {
   faults: SimFault[];
   /** simulated time to run before the client is closed */
   runMs: number;
+  /** split children register this long after a split starts (the onebox's default: 1000) */
+  splitMs?: number;
   client?: Partial<CoreOptionsInput>;
   /**
    * Convergence probe: at runMs, one get per partition; after probeMs more, compare the client's
@@ -52,6 +57,8 @@ export interface ScenarioResult {
   client: SimClient;
   eventCount: number;
   convergence: ConvergenceRecord[];
+  /** every incarnation of the table, by app id, with when it was created and dropped */
+  incarnations: Ownership['incarnations'];
 }
 
 /** far above any real scenario (a few hundred to a few thousand events per run) */
@@ -70,12 +77,14 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     replicas: spec.replicas,
     tables: [{ name: TABLE, partitionCount: spec.partitions }],
     detectMs: spec.detectMs,
+    ...(spec.splitMs === undefined ? {} : { splitMs: spec.splitMs }),
   });
   const monitor = new Monitor(
     () => box.sim.nowMs(),
     [...box.metas, ...box.replicas],
     (v) => trace?.({ type: 'violation', t: v.atMs, invariant: v.invariant, detail: v.detail }),
   );
+  const ownership = new Ownership(box.cluster.model, TABLE, () => box.sim.nowMs());
   const violate = (invariant: string, detail: string) => monitor.violate(invariant, detail);
   const metaQueryTimesMs: number[] = [];
   const metaHopTimesMs: number[] = [];
@@ -83,9 +92,8 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   const connectTimesMs = new Map<string, number[]>();
   const metas = new Set(box.metas);
   if (trace !== undefined) {
-    const appId = box.tables[TABLE]?.appId;
     box.cluster.model.onChange((ch) => {
-      if (ch.appId !== appId) return;
+      if (!ownership.isIncarnation(ch.appId)) return;
       trace({
         type: 'config',
         t: ch.atMs,
@@ -141,17 +149,31 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   };
   for (const [i, c] of spec.calls.entries()) box.sim.setTimer(c.atMs, () => issue(i + 1, c));
   for (const f of spec.faults) {
+    const kind = f.kind;
+    if (isTopologyFault(kind)) {
+      box.sim.setTimer(f.atMs, () => {
+        const done = changeTopology(box, kind, spec.partitions);
+        if (done.ok) ownership.changed(kind);
+        trace?.({
+          type: 'fault',
+          t: box.sim.nowMs(),
+          node: TABLE,
+          kind: done.ok ? kind : `${kind} (refused)`,
+        });
+      });
+      continue;
+    }
     const node =
-      f.kind === 'leader' ? box.metas[f.node % box.metas.length] : box.replicas[f.node % box.replicas.length];
+      kind === 'leader' ? box.metas[f.node % box.metas.length] : box.replicas[f.node % box.replicas.length];
     box.sim.setTimer(f.atMs, () => {
       trace?.({
         type: 'fault',
         t: box.sim.nowMs(),
         node: node!,
-        kind: f.kind,
+        kind,
         ...(f.ms === undefined ? {} : { ms: f.ms }),
       });
-      box.fault({ node: node!, kind: f.kind, ...(f.ms === undefined ? {} : { ms: f.ms }) });
+      box.fault({ node: node!, kind, ...(f.ms === undefined ? {} : { ms: f.ms }) });
     });
   }
   // a livelock (events piling up while virtual time stands still) is a violation, not a hang
@@ -166,9 +188,11 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   };
   const ran = guarded(spec.runMs);
   const convergence: ConvergenceRecord[] = [];
-  if (ran && spec.probeMs !== undefined) {
-    const appId = box.tables[TABLE]?.appId ?? 0;
-    const probes = probeKeys(spec.partitions).map((key, partition) => {
+  const live = box.cluster.model.liveTable(TABLE);
+  if (ran && spec.probeMs !== undefined && live !== undefined) {
+    const appId = live.appId;
+    const keys = probeKeys(live.partitionCount);
+    const probes = keys.map((key, partition) => {
       const probe: SimCall = {
         atMs: box.sim.nowMs(),
         op: 'get',
@@ -182,6 +206,20 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     });
     guarded(spec.probeMs);
     const routes = client.core.routeTable(TABLE);
+    // The client's routes lead every probe key to the partition meta's configuration gives it. Its
+    // count may still be double meta's after a cancelled split it never heard of: children with
+    // ballot < 0 send their keys to the parent, which is right (traces/topology-*-checker-*).
+    for (const key of keys) {
+      const hash = partitionHash(hashKeyOf(key), Buffer.from('s'));
+      const owner = resolvePartition(hash, live.partitionCount, (i) => live.partitions[i]?.ballot);
+      const routed = routes === null || routes.appId !== appId ? null : partitionOf(routes, hash);
+      if (routed !== owner) {
+        violate(
+          'routes-converge',
+          `k${key}: the client (app ${routes?.appId}, ${routes?.partitionCount} partitions) routes it to ${routed}, meta (app ${appId}, ${live.partitionCount} partitions) to ${owner}`,
+        );
+      }
+    }
     for (const { partition, callId } of probes) {
       const meta = box.cluster.model.partition(appId, partition);
       const route = routes?.partitions[partition];
@@ -197,6 +235,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
   }
   // at-most-once (no replica counter above the incr calls issued) and unsettled-by-deadline
   monitor.checkState(client, box.cluster, box.sim.wallSeconds());
+  for (const v of ownership.check(monitor.calls)) violate(v.invariant, v.detail);
   client.feed({ type: 'close' });
   const calls: CallRecord[] = [...monitor.calls].sort((a, b) => a.callId - b.callId);
   for (const rec of calls) {
@@ -221,6 +260,7 @@ export function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Scena
     client,
     eventCount,
     convergence,
+    incarnations: ownership.incarnations,
   };
 }
 

@@ -216,7 +216,11 @@ describe('client failover over TCP (onebox)', { timeout: 60_000 }, () => {
   it('a follower meta first in the list forwards the client to the leader', async () => {
     const w = await world({ metas: 3 }, {}, (metas) => [metas[2]!, metas[1]!, metas[0]!]);
     assert.equal(await w.table.get('nothing', 'here'), null);
-    assert.deepEqual(w.leaders, [w.box.metas[0]]);
+    // connect's probe of meta already followed the forward (before the test's listener was on):
+    // the leader is named once, in the trace, and the table's queries went to it directly
+    const named = JSON.stringify(w.trace).match(/"kind":"leader","table":"[^"]*","address":"([^"]+)"/g) ?? [];
+    assert.deepEqual(named, [`"kind":"leader","table":"","address":"${w.box.metas[0]}"`]);
+    assert.deepEqual(w.leaders, []);
   });
 
   it('a partition without a primary during failover: new calls wait for the promotion, polling within the cap', async () => {

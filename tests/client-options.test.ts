@@ -73,11 +73,13 @@ describe('unknown option keys are refused, naming the valid ones', () => {
       PegasusClient.connect(bad({ metaServers: ['127.0.0.1:1'], timeotMs: 5 })),
       /did you mean "timeoutMs"\?/,
     );
-    // the list is complete: every core tunable and both client-only keys
+    // the list is complete: every core tunable and the client-only keys
     for (const k of [
       'metaServers',
       'timeoutMs',
       'openTimeoutMs',
+      'maxWriteBytes',
+      'meterProvider',
       'trace',
       'machines',
       'maxFrameBytes',
@@ -87,7 +89,7 @@ describe('unknown option keys are refused, naming the valid ones', () => {
   });
 
   it('openTable options', async () => {
-    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', CALL);
+    await rejectsUnknown(client.openTable('t', bad({ timeout: 5 })), 'timeout', [...CALL, 'maxWriteBytes']);
   });
 
   it('per-call options of every operation', async () => {
@@ -260,8 +262,9 @@ describe('openTable honours its AbortSignal', () => {
   it('core: abortOpen settles that open only, and cancels its deadline', () => {
     const h = new CoreHarness({ metaServers: ['127.0.0.1:34601'] });
     h.connectBehaviour.set('127.0.0.1:34601', 'hang');
-    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
-    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 1000 });
+    // deadlines before the meta's connect timeout (1000 ms), after which the open would be given up
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 500 });
+    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 500 });
     h.runUntil(10);
     h.feed({ type: 'abortOpen', requestId: 1, table: 't', error: 'ERR_ABORTED' });
     h.feed({ type: 'abortOpen', requestId: 1, table: 't', error: 'ERR_ABORTED' }); // settled: ignored

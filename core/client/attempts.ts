@@ -1,7 +1,7 @@
 // A call's attempts: writing one to a node under a fresh sequence id, forgetting those in flight,
 // recording each one's outcome in the call's history, and one-way sends, which expect no reply and
 // so leave nothing behind (no pending entry, no timer).
-import { encodeRequest, ProtocolError } from '../wire/index.ts';
+import { encodeRequest, encodeRequestParts, ProtocolError } from '../wire/index.ts';
 import type { RequestHeader } from '../wire/types.ts';
 import type { AttemptRecord } from './commands.ts';
 import type { Attempt, CallState, CoreState, NodeState } from './core-state.ts';
@@ -26,10 +26,10 @@ function headerOf(spec: CallSpec, appId: number, partition: number, timeoutMs: n
 /** writes one attempt of `call` to `node`; a request that cannot be encoded aborts the call */
 export function sendAttempt(s: CoreState, call: CallState, node: NodeState, timeoutMs: number): void {
   const seqid = node.conn.allocateSeqid();
-  let bytes: Buffer;
+  let parts: Buffer[];
   try {
     const header = headerOf(call.spec, call.table.routes.appId, call.partition, timeoutMs);
-    bytes = encodeRequest(call.spec.rpc, seqid, call.spec.args as never, header, {
+    parts = encodeRequestParts(call.spec.rpc, seqid, call.spec.args as never, header, SPLIT_FROM_BYTES, {
       headerVersion: s.options.headerVersion,
     });
   } catch (e) {
@@ -44,8 +44,17 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   node.conn.pending.set(seqid, attempt);
   call.inFlight = call.inFlight.length === 0 ? [attempt] : [...call.inFlight, attempt];
   call.attempts.push(record);
-  s.out.push({ type: 'send', address: node.address, bytes });
+  // a large frame goes out as consecutive sends (its big values not copied), a normal one as one
+  for (let i = 0; i < parts.length; i++)
+    s.out.push({ type: 'send', address: node.address, bytes: parts[i]! });
 }
+
+/**
+ * Frames from this size on are sent in parts, their large blobs uncopied: copying a 64 MiB value
+ * into one frame held the event loop for hundreds of ms, past the call's deadline. Below it (every
+ * write under the default 1 MiB maxWriteBytes) a frame is one Buffer, one send.
+ */
+export const SPLIT_FROM_BYTES = 1024 * 1024 + 4096;
 
 /** every attempt in flight is abandoned: a late reply to it is dropped */
 export function forgetAttempts(s: CoreState, call: CallState): void {

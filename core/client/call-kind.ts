@@ -24,6 +24,7 @@ import {
 } from './core-state.ts';
 import type { CallSpec } from './events.ts';
 import { afterStep, enqueue } from './machine-run.ts';
+import { isMetaCall, lookupMeta, rotateMeta } from './meta-calls.ts';
 import { nodeOf } from './node-kind.ts';
 import { PRIMARY, pinnedTo } from './picker.ts';
 import { tableOf } from './table-kind.ts';
@@ -51,8 +52,9 @@ export function startCall(s: CoreState, spec: CallSpec): void {
   const runner = s.runners.call;
   const [state, acts] = runner.machine.initial({
     idempotent: spec.idempotent,
-    // reads may be resent to the same node after an attempt timeout (the request machine's rule)
-    readOnly: rpc.kind === 'read' || rpc.kind === 'scan',
+    // reads may be resent after an attempt timeout (the request machine's rule); so may a meta
+    // call that changes nothing (list, query), to the next meta (meta-calls.ts)
+    readOnly: rpc.kind === 'read' || rpc.kind === 'scan' || (rpc.kind === 'meta' && spec.idempotent),
     nowMs: s.nowMs,
     deadlineMs: s.nowMs + spec.timeoutMs,
     attemptTimeoutMs: o.attemptTimeoutMs,
@@ -93,11 +95,14 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
       forgetAttempts(s, call);
       break;
     case 'requestRefresh':
-      enqueue(s, call.table, { type: 'REFRESH' });
+      // a meta call's "routing" is the leader guess: an unanswered attempt moves it on
+      if (isMetaCall(call)) rotateMeta(s);
+      else enqueue(s, call.table, { type: 'REFRESH' });
       break;
     case 'invalidateRoute': {
       const { scope } = a.params as { scope: string };
       const table = call.table;
+      if (isMetaCall(call)) break;
       if (scope === 'table') {
         table.routes = invalidateAll(table.routes);
         table.fullRefresh = true;
@@ -138,6 +143,7 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
 
 /** where the call's next attempt can go now, as the event the request machine understands */
 function lookup(s: CoreState, call: CallState): RequestEvent {
+  if (isMetaCall(call)) return lookupMeta(s, call);
   const routes = call.table.routes;
   if (!isLoaded(routes)) return { type: 'ROUTE_MISSING' };
   call.partition = partitionOf(routes, call.spec.partitionHash);

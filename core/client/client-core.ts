@@ -68,8 +68,10 @@ export class ClientCore {
       case 'connectionLost': {
         const node = this.s.nodes.get(event.address);
         const reason = event.reason === 'refused' ? 'ERR_CONNECTION_REFUSED' : 'ERR_SESSION_RESET';
-        if (node !== undefined)
+        if (node !== undefined) {
+          node.lastFailure = event.code ?? null;
           enqueue(this.s, node, { type: 'CONNECTION_LOST', reason, jitter: this.s.random.next() });
+        }
         break;
       }
       case 'tick':

@@ -16,6 +16,17 @@ export interface CallFailure {
   /** an attempt was written and never answered: a write may or may not have been applied */
   outcomeUnknown: boolean;
   attempts: AttemptRecord[];
+  /**
+   * an open given up on meta: what each meta server said (the last failure of each queried
+   * address: an errno such as ECONNREFUSED or ENOTFOUND, ERR_TIMEOUT, or the error meta answered)
+   */
+  metaErrors?: MetaError[];
+}
+
+/** what one meta server said when a table's routing was asked of it */
+export interface MetaError {
+  address: string;
+  code: string;
 }
 
 export type ObservedEvent =

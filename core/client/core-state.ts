@@ -129,6 +129,11 @@ export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> 
   readonly attached: Set<CallState>;
   /** tables whose meta query waits for this (meta) connection to open */
   readonly metaWaiters: Set<TableState>;
+  /**
+   * why the connection last failed: the system error code (ECONNREFUSED, ENOTFOUND...) when the
+   * driver gave one, else the health machine's reason (ERR_CONNECT_TIMEOUT...); cleared on connect
+   */
+  lastFailure: string | null;
 }
 
 export interface TableState extends Instance<RoutingRefreshContext, RoutingRefreshEvent> {
@@ -141,6 +146,10 @@ export interface TableState extends Instance<RoutingRefreshContext, RoutingRefre
   query: MetaQuery | null;
   fullRefresh: boolean;
   readonly opens: Map<number, TimerEntry<TimerPayload>>;
+  /** the meta the last query went to (what a failure is recorded against) */
+  queriedMeta: string;
+  /** the last failure of each meta queried for this table, by address (the cause of a give-up) */
+  readonly metaFailures: Map<string, string>;
 }
 
 export type Owner = CallState | NodeState | TableState;
@@ -213,6 +222,14 @@ export function failure(
   attempts: AttemptRecord[],
 ): CallFailure {
   return { code, cause, outcomeUnknown, attempts };
+}
+
+/** an open's failure, with what each meta said about the table so far */
+export function openFailure(table: TableState, code: string, cause: string | null = null): CallFailure {
+  const f = failure(code, cause, false, []);
+  if (table.metaFailures.size > 0)
+    f.metaErrors = [...table.metaFailures].map(([address, c]) => ({ address, code: c }));
+  return f;
 }
 
 export function observe(s: CoreState, event: ObservedEvent): void {

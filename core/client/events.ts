@@ -29,7 +29,8 @@ export type CoreEvent =
   | { type: 'abortOpen'; requestId: number; table: string; error: string }
   | { type: 'connected'; address: string }
   | { type: 'data'; address: string; bytes: Uint8Array }
-  | { type: 'connectionLost'; address: string; reason: ConnectionLossReason }
+  /** `code`: the system's error code when there is one (ECONNREFUSED, ENOTFOUND, ETIMEDOUT...) */
+  | { type: 'connectionLost'; address: string; reason: ConnectionLossReason; code?: string }
   /** the driver's timer fired (or any moment: due timers fire) */
   | { type: 'tick' }
   | { type: 'close' };

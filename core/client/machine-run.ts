@@ -4,7 +4,7 @@
 // knows what a call, a node or a table is.
 import type { EventObject } from 'xstate';
 import type { ActionCommand, Command } from '../executor/index.ts';
-import { type CoreState, dropTimer, failure, type Instance, type Owner, timerOf } from './core-state.ts';
+import { type CoreState, dropTimer, type Instance, type Owner, openFailure, timerOf } from './core-state.ts';
 
 /** queue `event` for `owner`; it runs, in order, before the current handle() returns */
 export function enqueue<E extends EventObject>(s: CoreState, owner: Instance<unknown, E>, event: E): void {
@@ -67,7 +67,7 @@ export function fireDueTimers(s: CoreState): void {
         type: 'tableOpened',
         requestId: p.openRequest,
         ok: false,
-        failure: failure('ERR_TIMEOUT', null, false, []),
+        failure: openFailure(p.table, 'ERR_TIMEOUT'),
       });
       continue;
     }

@@ -1,6 +1,6 @@
 // Writing a table's meta query (query_cfg) on an open meta connection: only the partitions calls
 // are waiting for, unless the whole table must be refreshed (docs/PROTOCOL.md 5.2).
-import { isLoaded } from '../routing/route-snapshot.ts';
+import { isLoaded, partitionOf } from '../routing/route-snapshot.ts';
 import { encodeRequest } from '../wire/index.ts';
 import { type CoreState, type MetaQuery, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';
 
@@ -10,7 +10,11 @@ export function writeQuery(s: CoreState, table: TableState, node: NodeState): vo
   node.conn.pending.set(seqid, query);
   const partitions = new Set<number>();
   if (isLoaded(table.routes) && !table.fullRefresh) {
-    for (const call of table.waiting) if (call.partition >= 0) partitions.add(call.partition);
+    // the partition a waiting call needs under the routes held now: its index from its last lookup
+    // is stale once the count or the app changed (traces/topology-*-stale-partition-after-recreate)
+    for (const call of table.waiting) {
+      if (call.partition >= 0) partitions.add(partitionOf(table.routes, call.spec.partitionHash));
+    }
   }
   table.fullRefresh = false;
   const bytes = encodeRequest(

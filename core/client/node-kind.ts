@@ -3,7 +3,7 @@
 // wake whatever waits for a node to be usable.
 import { NODE_HEALTH, REQUEST_STATE, ROUTING_STATE } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
-import { ProtocolError } from '../wire/index.ts';
+import { ProtocolError, rpcInfo } from '../wire/index.ts';
 import { Connection } from './connection.ts';
 import {
   type CoreState,
@@ -44,6 +44,7 @@ export function nodeOf(s: CoreState, address: string): NodeState {
       conn: new Connection<PendingReply>(o.maxFrameBytes),
       attached: new Set(),
       metaWaiters: new Set(),
+      lastFailure: null,
       timers: [],
     };
     s.nodes.set(address, node);
@@ -56,6 +57,7 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
   switch (a.type) {
     case 'openConnection':
       node.conn.reset();
+      node.lastFailure = null;
       s.out.push({ type: 'connect', address: node.address });
       break;
     case 'closeConnection':
@@ -63,6 +65,7 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
       break;
     case 'failPending': {
       const { reason } = a.params as { reason: string };
+      node.lastFailure ??= reason;
       // Nobody waits on a dead node: every dependent call hears about it in this same step.
       for (const call of node.attached) {
         enqueue(s, call, { type: 'NODE_DOWN', nowMs: s.nowMs, node: node.address, reason });
@@ -72,11 +75,11 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
         const table = pending.table;
         if (table.query?.node === node) {
           table.query = null;
-          enqueue(s, table, { type: 'QUERY_FAILED', reason, jitter: s.random.next() });
+          enqueue(s, table, { type: 'QUERY_FAILED', reason, answered: false, jitter: s.random.next() });
         }
       }
       for (const table of node.metaWaiters) {
-        enqueue(s, table, { type: 'QUERY_FAILED', reason, jitter: s.random.next() });
+        enqueue(s, table, { type: 'QUERY_FAILED', reason, answered: false, jitter: s.random.next() });
       }
       node.metaWaiters.clear();
       node.conn.reset();
@@ -103,9 +106,13 @@ function onNodeUsable(s: CoreState, node: NodeState): void {
       enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
     }
   }
+  const isMeta = s.metas.includes(node.address);
   for (const table of s.tables.values()) {
     for (const call of table.waiting) {
-      if (call.partition >= 0 && call.picker.pick(table.routes, call.partition) === node.address) {
+      // an admin call waits for any meta (rpcInfo, not meta-calls.ts: that module imports this one)
+      if (isMeta && rpcInfo(call.spec.rpc).kind === 'meta') {
+        enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
+      } else if (call.partition >= 0 && call.picker.pick(table.routes, call.partition) === node.address) {
         enqueue(s, call, { type: 'ROUTE_CHANGED', nowMs: s.nowMs, primary: node.address });
       }
     }

@@ -14,8 +14,9 @@ import {
   type TableState,
 } from './core-state.ts';
 import { enqueue } from './machine-run.ts';
+import { isMetaCall, judgeMetaAnswer } from './meta-calls.ts';
 import { breakConnection, usable } from './node-kind.ts';
-import { configOf, failOpens } from './table-kind.ts';
+import { configOf } from './table-kind.ts';
 
 export function onData(s: CoreState, address: string, bytes: Uint8Array): void {
   const node = s.nodes.get(address);
@@ -62,7 +63,7 @@ function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: 
     breakConnection(s, node, e);
     return false;
   }
-  enqueue(s, call, { type: 'REPLY_OK' });
+  enqueue(s, call, isMetaCall(call) ? judgeMetaAnswer(s, call, call.result) : { type: 'REPLY_OK' });
   return true;
 }
 
@@ -71,14 +72,19 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
   if (table.query !== query) return true;
   table.query = null;
   if (frame.error !== 'ERR_OK') {
-    enqueue(s, table, { type: 'QUERY_FAILED', reason: frame.error, jitter: s.random.next() });
+    enqueue(s, table, { type: 'QUERY_FAILED', reason: frame.error, answered: true, jitter: s.random.next() });
     return true;
   }
   let resp: QueryCfgResponse;
   try {
     resp = decodeResult(QUERY_CFG, frame.body);
   } catch (e) {
-    enqueue(s, table, { type: 'QUERY_FAILED', reason: 'ERR_PROTOCOL', jitter: s.random.next() });
+    enqueue(s, table, {
+      type: 'QUERY_FAILED',
+      reason: 'ERR_PROTOCOL',
+      answered: true,
+      jitter: s.random.next(),
+    });
     breakConnection(s, node, e);
     return false;
   }
@@ -93,7 +99,13 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
         leader = `${first.hp_primary.host}:${first.hp_primary.port}`;
       }
       if (leader !== '') enqueue(s, table, { type: 'QUERY_FORWARDED', leader });
-      else enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, jitter: s.random.next() });
+      else
+        enqueue(s, table, {
+          type: 'QUERY_FAILED',
+          reason: resp.err,
+          answered: true,
+          jitter: s.random.next(),
+        });
       break;
     }
     case 'retry-same-later':
@@ -101,15 +113,18 @@ function onMetaReply(s: CoreState, node: NodeState, query: MetaQuery, frame: Res
       break;
     case 'table-missing':
     case 'table-busy': {
-      // The table does not exist (or is being created/dropped): nothing waiting on it can succeed now.
-      const code = resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err;
-      failOpens(s, table, code);
-      for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
-      enqueue(s, table, { type: 'QUERY_OK', waiting: false, jitter: s.random.next() });
+      // The table does not exist (or is being created/dropped): the routing machine decides. The
+      // cause is meta's own answer, from this meta only (earlier failures of others are moot).
+      table.metaFailures.clear();
+      table.metaFailures.set(node.address, resp.err);
+      enqueue(s, table, {
+        type: 'TABLE_GONE',
+        code: resp.err === 'ERR_OBJECT_NOT_FOUND' ? 'ERR_APP_NOT_EXIST' : resp.err,
+      });
       break;
     }
     default:
-      enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, jitter: s.random.next() });
+      enqueue(s, table, { type: 'QUERY_FAILED', reason: resp.err, answered: true, jitter: s.random.next() });
   }
   return true;
 }
@@ -118,11 +133,22 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   const update = applyAnswer(table.routes, resp);
   if (update.kind === 'rejected') {
     // a count no table can have: nothing is learned from this answer (docs/PROTOCOL.md 7.3)
-    enqueue(s, table, { type: 'QUERY_FAILED', reason: 'ERR_INVALID_DATA', jitter: s.random.next() });
+    enqueue(s, table, {
+      type: 'QUERY_FAILED',
+      reason: 'ERR_INVALID_DATA',
+      answered: true,
+      jitter: s.random.next(),
+    });
     return;
   }
   const routes = update.snapshot;
   table.routes = routes;
+  // A new count or app id learned from an answer about some partitions only: everything else cached
+  // is gone or re-indexed, so the next query asks for the whole table.
+  if (update.kind === 'recreated' || update.kind === 'split' || update.kind === 'cancelSplit') {
+    if (routes.partitions.filter((r) => r !== undefined).length < routes.partitionCount)
+      table.fullRefresh = true;
+  }
   const { changed } = update;
   if (changed.length > 0 || update.moveAll) {
     observe(s, {
@@ -159,5 +185,6 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
     s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
   }
   table.opens.clear();
+  table.metaFailures.clear();
   enqueue(s, table, { type: 'QUERY_OK', waiting: stillWaiting, jitter: s.random.next() });
 }

@@ -10,9 +10,11 @@ import {
   healthOf,
   type MachineKind,
   observe,
+  openFailure,
   type TableState,
 } from './core-state.ts';
 import { afterStep, enqueue } from './machine-run.ts';
+import { followLeader, rotateMeta } from './meta-calls.ts';
 import { writeQuery } from './meta-query.ts';
 import { nodeOf } from './node-kind.ts';
 
@@ -36,6 +38,7 @@ export function tableOf(s: CoreState, name: string): TableState {
       metaBackoffCapMs: o.metaBackoffCapMs,
       queryTimeoutMs: o.metaQueryTimeoutMs,
       maxForwardHops: o.maxForwardHops,
+      metaCount: s.metas.length,
     });
     table = {
       kind: 'table',
@@ -48,6 +51,8 @@ export function tableOf(s: CoreState, name: string): TableState {
       query: null,
       fullRefresh: true,
       opens: new Map(),
+      queriedMeta: '',
+      metaFailures: new Map(),
       timers: [],
     };
     s.tables.set(name, table);
@@ -66,20 +71,38 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
       table.query = null;
       for (const node of s.nodes.values()) node.metaWaiters.delete(table);
       break;
-    case 'followLeader': {
-      const { leader } = a.params as { leader: string };
-      let index = s.metas.indexOf(leader);
-      if (index < 0) index = s.metas.push(leader) - 1;
-      s.metaLeader = index;
-      observe(s, { kind: 'leader', table: table.name, address: leader });
+    case 'followLeader':
+      followLeader(s, (a.params as { leader: string }).leader, table.name);
+      break;
+    case 'noteMetaFailure': {
+      const { reason } = a.params as { reason: string };
+      // a failed connection says more through why it failed (ECONNREFUSED, ENOTFOUND...), also when
+      // the query found the node already down; a meta's own answer or a query timeout says itself
+      const node = s.nodes.get(table.queriedMeta);
+      const lost = reason === 'ERR_TIMEOUT' || node === undefined ? null : node.lastFailure;
+      table.metaFailures.set(table.queriedMeta, lost ?? reason);
       break;
     }
+    case 'giveUpOpens':
+      failOpens(s, table, 'ERR_META_UNREACHABLE');
+      break;
     case 'rotateMeta':
-      s.metaLeader = (s.metaLeader + 1) % s.metas.length;
+      rotateMeta(s);
       break;
     case 'notifyRefresh':
       observe(s, { kind: 'refresh', table: table.name, phase: (a.params as { phase: string }).phase });
       break;
+    case 'forgetRoutes':
+      table.routes = NO_ROUTES;
+      table.fullRefresh = true;
+      break;
+    case 'failCalls': {
+      const { code } = a.params as { code: string };
+      // the cause: meta's own answer when this verdict was just given (not when it is reused)
+      failOpens(s, table, code, table.metaFailures.get(table.queriedMeta) ?? null);
+      for (const call of table.calls) enqueue(s, call, { type: 'ABORT', error: code });
+      break;
+    }
     default:
       throw new Error(`core: routing machine emitted unknown action ${a.type}`);
   }
@@ -87,6 +110,7 @@ function tableAction(s: CoreState, table: TableState, a: ActionCommand): void {
 
 function sendQuery(s: CoreState, table: TableState): void {
   const address = s.metas[s.metaLeader]!;
+  table.queriedMeta = address;
   const node = nodeOf(s, address);
   switch (healthOf(node)) {
     case NODE_HEALTH.ready:
@@ -103,19 +127,21 @@ function sendQuery(s: CoreState, table: TableState): void {
     default:
       enqueue(s, table, {
         type: 'QUERY_FAILED',
+        answered: false,
         reason: 'ERR_SESSION_RESET',
         jitter: s.random.next(),
       });
   }
 }
 
-/** every pending openTable of `table` fails with `code` */
-export function failOpens(s: CoreState, table: TableState, code: string): void {
+/** every pending openTable of `table` fails with `code`, with what each meta said as its cause */
+export function failOpens(s: CoreState, table: TableState, code: string, cause: string | null = null): void {
   for (const [requestId, entry] of table.opens) {
     s.timers.cancel(entry);
-    s.out.push({ type: 'tableOpened', requestId, ok: false, failure: failure(code, null, false, []) });
+    s.out.push({ type: 'tableOpened', requestId, ok: false, failure: openFailure(table, code, cause) });
   }
   table.opens.clear();
+  table.metaFailures.clear();
 }
 
 /** settles one pending open (nothing if it already settled) */

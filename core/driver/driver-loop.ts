@@ -64,10 +64,14 @@ export class DriverLoop implements LinkEvents {
     if (this.links.get(link.address) === link) this.feed({ type: 'data', address: link.address, bytes });
   }
 
-  lost(link: Link, reason: ConnectionLossReason): void {
+  lost(link: Link, reason: ConnectionLossReason, code?: string): void {
     if (this.links.get(link.address) !== link) return;
     this.links.delete(link.address);
-    this.feed({ type: 'connectionLost', address: link.address, reason });
+    this.feed(
+      code === undefined
+        ? { type: 'connectionLost', address: link.address, reason }
+        : { type: 'connectionLost', address: link.address, reason, code },
+    );
   }
 
   // ---- the loop ----

@@ -21,8 +21,11 @@ export interface Link {
 export interface LinkEvents {
   opened(link: Link): void;
   data(link: Link, bytes: Uint8Array): void;
-  /** closed by the peer, reset, refused or failed: reported once, never after close() */
-  lost(link: Link, reason: ConnectionLossReason): void;
+  /**
+   * closed by the peer, reset, refused or failed: reported once, never after close(); `code` is the
+   * system's error code when there is one (ECONNREFUSED, ENOTFOUND...)
+   */
+  lost(link: Link, reason: ConnectionLossReason, code?: string): void;
 }
 
 export interface Network {

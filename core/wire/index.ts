@@ -8,6 +8,7 @@ export { DEFAULT_MAX_FRAME_BYTES, type PushResult } from './frame-splitter.ts';
 export * from './placeholder-codecs.ts';
 export * from './protocol-error.ts';
 export * from './request-codec.ts';
+export { requestBodyBytes, writeBodyBytesAtMost, writeBodyBytesOver } from './request-size.ts';
 export * from './response-codec.ts';
 export * from './rpc-registry.ts';
 export * from './structs-meta.ts';

@@ -3,7 +3,7 @@
 // (docs/PROTOCOL.md 2, 3.2, 3.3). The decoding half is used by the onebox test cluster.
 import { skipValue } from './codec.ts';
 import { FastReader } from './fast-reader.ts';
-import { withFastWriter } from './fast-writer.ts';
+import { withFastWriter, withFastWriterParts } from './fast-writer.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, type PushResult } from './frame-splitter.ts';
 import { readMessageBegin } from './message-begin.ts';
 import { asProtocolError, ProtocolError } from './protocol-error.ts';
@@ -110,6 +110,28 @@ export function encodeRequest<N extends RpcName>(
 ): Buffer {
   try {
     return withFastWriter((w) => writeRequest(w, name, seqid, args, header, opts?.headerVersion ?? 1));
+  } catch (e) {
+    throw asProtocolError(e, `encodeRequest(${String(name)})`);
+  }
+}
+
+/**
+ * encodeRequest, as consecutive parts to write in order: one Buffer below `splitFromBytes`; from
+ * there on, large blobs (a big value) are referenced, not copied (FastWriter.finishParts).
+ */
+export function encodeRequestParts<N extends RpcName>(
+  name: N,
+  seqid: number,
+  args: RpcArgs<N>,
+  header: RequestHeader,
+  splitFromBytes: number,
+  opts?: EncodeRequestOptions,
+): Buffer[] {
+  try {
+    return withFastWriterParts(
+      (w) => writeRequest(w, name, seqid, args, header, opts?.headerVersion ?? 1),
+      splitFromBytes,
+    );
   } catch (e) {
     throw asProtocolError(e, `encodeRequest(${String(name)})`);
   }

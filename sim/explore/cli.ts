@@ -1,5 +1,6 @@
 // Command line of the exhaustive explorer (the coordinator wires `npm run properties` to it):
-//   tsx sim/explore/cli.ts [--scope small|small-2p|small-late|large|large-2p|all-small|all-large]
+//   tsx sim/explore/cli.ts [--scope small|small-2p|small-late|small-topology|large|large-2p|
+//                           large-topology|all-small|all-large]
 //                          [--faults N] [--delays N] [--max-states N] [--mutant NAME]
 //                          [--replay "<choices>"]
 // Prints, per scope: distinct states, transitions, terminal paths, max depth, time, states/s, and
@@ -15,8 +16,8 @@ import { formatResult } from './report.ts';
 import { type ExploreScope, SCOPES } from './scope.ts';
 
 const GROUPS: Record<string, string[]> = {
-  'all-small': ['small', 'small-2p', 'small-late'],
-  'all-large': ['large', 'large-2p'],
+  'all-small': ['small', 'small-2p', 'small-late', 'small-topology'],
+  'all-large': ['large', 'large-2p', 'large-topology'],
 };
 
 function arg(name: string): string | undefined {

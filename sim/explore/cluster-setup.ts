@@ -19,6 +19,7 @@ export function createClusterForExplore(
     promoteDelayMs: scope.promoteDelayMs,
     learnMs: scope.learnMs,
     prepareTimeoutMs: scope.prepareTimeoutMs,
+    ...(scope.splitMs === undefined ? {} : { splitMs: scope.splitMs }),
   });
   cluster.start();
   return { cluster, metas, replicas };

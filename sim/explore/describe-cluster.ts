@@ -37,7 +37,8 @@ export function describeCluster(cluster: Cluster, nowMs: number, wallSeconds: nu
     const parts = t.partitions.map(
       (c) => `${c.ballot}/${c.primary}/${c.secondaries.join('+')}/${c.lastDrops.join('+')}`,
     );
-    out.push(`table ${t.appId} ${t.name} ${parts.join(' ')}`);
+    const split = t.split === undefined ? '' : ` split=${t.split.fromCount}:${t.split.phases.join('+')}`;
+    out.push(`table ${t.appId} ${t.name} n=${t.partitionCount}${split} ${parts.join(' ')}`);
   }
   const d = cluster.detector;
   const leases = [...d['lastBeaconMs']].map(([a, at]) => `${a}:${d.isAlive(a) ? '+' : '-'}${nowMs - at}`);

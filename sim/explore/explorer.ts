@@ -7,7 +7,7 @@
 // Safety invariants are checked after every step; end-of-path checks and liveness at every terminal
 // state. The first violation stops the search and is returned with its choice sequence.
 
-import type { Violation } from '../scenario.ts';
+import { TABLE, type Violation } from '../scenario.ts';
 import { type Choice, formatPath } from './choice.ts';
 import type { ExploreScope } from './scope.ts';
 import { ExploreSystem } from './system.ts';
@@ -168,7 +168,11 @@ function recoveryOf(sys: ExploreSystem): { failedBudgetMs: number; recoveryMs: n
   const faults = sys.faults;
   if (faults.length === 0 || sys.delaysUsed > 0) return out;
   const first = sys.address(faults[0]!.fault);
-  if (faults.some((f) => f.fault.meta === true || sys.address(f.fault) !== first)) return out;
+  if (
+    faults.some((f) => f.fault.meta === true || f.fault.kind === 'leader' || sys.address(f.fault) !== first)
+  )
+    return out;
+  if (first === TABLE) return out; // topology changes: no failover bound
   const last = Math.max(...faults.map((f) => f.atMs));
   for (const r of sys.monitor.calls) {
     if (r.op === 'incr' || r.op === 'casAbsent') continue;

@@ -6,7 +6,7 @@
 //                       replica and the call's deadline is at least scope.recoveryBoundMs after the
 //                       last fault (time to detect, promote, poll and reconnect, with margin).
 import type { CallRecord, Violation } from '../scenario.ts';
-import { IDEMPOTENT } from '../workload.ts';
+import { IDEMPOTENT, isTopologyFault } from '../workload.ts';
 import type { ExploreFault, ExploreScope } from './scope.ts';
 
 export interface InjectedFault {
@@ -30,7 +30,11 @@ export function checkLiveness(
     return out;
   }
   const first = faults[0]!.fault;
-  const oneReplica = faults.every((f) => f.fault.meta !== true && f.fault.node === first.node && !first.meta);
+  // topology changes and meta faults promise nothing here (sim/topology.ts judges topology paths)
+  const replicaFault = (f: ExploreFault) =>
+    f.meta !== true && !isTopologyFault(f.kind) && f.kind !== 'leader';
+  const oneReplica =
+    replicaFault(first) && faults.every((f) => replicaFault(f.fault) && f.fault.node === first.node);
   if (!oneReplica) return out;
   const lastFaultMs = Math.max(...faults.map((f) => f.atMs));
   for (const r of calls) {

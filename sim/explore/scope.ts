@@ -1,13 +1,13 @@
 // What the explorer explores: cluster size and tuning, the client's calls, the menu of faults and the
 // budgets that make the state space finite. Plain data, printable, passed whole to every replay.
 import type { CoreOptionsInput } from '../../core/client/index.ts';
-import type { SimCall } from '../workload.ts';
+import type { SimCall, TopologyFaultKind } from '../workload.ts';
 
-export type ExploreFaultKind = 'crash' | 'hang' | 'restart';
+export type ExploreFaultKind = 'crash' | 'hang' | 'restart' | 'leader' | TopologyFaultKind;
 
 export interface ExploreFault {
   kind: ExploreFaultKind;
-  /** replica index, or meta index when `meta` is set */
+  /** replica index, or meta index when `meta` is set; ignored by topology changes */
   node: number;
   meta?: boolean;
   /** hang: resume after this long (a pause that ends); crash: restart after this long; absent: forever */
@@ -25,6 +25,8 @@ export interface ExploreScope {
   promoteDelayMs: number;
   learnMs: number;
   prepareTimeoutMs: number;
+  /** split children register this long after a split starts (absent: the onebox default) */
+  splitMs?: number;
   /** every call starts at `atMs` (0: before the first step) */
   calls: SimCall[];
   /** faults the explorer may inject, each at any step while the budget lasts */
@@ -105,11 +107,64 @@ export function largeTwoPartitionScope(): ExploreScope {
   return { ...smallTwoPartitionScope(), name: 'large-2p', maxFaults: 2, maxDelays: 1 };
 }
 
-export const SMALL_SCOPES = [smallScope, smallTwoPartitionScope, smallLateScope];
+const TOPOLOGY_FAULTS: ExploreFault[] = [
+  { kind: 'split', node: 0 },
+  { kind: 'cancelSplit', node: 0 },
+  { kind: 'drop', node: 0 },
+  { kind: 'recreate', node: 0 },
+];
+
+/**
+ * `npm test`, fourth part: topology changes. 1 meta, 3 replicas, 1 partition (a split makes 2;
+ * k0 moves to the child), set(k0) at 0, get(k0) at 160 ms, set(k0) at 320 ms, up to 2 of {split,
+ * cancel, drop, recreate} at any step within the first 300 ms; children register 150 ms after a
+ * split starts.
+ */
+export function smallTopologyScope(): ExploreScope {
+  const s = smallScope();
+  return {
+    ...s,
+    name: 'small-topology',
+    splitMs: 150,
+    calls: [
+      { atMs: 0, op: 'set', key: 0, value: 7, timeoutMs: 1000 },
+      { atMs: 160, op: 'get', key: 0, value: 0, timeoutMs: 1000 },
+      { atMs: 320, op: 'set', key: 0, value: 8, timeoutMs: 1000 },
+    ],
+    faultMenu: TOPOLOGY_FAULTS,
+    maxFaults: 2,
+    faultWindowMs: 300,
+  };
+}
+
+/**
+ * `npm run properties`: topology changes and meta leader changes on 2 metas, 2 partitions, 3 calls
+ * (an incr among them), up to 3 changes.
+ */
+export function largeTopologyScope(): ExploreScope {
+  const s = smallTopologyScope();
+  return {
+    ...s,
+    name: 'large-topology',
+    metas: 2,
+    partitions: 2,
+    calls: [...s.calls, { atMs: 0, op: 'incr', key: 2, value: 0, timeoutMs: 1000 }],
+    faultMenu: [
+      ...TOPOLOGY_FAULTS,
+      { kind: 'leader', node: 1, meta: true },
+      { kind: 'leader', node: 0, meta: true },
+    ],
+    maxFaults: 3,
+  };
+}
+
+export const SMALL_SCOPES = [smallScope, smallTwoPartitionScope, smallLateScope, smallTopologyScope];
 export const SCOPES: Record<string, () => ExploreScope> = {
   small: smallScope,
   'small-2p': smallTwoPartitionScope,
   'small-late': smallLateScope,
   large: largeScope,
   'large-2p': largeTwoPartitionScope,
+  'small-topology': smallTopologyScope,
+  'large-topology': largeTopologyScope,
 };

@@ -18,6 +18,8 @@
 // less than a whole timer instant and latency below a timer's granularity is not modelled; timers
 // due at the same instant fire together in the order they were set (never interleaved with
 // deliveries); packets are never lost or duplicated (no partition faults in the menus); the
+// ownership history of answered-by-owner is not part of a state's description (two paths reaching
+// one state with different histories are judged on the first); the
 // workload, fault menu and cluster tuning are fixed per scope; states are merged on a 53-bit hash
 // of their canonical description (describe()), in which queued work of a hung process and pending
 // write callbacks count by number only.
@@ -25,10 +27,11 @@
 import type { Cluster } from '../../onebox/index.ts';
 import { callSpec } from '../call-specs.ts';
 import { hash53 } from '../canon.ts';
-import { checkLinearizable } from '../linearizability.ts';
 import { Monitor } from '../monitor.ts';
 import { SETTLE_SLACK_MS, TABLE, type Violation } from '../scenario.ts';
 import { SimClient } from '../sim-client.ts';
+import { changeTopology, checkDroppedFailFast, linearizableByIncarnation, Ownership } from '../topology.ts';
+import { isTopologyFault } from '../workload.ts';
 import type { Choice } from './choice.ts';
 import { createClusterForExplore } from './cluster-setup.ts';
 import { describeCluster } from './describe-cluster.ts';
@@ -42,6 +45,8 @@ export class ExploreSystem {
   readonly client: SimClient;
   readonly monitor: Monitor;
   readonly faults: InjectedFault[] = [];
+  /** which partition owned which key when, across topology changes (sim/topology.ts) */
+  readonly ownership: Ownership;
   delaysUsed = 0;
   /** time after which nothing is explored: the last deadline, plus slack */
   private readonly horizonMs: number;
@@ -49,6 +54,7 @@ export class ExploreSystem {
   constructor(readonly scope: ExploreScope) {
     const { cluster, metas, replicas } = createClusterForExplore(this.net, scope);
     this.cluster = cluster;
+    this.ownership = new Ownership(cluster.model, TABLE, () => this.net.nowMs());
     this.monitor = new Monitor(() => this.net.nowMs(), [...metas, ...replicas]);
     this.client = new SimClient(
       this.net,
@@ -70,11 +76,16 @@ export class ExploreSystem {
   }
 
   get terminal(): boolean {
-    return this.monitor.allSettled || this.enabled().length === 0;
+    return this.allSettled || this.enabled().length === 0;
+  }
+
+  /** every call of the scope was issued (a later one waits for its timer) and settled */
+  private get allSettled(): boolean {
+    return this.monitor.calls.length === this.scope.calls.length && this.monitor.allSettled;
   }
 
   enabled(): Choice[] {
-    if (this.monitor.allSettled) return [];
+    if (this.allSettled) return [];
     const out: Choice[] = this.net.deliveries().map((d) => ({ type: 'deliver', ...d }));
     const next = this.net.nextTimerAtMs();
     if (next !== null && next <= this.horizonMs) {
@@ -107,9 +118,16 @@ export class ExploreSystem {
         const f = this.scope.faultMenu[choice.index];
         if (f === undefined) throw new Error(`explore: no fault ${choice.index} in the menu`);
         this.faults.push({ fault: f, atMs: this.net.nowMs() });
+        const kind = f.kind;
+        if (isTopologyFault(kind)) {
+          if (!changeTopology(this.cluster, kind, this.scope.partitions).ok)
+            throw new Error(`explore: ${kind} not applicable`);
+          this.ownership.changed(kind);
+          break;
+        }
         const r = this.cluster.fault({
           node: this.address(f),
-          kind: f.kind,
+          kind,
           ...(f.ms === undefined ? {} : { ms: f.ms }),
         });
         if (!r.ok) throw new Error(`explore: fault ${choice.index} not applicable: ${r.error}`);
@@ -131,9 +149,14 @@ export class ExploreSystem {
     const v = (invariant: string, detail: string) => out.push({ invariant, atMs: now, detail });
     for (const r of this.monitor.calls)
       if (r.settles === 0) v('by-deadline', `call ${r.callId} never settled (deadline ${r.deadlineMs})`);
-    const lin = checkLinearizable(this.monitor.calls);
+    const lin = linearizableByIncarnation(this.monitor.calls, this.ownership.incarnations);
     if (!lin.ok) v('linearizable', `history of ${lin.register} is not linearizable`);
+    out.push(...this.ownership.check(this.monitor.calls));
     out.push(...checkLiveness(this.scope, this.faults, this.monitor.calls, this.delaysUsed > 0, now));
+    if (this.delaysUsed === 0) {
+      const kinds = this.faults.map((f) => ({ kind: f.fault.kind }));
+      out.push(...checkDroppedFailFast(kinds, this.monitor.calls, this.ownership.incarnations));
+    }
     this.client.feed({ type: 'close' });
     const core = this.client.core;
     if (core.pendingCallIds().length > 0)
@@ -175,10 +198,12 @@ export class ExploreSystem {
       into.add(`settle:${r.op}:${r.ok === true ? 'ok' : r.code}${r.outcomeUnknown ? ':unknown' : ''}`);
     }
     for (const f of this.faults) into.add(`fault:${f.fault.kind}`);
+    for (const o of this.monitor.outcomes) into.add(`attempt:${o}`);
   }
 
   /** a fault's target address */
   address(f: ExploreFault): string {
+    if (isTopologyFault(f.kind)) return TABLE;
     const list = f.meta === true ? this.cluster.metaAddresses : this.cluster.replicaAddresses;
     const a = list[f.node];
     if (a === undefined) throw new Error(`explore: no ${f.meta === true ? 'meta' : 'replica'} ${f.node}`);
@@ -186,6 +211,20 @@ export class ExploreSystem {
   }
 
   private applicable(f: ExploreFault): boolean {
+    if (isTopologyFault(f.kind)) {
+      const table = this.cluster.model.liveTable(TABLE);
+      switch (f.kind) {
+        case 'split':
+          return table !== undefined && table.split === undefined;
+        case 'cancelSplit':
+          return table?.split !== undefined && !table.split.phases.includes('registered');
+        case 'drop':
+          return table !== undefined && table.split === undefined;
+        case 'recreate':
+          return table === undefined;
+      }
+    }
+    if (f.kind === 'leader') return true;
     const state = this.cluster.process(this.address(f))?.state;
     if (f.kind === 'crash') return state !== 'crashed';
     if (f.kind === 'hang') return state === 'running';

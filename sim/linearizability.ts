@@ -27,7 +27,12 @@ export interface LinearizabilityResult {
   /** the register whose history has no linearization, if any */
   register?: string;
   explored: number;
+  /** the search gave up after `maxExplored` nodes: neither verdict holds */
+  undecided?: boolean;
 }
+
+/** thrown inside the search when its budget runs out */
+const BUDGET_SPENT = Symbol('budget spent');
 
 function registerOf(c: CallRecord): string {
   switch (c.op) {
@@ -79,13 +84,13 @@ function apply(state: RegState, op: HOp): RegState | null {
   }
 }
 
-function checkRegister(ops: HOp[]): { ok: boolean; explored: number } {
+function checkRegister(ops: HOp[], maxExplored: number): { ok: boolean; explored: number } {
   const n = ops.length;
   const seen = new Set<string>();
   let explored = 0;
   const done = new Array<boolean>(n).fill(false);
   const dfs = (placed: number, state: RegState): boolean => {
-    explored++;
+    if (++explored > maxExplored) throw BUDGET_SPENT;
     // every mandatory operation placed: the rest are optional and may be left out
     if (ops.every((o, i) => done[i] || o.optional)) return true;
     const key = `${done.map((d) => (d ? 1 : 0)).join('')}|${state}`;
@@ -117,7 +122,14 @@ function checkRegister(ops: HOp[]): { ok: boolean; explored: number } {
   return { ok: dfs(0, ''), explored };
 }
 
-export function checkLinearizable(calls: CallRecord[]): LinearizabilityResult {
+/**
+ * `maxExplored` bounds the search of each register (default: unbounded, as the simulation's small
+ * histories need); a register that exceeds it makes the result `undecided`.
+ */
+export function checkLinearizable(
+  calls: CallRecord[],
+  maxExplored = Number.POSITIVE_INFINITY,
+): LinearizabilityResult {
   const byRegister = new Map<string, HOp[]>();
   for (const call of calls) {
     if (call.ok === null) continue; // never issued (closed before it started)
@@ -152,7 +164,13 @@ export function checkLinearizable(calls: CallRecord[]): LinearizabilityResult {
   }
   let explored = 0;
   for (const [register, ops] of byRegister) {
-    const r = checkRegister(ops);
+    let r: { ok: boolean; explored: number };
+    try {
+      r = checkRegister(ops, maxExplored);
+    } catch (e) {
+      if (e !== BUDGET_SPENT) throw e;
+      return { ok: false, register, explored: explored + maxExplored, undecided: true };
+    }
     explored += r.explored;
     if (!r.ok) return { ok: false, register, explored };
   }

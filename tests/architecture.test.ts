@@ -285,3 +285,37 @@ describe('architecture: machine state names come from machines/', () => {
     assert.deepEqual(hits, [], 'use REQUEST_STATE / NODE_HEALTH / ROUTING_STATE from machines/');
   });
 });
+
+describe('architecture: the top-level layout', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const tree = /```\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+
+  it('every top-level folder is described in the layout block of docs/ARCHITECTURE.md', () => {
+    assert.match(tree, /^machines\/ /m, 'the layout block was not found');
+    const folders = readdirSync(ROOT).filter(
+      (n) =>
+        !n.startsWith('.') && !['node_modules', 'dist'].includes(n) && statSync(join(ROOT, n)).isDirectory(),
+    );
+    const missing = folders.filter((f) => !new RegExp(`^${f}/ `, 'm').test(tree));
+    assert.deepEqual(missing, []);
+    assert.ok(folders.includes('soak') && folders.includes('fuzz'));
+  });
+
+  it('soak/ reaches the client only through its public API (client/index.ts)', () => {
+    const offenders: string[] = [];
+    for (const full of tsFiles(join(ROOT, 'soak'))) {
+      const file = relative(ROOT, full).split('\\').join('/');
+      for (const spec of importsOf(readFileSync(full, 'utf8'))) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(ROOT, resolve(ROOT, dirname(file), spec))
+          .split('\\')
+          .join('/');
+        if (target.startsWith('client/') && target !== 'client/index.ts')
+          offenders.push(`${file} -> ${target}`);
+        if (target.startsWith('core/')) offenders.push(`${file} -> ${target}`);
+      }
+    }
+    assert.ok(tsFiles(join(ROOT, 'soak')).length > 5, 'no soak files found: the scan is broken');
+    assert.deepEqual(offenders, []);
+  });
+});

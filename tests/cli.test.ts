@@ -60,6 +60,9 @@ describe('scripts: --help', () => {
       'viz',
       'bench:wire',
       'bench:profile',
+      'soak',
+      'soak:recheck',
+      'fuzz',
     ])
       assert.ok(OWN_SCRIPTS.has(name), `${name} is not a tsx script any more: update this test`);
   });

@@ -154,4 +154,19 @@ describe('linearizability checker', () => {
     ];
     assert.equal(checkLinearizable(twice).ok, false);
   });
+
+  it('a search budget makes a long search undecided instead of unbounded (the soak checks big keys)', () => {
+    // 8 failed writes that may each land anywhere: many orders to try before the read is placed
+    const h = [
+      ...Array.from({ length: 8 }, (_, i) => op('set', i, null, false, { value: i + 1 })),
+      op('get', 100, 110, true, { result: read('99') }),
+    ];
+    const unbounded = checkLinearizable(h);
+    assert.equal(unbounded.ok, false);
+    assert.equal(unbounded.undecided, undefined);
+    const bounded = checkLinearizable(h, 50);
+    assert.equal(bounded.ok, false);
+    assert.equal(bounded.undecided, true);
+    assert.ok(checkLinearizable(h.slice(0, 3), 50).undecided === undefined, 'a small search fits the budget');
+  });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeRequest } from '../core/wire/index.ts';
+import { MAX_CREATE_PARTITIONS, MAX_LIVE_PARTITIONS } from '../onebox/cluster/meta-server.ts';
 import { createSimOnebox, type SimOnebox } from '../onebox/index.ts';
 import {
   bytes,
@@ -292,6 +293,46 @@ describe('onebox meta server', () => {
       partition_indices: [],
     });
     assert.equal(missing.err, 'ERR_OBJECT_NOT_FOUND');
+    box.close();
+  });
+
+  it('create_app refuses partition counts that would exhaust memory (regression: npm run fuzz)', () => {
+    const { box, meta } = setup({ seed: 11 });
+    const options = {
+      partition_count: 4,
+      replica_count: 3,
+      success_if_exist: false,
+      app_type: 'pegasus',
+      is_stateful: true,
+      envs: new Map<string, string>(),
+    };
+    // Regression (npm run fuzz): a create_app for 1.5e9 partitions ran the onebox out of memory.
+    // Refused at the per-table cap + 1, and once the live tables would exceed the total cap.
+    assert.equal(
+      meta.ok('RPC_CM_CREATE_APP', {
+        app_name: 'huge',
+        options: { ...options, partition_count: 1_500_000_000 },
+      }).err,
+      'ERR_INVALID_PARAMETERS',
+    );
+    assert.equal(
+      meta.ok('RPC_CM_CREATE_APP', {
+        app_name: 'huge',
+        options: { ...options, partition_count: MAX_CREATE_PARTITIONS + 1 },
+      }).err,
+      'ERR_INVALID_PARAMETERS',
+    );
+    // temp (8) is live: 7 tables at the per-table cap fit, an 8th does not
+    const big = (name: string) =>
+      meta.ok('RPC_CM_CREATE_APP', {
+        app_name: name,
+        options: { ...options, partition_count: MAX_CREATE_PARTITIONS },
+      }).err;
+    const fits = Math.floor((MAX_LIVE_PARTITIONS - 8) / MAX_CREATE_PARTITIONS);
+    for (let i = 0; i < fits; i++) assert.equal(big(`big${i}`), 'ERR_OK');
+    assert.equal(big('one-too-many'), 'ERR_INVALID_PARAMETERS');
+    for (let i = 0; i < fits; i++)
+      meta.ok('RPC_CM_DROP_APP', { app_name: `big${i}`, options: { success_if_not_exist: false } });
     box.close();
   });
 

@@ -114,5 +114,26 @@ for (const [name, make] of networks) {
           assert.ok(cfg.partitions.every((p) => p.secondaries.length === 1));
         },
       ));
+
+    it('create places replicas only on nodes the meta believes alive (regression: npm run soak)', () =>
+      withCalls(
+        () => make(43),
+        async (d) => {
+          const dead = d.replicas[0]!;
+          d.fault({ node: dead, kind: 'crash' });
+          assert.ok(
+            await d.waitFor(
+              () => d.state().replicas.every((r) => r.address !== dead || !r.aliveInMeta),
+              5000,
+            ),
+          );
+          const made = d.table({ name: 'after', action: 'create', partitions: 4, replicas: 2 });
+          assert.equal(made.ok, true);
+          const cfg = await d.query('after');
+          const members = cfg.partitions.flatMap((p) => [p.primary, ...p.secondaries]);
+          assert.equal(members.length, 8);
+          assert.ok(!members.includes(dead), `a partition of the new table was placed on the dead ${dead}`);
+        },
+      ));
   });
 }

@@ -77,7 +77,7 @@ describe('npm pack: the tarball', () => {
       assert.ok(packed.includes(f), `${f} missing from the tarball`);
     const stray = packed.filter(
       (f) =>
-        /\.test\.|^(tests|properties|sim|onebox|bench|scripts|demo|viz|tools|machines|core|client)\//.test(
+        /\.test\.|^(tests|properties|sim|onebox|bench|soak|fuzz|scripts|demo|viz|tools|machines|core|client)\//.test(
           f,
         ) ||
         (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||

@@ -166,11 +166,15 @@ export class Cluster {
     if (!Number.isInteger(partitionCount) || partitionCount <= 0) {
       throw new RangeError(`partition count must be a positive integer: ${partitionCount}`);
     }
+    // Only nodes the meta believes alive get replicas, as the real meta places them: a partition
+    // created on a dead node would have no primary until that node came back (the soak saw a
+    // recreated table stay unavailable after a core dump). None alive: place on all.
+    const alive = this.options.replicaAddresses.filter((a) => this.detector.isAlive(a));
     const table = this.model.createTable(
       name,
       partitionCount,
       Math.max(1, replicaCount),
-      this.options.replicaAddresses,
+      alive.length > 0 ? alive : this.options.replicaAddresses,
       this.clock.wallSeconds(),
     );
     table.partitions.forEach((config, index) => {

@@ -27,6 +27,12 @@ import {
   type RpcName,
 } from '../../core/wire/types.ts';
 import type { ClusterModel, TableRecord } from './cluster-model.ts';
+
+/** create_app refuses more partitions than this for one table (ERR_INVALID_PARAMETERS) */
+export const MAX_CREATE_PARTITIONS = 1024;
+/** ... and a create_app that would take the live tables over this many partitions in all */
+export const MAX_LIVE_PARTITIONS = 8192;
+
 import { toHostPort } from './host-port.ts';
 import type { MetaGroup } from './meta-group.ts';
 import { runRemoteCommand, type ServerInfo } from './remote-command.ts';
@@ -198,6 +204,12 @@ export class MetaServer implements RequestHandler {
       return success_if_exist ? { err: 'ERR_OK', appid: existing.appId } : { err: 'ERR_APP_EXIST', appid: 0 };
     }
     if (req.app_name === '' || !(partition_count > 0) || !(replica_count > 0)) {
+      return { err: 'ERR_INVALID_PARAMETERS', appid: 0 };
+    }
+    // Memory is bounded: a create_app asking for a billion partitions (the fuzzer sent one) would
+    // take the process down, so the test double refuses what no test needs.
+    const live = this.model.liveTables().reduce((n, t) => n + t.partitionCount, 0);
+    if (partition_count > MAX_CREATE_PARTITIONS || live + partition_count > MAX_LIVE_PARTITIONS) {
       return { err: 'ERR_INVALID_PARAMETERS', appid: 0 };
     }
     const table = this.ops.createTable(req.app_name, partition_count, replica_count);

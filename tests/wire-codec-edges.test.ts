@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { withFastWriter } from '../core/wire/fast-writer.ts';
 import {
   classifyError,
+  decodeArgs,
   decodeResult,
   encodeRequest,
   encodeRequestParts,
@@ -174,5 +175,73 @@ describe('error classification', () => {
     ];
     for (const [name, idempotent, expected] of cases)
       assert.equal(mayRetry(classifyError(name), idempotent), expected, `${name} ${idempotent}`);
+  });
+});
+
+// ---- the request decoder (the onebox's side), and what it says ----
+
+const u32 = (...xs: number[]) =>
+  Buffer.concat(xs.map((x) => Buffer.from([x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255])));
+const THFT = Buffer.from('THFT', 'latin1');
+const errorOf = (bytes: Buffer, maxFrameBytes?: number) =>
+  new RequestDecoder(maxFrameBytes === undefined ? undefined : { maxFrameBytes }).push(bytes).error?.message;
+
+describe('request frames: what the decoder refuses, and where its bounds are', () => {
+  it('magic, v0 header length, body and meta lengths, version: each refused with its value', () => {
+    assert.equal(
+      errorOf(Buffer.concat([Buffer.from('XHFT'), u32(0, 48, 0, 13)])),
+      'request frame does not start with THFT',
+    );
+    assert.equal(errorOf(Buffer.concat([THFT, u32(0, 47, 0, 13)])), 'v0 hdr_length must be 48, got 47');
+    assert.equal(errorOf(Buffer.concat([THFT, u32(0, 48, 0, 12)])), 'body_length 12 too small');
+    assert.equal(errorOf(Buffer.concat([THFT, u32(0, 48, 0, 13)])), undefined, 'a 13-byte body is possible');
+    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 0, 13)])), 'meta_length 0 too small');
+    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 12)])), 'body_length 12 too small');
+    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 13)])), undefined);
+    assert.equal(errorOf(Buffer.concat([THFT, u32(2, 1, 13)])), 'header version must be 0 or 1, got 2');
+  });
+
+  it('a frame of exactly maxFrameBytes is taken, one byte more is refused', () => {
+    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 13)]), 30), undefined);
+    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 13)]), 29), 'request frame of 30 bytes exceeds 29');
+  });
+
+  it('bytes after the request meta struct are refused', () => {
+    const f = encodeRequest('RPC_RRDB_RRDB_GET', 1, key, header);
+    const metaLength = f.readUInt32BE(8);
+    const bad = Buffer.concat([
+      f.subarray(0, 16 + metaLength),
+      Buffer.from([0]),
+      f.subarray(16 + metaLength),
+    ]);
+    bad.writeUInt32BE(metaLength + 1, 8);
+    assert.equal(errorOf(bad), '1 bytes after the request meta struct');
+  });
+});
+
+describe('request args', () => {
+  const body = new RequestDecoder().push(encodeRequest('RPC_RRDB_RRDB_GET', 1, key, header)).frames[0]!.body;
+
+  it('are read from a Buffer or any Uint8Array, and an unknown scalar field after them is skipped', () => {
+    assert.deepEqual(decodeArgs('RPC_RRDB_RRDB_GET', new Uint8Array(body)), key);
+    const extra = Buffer.concat([body.subarray(0, -1), Buffer.from([8, 0, 9, 0, 0, 0, 7, 0])]);
+    assert.deepEqual(decodeArgs('RPC_RRDB_RRDB_GET', extra), key);
+  });
+
+  it('an empty wrapper, a wrong field, trailing bytes or no bytes at all are refused, saying so', () => {
+    assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', Buffer.from([0])), {
+      message: 'RPC_RRDB_RRDB_GET args wrapper is empty',
+    });
+    const wrongField = Buffer.from(body);
+    wrongField[2] = 2; // field id 2 instead of 1
+    assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', wrongField), {
+      message: `RPC_RRDB_RRDB_GET args wrapper: field 2 type ${body[0]}, expected field 1 type ${body[0]}`,
+    });
+    assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', Buffer.concat([body, Buffer.from([0])])), {
+      message: '1 bytes after the RPC_RRDB_RRDB_GET args',
+    });
+    assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', 'x' as never), {
+      message: 'body must be a Uint8Array',
+    });
   });
 });

@@ -36,9 +36,11 @@ describe('encodeRequest refuses, and says what', () => {
       message: 'unknown RPC name "RPC_NOPE"',
     });
     assert.throws(() => encodeRequest('RPC_RRDB_RRDB_GET', 1, key, null as never), {
+      kind: 'encode',
       message: 'request header must be an object',
     });
     assert.throws(() => encodeRequest('RPC_RRDB_RRDB_GET', 1, key, 7 as never), {
+      kind: 'encode',
       message: 'request header must be an object',
     });
     assert.throws(
@@ -88,12 +90,14 @@ describe('response frames: the bounds of total_length', () => {
     assert.equal(error, undefined);
     assert.equal(frames[0]?.seqid, 9);
     const bad = new ResponseDecoder().push(responseOf(19));
+    assert.equal(bad.error?.kind, 'bad-length');
     assert.equal(bad.error?.message, 'response total_length 19 is below 20');
   });
 
   it('a frame of exactly maxFrameBytes is taken, one byte more is refused with both sizes', () => {
     assert.equal(new ResponseDecoder({ maxFrameBytes: 64 }).push(responseOf(64)).frames.length, 1);
     const bad = new ResponseDecoder({ maxFrameBytes: 64 }).push(responseOf(65));
+    assert.equal(bad.error?.kind, 'frame-too-large');
     assert.equal(bad.error?.message, 'response frame of 65 bytes exceeds 64');
   });
 });
@@ -184,26 +188,49 @@ const u32 = (...xs: number[]) =>
   Buffer.concat(xs.map((x) => Buffer.from([x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255])));
 const THFT = Buffer.from('THFT', 'latin1');
 const errorOf = (bytes: Buffer, maxFrameBytes?: number) =>
-  new RequestDecoder(maxFrameBytes === undefined ? undefined : { maxFrameBytes }).push(bytes).error?.message;
+  ((e) => e && `${e.kind}: ${e.message}`)(
+    new RequestDecoder(maxFrameBytes === undefined ? undefined : { maxFrameBytes }).push(bytes).error,
+  );
 
 describe('request frames: what the decoder refuses, and where its bounds are', () => {
   it('magic, v0 header length, body and meta lengths, version: each refused with its value', () => {
     assert.equal(
       errorOf(Buffer.concat([Buffer.from('XHFT'), u32(0, 48, 0, 13)])),
-      'request frame does not start with THFT',
+      'bad-magic: request frame does not start with THFT',
     );
-    assert.equal(errorOf(Buffer.concat([THFT, u32(0, 47, 0, 13)])), 'v0 hdr_length must be 48, got 47');
-    assert.equal(errorOf(Buffer.concat([THFT, u32(0, 48, 0, 12)])), 'body_length 12 too small');
+    assert.equal(
+      errorOf(Buffer.concat([THFT, u32(0, 47, 0, 13)])),
+      'bad-header-length: v0 hdr_length must be 48, got 47',
+    );
+    assert.equal(errorOf(Buffer.concat([THFT, u32(0, 48, 0, 12)])), 'bad-length: body_length 12 too small');
     assert.equal(errorOf(Buffer.concat([THFT, u32(0, 48, 0, 13)])), undefined, 'a 13-byte body is possible');
-    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 0, 13)])), 'meta_length 0 too small');
-    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 12)])), 'body_length 12 too small');
+    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 0, 13)])), 'bad-length: meta_length 0 too small');
+    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 12)])), 'bad-length: body_length 12 too small');
     assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 13)])), undefined);
-    assert.equal(errorOf(Buffer.concat([THFT, u32(2, 1, 13)])), 'header version must be 0 or 1, got 2');
+    assert.equal(
+      errorOf(Buffer.concat([THFT, u32(2, 1, 13)])),
+      'bad-header-version: header version must be 0 or 1, got 2',
+    );
   });
 
   it('a frame of exactly maxFrameBytes is taken, one byte more is refused', () => {
     assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 13)]), 30), undefined);
-    assert.equal(errorOf(Buffer.concat([THFT, u32(1, 1, 13)]), 29), 'request frame of 30 bytes exceeds 29');
+    assert.equal(
+      errorOf(Buffer.concat([THFT, u32(1, 1, 13)]), 29),
+      'frame-too-large: request frame of 30 bytes exceeds 29',
+    );
+  });
+
+  it('a v0 frame cut inside its fixed header waits for the rest', () => {
+    const f = encodeRequest('RPC_RRDB_RRDB_GET', 1, key, header, { headerVersion: 0 });
+    for (const cut of [6, 10, 15]) {
+      const d = new RequestDecoder();
+      const first = d.push(f.subarray(0, cut));
+      assert.deepEqual([first.frames.length, first.error], [0, undefined], `cut at ${cut}`);
+      const rest = d.push(f.subarray(cut));
+      assert.equal(rest.error, undefined, `cut at ${cut}`);
+      assert.equal(rest.frames[0]?.seqid, 1, `cut at ${cut}`);
+    }
   });
 
   it('bytes after the request meta struct are refused', () => {
@@ -215,7 +242,7 @@ describe('request frames: what the decoder refuses, and where its bounds are', (
       f.subarray(16 + metaLength),
     ]);
     bad.writeUInt32BE(metaLength + 1, 8);
-    assert.equal(errorOf(bad), '1 bytes after the request meta struct');
+    assert.equal(errorOf(bad), 'trailing-bytes: 1 bytes after the request meta struct');
   });
 });
 
@@ -230,6 +257,7 @@ describe('request args', () => {
 
   it('an empty wrapper, a wrong field, trailing bytes or no bytes at all are refused, saying so', () => {
     assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', Buffer.from([0])), {
+      kind: 'bad-field',
       message: 'RPC_RRDB_RRDB_GET args wrapper is empty',
     });
     const wrongField = Buffer.from(body);
@@ -238,9 +266,11 @@ describe('request args', () => {
       message: `RPC_RRDB_RRDB_GET args wrapper: field 2 type ${body[0]}, expected field 1 type ${body[0]}`,
     });
     assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', Buffer.concat([body, Buffer.from([0])])), {
+      kind: 'trailing-bytes',
       message: '1 bytes after the RPC_RRDB_RRDB_GET args',
     });
     assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', 'x' as never), {
+      kind: 'bad-value',
       message: 'body must be a Uint8Array',
     });
   });

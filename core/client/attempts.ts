@@ -8,6 +8,9 @@ import type { Attempt, CallState, CoreState, NodeState } from './core-state.ts';
 import type { CallSpec } from './events.ts';
 import { enqueue } from './machine-run.ts';
 
+/** the encoder's options per header version, made once (not an object per attempt) */
+const ENCODE_OPTIONS = [{ headerVersion: 0 }, { headerVersion: 1 }] as const;
+
 /** no attempt in flight */
 export const NONE_IN_FLIGHT: readonly Attempt[] = Object.freeze([]);
 
@@ -35,9 +38,14 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   let parts: Buffer[];
   try {
     const header = headerOf(call.spec, call.table.routes.appId, call.partition, timeoutMs);
-    parts = encodeRequestParts(call.spec.rpc, seqid, call.spec.args as never, header, SPLIT_FROM_BYTES, {
-      headerVersion: s.options.headerVersion,
-    });
+    parts = encodeRequestParts(
+      call.spec.rpc,
+      seqid,
+      call.spec.args as never,
+      header,
+      SPLIT_FROM_BYTES,
+      ENCODE_OPTIONS[s.options.headerVersion],
+    );
   } catch (e) {
     // Arguments are validated before a call reaches the core, so this is a bug: fail loudly, once.
     const code = e instanceof ProtocolError ? 'ERR_INVALID_PARAMETERS' : 'ERR_UNKNOWN';

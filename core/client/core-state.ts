@@ -250,8 +250,12 @@ export function timerOf(owner: Instance, id: string): TimerEntry<TimerPayload> |
   return undefined;
 }
 export function dropTimer(owner: Instance, entry: TimerEntry<TimerPayload>): void {
-  const i = owner.timers.indexOf(entry);
-  if (i >= 0) owner.timers.splice(i, 1);
+  // the last one takes its place (order does not matter; splice would allocate its result array)
+  const timers = owner.timers;
+  const i = timers.indexOf(entry);
+  if (i < 0) return;
+  const last = timers.pop()!;
+  if (i < timers.length) timers[i] = last;
 }
 
 export class CoreState {

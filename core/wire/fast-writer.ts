@@ -268,8 +268,11 @@ export class FastWriter implements WireWriter {
   reset(): void {
     this.pos = 0;
     this.segStart = 0;
-    this.segments = [];
-    this.external = [];
+    // emptied in place (no new arrays per message: most never had a segment)
+    if (this.segments.length > 0) {
+      this.segments.length = 0;
+      this.external.length = 0;
+    }
     this.segmentBytes = 0;
     if (this.buf.length > MAX_RETAINED_SCRATCH) this.buf = Buffer.allocUnsafe(512);
   }
@@ -293,15 +296,17 @@ export function withFastWriter(fn: (w: FastWriter) => void): Buffer {
   }
 }
 
-/** withFastWriter, finished as parts (see FastWriter.finishParts) */
-export function withFastWriterParts(fn: (w: FastWriter) => void, splitFromBytes: number): Buffer[] {
+/**
+ * The shared writer, to be handed back with releaseFastWriter in a finally: the hot path's form of
+ * withFastWriter, without a closure per message.
+ */
+export function acquireFastWriter(): FastWriter {
   const w = shared ?? new FastWriter();
   shared = null;
-  try {
-    fn(w);
-    return w.finishParts(splitFromBytes);
-  } finally {
-    w.reset();
-    shared = w;
-  }
+  return w;
+}
+
+export function releaseFastWriter(w: FastWriter): void {
+  w.reset();
+  shared = w;
 }

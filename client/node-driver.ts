@@ -62,11 +62,8 @@ export class NodeDriver {
           const resolve = this.calls.get(cmd.callId);
           if (resolve === undefined) return;
           this.calls.delete(cmd.callId);
-          resolve(
-            cmd.ok
-              ? { ok: true, result: cmd.result, attempts: cmd.attempts }
-              : { ok: false, failure: cmd.failure },
-          );
+          // the settle command is a Settlement already (ok, result, attempts / failure): no copy
+          resolve(cmd);
         },
         tableOpened: (cmd) => {
           const resolve = this.opens.get(cmd.requestId);

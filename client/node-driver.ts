@@ -17,7 +17,7 @@ import {
   type ScannerSpec,
 } from '../core/client/index.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
-import type { LoopHooks } from '../core/driver/ports.ts';
+import type { LoopHooks, Network } from '../core/driver/ports.ts';
 import { watchAbort } from './abort-watch.ts';
 import { NodeNetwork, NodeTimer } from './node-ports.ts';
 import { type TraceHook, toPlain } from './trace.ts';
@@ -37,10 +37,16 @@ export interface DriverHooks {
 
 export type DriverCallSpec = Omit<CallSpec, 'callId'>;
 
+/** The network port with what the driver needs besides links: keep-alive switching and release. */
+export interface DriverNetwork extends Network {
+  setRef(ref: boolean): void;
+  /** resolves when every connection ever opened is released */
+  released(): Promise<void>;
+}
+
 export class NodeDriver {
   readonly core: ClientCore;
   private readonly loop: DriverLoop;
-  private readonly network = new NodeNetwork();
   private readonly timer: NodeTimer;
   private readonly calls = new Map<number, (s: Settlement) => void>();
   private readonly opens = new Map<number, (s: OpenSettlement) => void>();
@@ -48,7 +54,12 @@ export class NodeDriver {
   private refd = false;
   private closePromise: Promise<void> | null = null;
 
-  constructor(options: CoreOptionsInput, hooks: DriverHooks = {}) {
+  constructor(
+    options: CoreOptionsInput,
+    hooks: DriverHooks = {},
+    /** TCP; an in-memory network for benchmarks of the client's own CPU (bench/cpu-inproc.ts) */
+    private readonly network: DriverNetwork = new NodeNetwork(),
+  ) {
     this.core = new ClientCore(options);
     const nowMs = () => performance.now();
     this.timer = new NodeTimer(nowMs, () => this.loop.feed({ type: 'tick' }));

@@ -50,13 +50,13 @@ let total = 0;
 const name = (n: HeapNode) =>
   `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*?\/(core|client|machines|bench|node_modules)\//, '$1/')}`;
 // the in-memory server's replies (answer(), and the concatenation of a turn's replies) are not the client's
-const isServer = (n: HeapNode, caller: HeapNode | null) =>
+const isServer = (n: HeapNode) =>
   n.callFrame.url.endsWith('bench/cpu-inproc.ts') &&
   (n.callFrame.functionName === 'answer' || n.callFrame.functionName === 'serverUsPerCall');
 const isServerConcat = (n: HeapNode, caller: HeapNode | null) =>
   n.callFrame.functionName === 'concat' && caller?.callFrame.functionName === 'deliver';
 const walk = (n: HeapNode, caller: string, parent: HeapNode | null = null) => {
-  if (isServer(n, parent) || isServerConcat(n, parent)) return;
+  if (isServer(n) || isServerConcat(n, parent)) return;
   const self = name(n);
   total += n.selfSize;
   const k = `${self}  <- ${caller}`;

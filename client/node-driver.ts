@@ -98,22 +98,32 @@ export class NodeDriver {
 
   /** `event.callId` is assigned here (the event object is handed to the core as it is: no copy) */
   call(event: Extract<CoreEvent, { type: 'call' }>, signal?: AbortSignal): Promise<Settlement> {
+    return new Promise<Settlement>((resolve) => this.start(event, signal, resolve));
+  }
+
+  /**
+   * call() without a promise of its own: `onSettle` hears the settlement, once. The table's data
+   * calls settle their caller's promise from it directly (one promise per call, not two).
+   */
+  start(
+    event: Extract<CoreEvent, { type: 'call' }>,
+    signal: AbortSignal | undefined,
+    onSettle: (s: Settlement) => void,
+  ): void {
     const callId = this.nextId++;
     event.callId = callId;
-    return new Promise<Settlement>((resolve) => {
-      if (signal === undefined) {
-        this.calls.set(callId, resolve);
-      } else {
-        const unwatch = watchAbort(signal, () =>
-          this.loop.feed({ type: 'abort', callId, error: 'ERR_ABORTED' }),
-        );
-        this.calls.set(callId, (s) => {
-          unwatch();
-          resolve(s);
-        });
-      }
-      this.loop.feed(event);
-    });
+    if (signal === undefined) {
+      this.calls.set(callId, onSettle);
+    } else {
+      const unwatch = watchAbort(signal, () =>
+        this.loop.feed({ type: 'abort', callId, error: 'ERR_ABORTED' }),
+      );
+      this.calls.set(callId, (s) => {
+        unwatch();
+        onSettle(s);
+      });
+    }
+    this.loop.feed(event);
   }
 
   /** a fresh scanner id (ids share the call counter: unique for this driver) */

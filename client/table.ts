@@ -1,6 +1,6 @@
 // A table handle: the public operations. Every method validates its arguments before anything is
 // sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
-import type { HedgeSpec } from '../core/client/index.ts';
+import type { CoreEvent, HedgeSpec } from '../core/client/index.ts';
 import { type RpcName, rpcInfo, writeBodyBytesOver } from '../core/wire/index.ts';
 import { hedgeOf, NO_BACKUPS, type TableBackups } from './backup-requests.ts';
 import { callChannel } from './call-channel.ts';
@@ -571,38 +571,28 @@ export class Table {
     }
   }
 
-  /** one operation; `sink`, when given, receives the attempt history of a success */
-  private async execute<N extends RpcName, T>(
+  /**
+   * One operation; `sink`, when given, receives the attempt history of a success. Not async: the
+   * driver's settlement resolves the caller's promise directly (no second promise, no await hop);
+   * a bad option still rejects it, never throws.
+   */
+  private execute<N extends RpcName, T>(
     plan: OpPlan<N, T>,
     o: Partial<CallOptions>,
     sink: AttemptSink | null,
     hedge?: HedgeSpec,
   ): Promise<T> {
-    const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
-    const signal = checkSignal(o.signal);
-    if (signal?.aborted) {
-      throw new PegasusAbortError(
-        'ERR_ABORTED',
-        `${plan.op} on table "${this.name}" aborted before it was sent`,
-        {
-          cause: signal.reason,
-          op: plan.op,
-          table: this.name,
-        },
-      );
-    }
-    // before anything is sent: the server refuses a larger write anyway, after it crossed the network
-    const sizeBytes = writeBodyBytesOver(plan.rpc, plan.args, this.maxWriteBytes);
-    if (sizeBytes >= 0) {
-      throw new PegasusWriteTooLargeError(
-        'ERR_WRITE_TOO_LARGE',
-        `${plan.op} on table "${this.name}": the request body is ${sizeBytes} bytes, over maxWriteBytes ` +
-          `(${this.maxWriteBytes}); nothing was sent`,
-        { op: plan.op, table: this.name, sizeBytes, limitBytes: this.maxWriteBytes },
-      );
+    let timeoutMs: number;
+    let signal: AbortSignal | undefined;
+    try {
+      timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
+      signal = checkSignal(o.signal);
+      this.checkSendable(plan, signal);
+    } catch (e) {
+      return Promise.reject(e);
     }
     // two literals rather than a spread of an optional field: one object of one shape per call
-    const s = await this.driver.call(
+    const event: Extract<CoreEvent, { type: 'call' }> =
       hedge === undefined
         ? {
             type: 'call',
@@ -624,21 +614,56 @@ export class Table {
             idempotent: plan.idempotent,
             timeoutMs,
             hedge,
-          },
-      signal,
-    );
-    if (!s.ok) {
-      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent, write: isWriteRpc(plan.rpc) };
-      throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
+          };
+    return new Promise<T>((resolve, reject) => {
+      // runs inside the driver loop: nothing may throw out of it into the loop
+      this.driver.start(event, signal, (s) => {
+        try {
+          if (!s.ok) {
+            const ctx = {
+              op: plan.op,
+              table: this.name,
+              idempotent: plan.idempotent,
+              write: isWriteRpc(plan.rpc),
+            };
+            reject(failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx));
+            return;
+          }
+          if (sink !== null) sink.attempts = s.attempts;
+          resolve(plan.decode(s.result as never));
+        } catch (e) {
+          reject(
+            e instanceof StorageRefusal && s.ok
+              ? storageError(e, { op: plan.op, table: this.name, attempts: s.attempts })
+              : e,
+          );
+        }
+      });
+    });
+  }
+
+  /** what must hold before anything is sent: not aborted yet, a write within maxWriteBytes */
+  private checkSendable(plan: OpPlan<RpcName, unknown>, signal: AbortSignal | undefined): void {
+    if (signal?.aborted) {
+      throw new PegasusAbortError(
+        'ERR_ABORTED',
+        `${plan.op} on table "${this.name}" aborted before it was sent`,
+        {
+          cause: signal.reason,
+          op: plan.op,
+          table: this.name,
+        },
+      );
     }
-    if (sink !== null) sink.attempts = s.attempts;
-    try {
-      return plan.decode(s.result as never);
-    } catch (e) {
-      if (e instanceof StorageRefusal) {
-        throw storageError(e, { op: plan.op, table: this.name, attempts: s.attempts });
-      }
-      throw e;
+    // before anything is sent: the server refuses a larger write anyway, after it crossed the network
+    const sizeBytes = writeBodyBytesOver(plan.rpc, plan.args, this.maxWriteBytes);
+    if (sizeBytes >= 0) {
+      throw new PegasusWriteTooLargeError(
+        'ERR_WRITE_TOO_LARGE',
+        `${plan.op} on table "${this.name}": the request body is ${sizeBytes} bytes, over maxWriteBytes ` +
+          `(${this.maxWriteBytes}); nothing was sent`,
+        { op: plan.op, table: this.name, sizeBytes, limitBytes: this.maxWriteBytes },
+      );
     }
   }
 }

@@ -14,6 +14,34 @@ const ENCODE_OPTIONS = [{ headerVersion: 0 }, { headerVersion: 1 }] as const;
 /** no attempt in flight */
 export const NONE_IN_FLIGHT: readonly Attempt[] = Object.freeze([]);
 
+/**
+ * The header of the attempt being encoded, rewritten for each one: the encoder reads it
+ * synchronously and keeps nothing, so one object serves every attempt.
+ */
+const ATTEMPT_HEADER: RequestHeader = {
+  app_id: 0,
+  partition_index: 0,
+  client_timeout_ms: 1,
+  partition_hash: 0n,
+  is_backup_request: false,
+};
+
+function headerInto(
+  h: RequestHeader,
+  spec: CallSpec,
+  appId: number,
+  partition: number,
+  timeoutMs: number,
+): RequestHeader {
+  h.app_id = appId;
+  h.partition_index = partition;
+  // whole ms in i32 range, never 0: the server treats 0 as "drop always" (docs/PROTOCOL.md 9)
+  h.client_timeout_ms = Math.max(1, Math.min(0x7fffffff, Math.floor(timeoutMs)));
+  h.partition_hash = spec.partitionHash;
+  h.is_backup_request = spec.backupRequest === true;
+  return h;
+}
+
 /** the request header of an attempt: where it goes and the caller's remaining budget */
 function headerOf(
   spec: CallSpec,
@@ -22,14 +50,9 @@ function headerOf(
   timeoutMs: number,
   backup = false,
 ): RequestHeader {
-  return {
-    app_id: appId,
-    partition_index: partition,
-    // whole ms in i32 range, never 0: the server treats 0 as "drop always" (docs/PROTOCOL.md 9)
-    client_timeout_ms: Math.max(1, Math.min(0x7fffffff, Math.floor(timeoutMs))),
-    partition_hash: spec.partitionHash,
-    is_backup_request: backup || spec.backupRequest === true,
-  };
+  const h = headerInto({ ...ATTEMPT_HEADER }, spec, appId, partition, timeoutMs);
+  if (backup) h.is_backup_request = true;
+  return h;
 }
 
 /** writes one attempt of `call` to `node`; a request that cannot be encoded aborts the call */
@@ -37,7 +60,7 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   const seqid = node.conn.allocateSeqid();
   let parts: Buffer[];
   try {
-    const header = headerOf(call.spec, call.table.routes.appId, call.partition, timeoutMs);
+    const header = headerInto(ATTEMPT_HEADER, call.spec, call.table.routes.appId, call.partition, timeoutMs);
     parts = encodeRequestParts(
       call.spec.rpc,
       seqid,

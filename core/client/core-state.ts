@@ -285,8 +285,8 @@ export class CoreState {
   out: CoreCommand[] = [];
   /** pending machine events, flattened: owner, event, owner, event, ... (no tuple per event) */
   readonly queue: Array<Owner | { type: string }> = [];
-  /** scratch list of one step's commands */
-  readonly acts: Command[] = [];
+  /** scratch list of one step's commands, after a placeholder that stays (machine-run.ts) */
+  readonly acts: Command[] = [{ type: 'cancelTimer', id: '' }];
 
   constructor(options: CoreOptionsInput, kinds: KindRegistry) {
     this.options = resolveOptions(options);

@@ -258,6 +258,9 @@ export function dropTimer(owner: Instance, entry: TimerEntry<TimerPayload>): voi
   if (i < timers.length) timers[i] = last;
 }
 
+/** never performed: a kind told to perform it throws (machine-run.ts skips it) */
+const ACTS_PLACEHOLDER = Object.freeze({ type: 'actsPlaceholder', params: undefined }) as Command;
+
 export class CoreState {
   readonly options: CoreOptions;
   /** every registered kind, bound to the definition this core runs it with */
@@ -286,7 +289,7 @@ export class CoreState {
   /** pending machine events, flattened: owner, event, owner, event, ... (no tuple per event) */
   readonly queue: Array<Owner | { type: string }> = [];
   /** scratch list of one step's commands, after a placeholder that stays (machine-run.ts) */
-  readonly acts: Command[] = [{ type: 'cancelTimer', id: '' }];
+  readonly acts: Command[] = [ACTS_PLACEHOLDER];
 
   constructor(options: CoreOptionsInput, kinds: KindRegistry) {
     this.options = resolveOptions(options);

@@ -33,6 +33,9 @@ function interned(buf: Buffer, p: number, n: number): string {
   return value;
 }
 
+const I64_BYTES = new Uint8Array(8);
+const I64_SCRATCH = new DataView(I64_BYTES.buffer);
+
 export class FastReader implements WireReader {
   private readonly buf: Buffer;
   private readonly start: number;
@@ -95,9 +98,12 @@ export class FastReader implements WireReader {
 
   readI64(): bigint {
     this.need(8);
-    const v = this.buf.readBigInt64BE(this.pos);
-    this.pos += 8;
-    return v;
+    // one BigInt through a DataView (Buffer.readBigInt64BE assembles it from several)
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < 8; i++) I64_BYTES[i] = b[p + i]!;
+    this.pos = p + 8;
+    return I64_SCRATCH.getBigInt64(0);
   }
 
   readDouble(): number {

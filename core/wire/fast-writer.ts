@@ -31,6 +31,9 @@ function encodedName(name: string): Buffer {
   return b;
 }
 
+const I64_BYTES = new Uint8Array(8);
+const I64_SCRATCH = new DataView(I64_BYTES.buffer);
+
 export class FastWriter implements WireWriter {
   private buf: Buffer;
   private pos = 0;
@@ -121,8 +124,13 @@ export class FastWriter implements WireWriter {
   writeI64(v: bigint): void {
     checkI64(v);
     this.ensure(8);
-    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.pos);
-    this.pos += 8;
+    // through a DataView: it takes v modulo 2^64 (as asUintN did) without the intermediate BigInts
+    // Buffer.writeBigUInt64BE makes; every request header carries one
+    I64_SCRATCH.setBigUint64(0, v);
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < 8; i++) b[p + i] = I64_BYTES[i]!;
+    this.pos = p + 8;
   }
 
   writeString(s: string): void {

@@ -23,7 +23,7 @@ describe('owner timers', () => {
         left,
         ['a', 'b', 'c', 'd'].filter((x) => x !== drop),
       );
-      for (const id of left) assert.equal((timerOf(owner, id)?.payload as { id: string }).id, id);
+      for (const id of left) assert.equal((timerOf(owner, id)!.payload as { id: string }).id, id);
       assert.equal(timerOf(owner, drop), undefined);
     });
   }

@@ -5,6 +5,7 @@ import { encodeRequest, encodeRequestParts, ProtocolError } from '../wire/index.
 import type { RequestHeader } from '../wire/types.ts';
 import type { AttemptRecord } from './commands.ts';
 import type { Attempt, CallState, CoreState, NodeState } from './core-state.ts';
+import { emit } from './core-state.ts';
 import type { CallSpec } from './events.ts';
 import { enqueue } from './machine-run.ts';
 
@@ -82,8 +83,7 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   call.inFlight = call.inFlight.length === 0 ? [attempt] : [...call.inFlight, attempt];
   call.attempts.push(record);
   // a large frame goes out as consecutive sends (its big values not copied), a normal one as one
-  for (let i = 0; i < parts.length; i++)
-    s.out.push({ type: 'send', address: node.address, bytes: parts[i]! });
+  for (let i = 0; i < parts.length; i++) emit(s, { type: 'send', address: node.address, bytes: parts[i]! });
 }
 
 /**
@@ -128,7 +128,7 @@ export function sendBackup(
   const attempt: Attempt = { kind: 'attempt', call, node, seqid, record, backup: true };
   node.conn.pending.set(seqid, attempt);
   call.attempts.push(record);
-  s.out.push({ type: 'send', address: node.address, bytes });
+  emit(s, { type: 'send', address: node.address, bytes });
   return attempt;
 }
 
@@ -183,6 +183,6 @@ export function sendOneWay(
   const bytes = encodeRequest(spec.rpc, seqid, spec.args as never, header, {
     headerVersion: s.options.headerVersion,
   });
-  s.out.push({ type: 'send', address: node.address, bytes });
+  emit(s, { type: 'send', address: node.address, bytes });
   return { node: node.address, sentAtMs: s.nowMs, outcome: 'sent', endedAtMs: s.nowMs };
 }

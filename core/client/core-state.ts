@@ -285,7 +285,8 @@ export class CoreState {
   metaLeader = 0;
   nowMs = 0;
   closed = false;
-  out: CoreCommand[] = [];
+  /** the commands of the event being handled (emit() adds to it) */
+  out: CoreCommand[] = NO_COMMANDS;
   /** pending machine events, flattened: owner, event, owner, event, ... (no tuple per event) */
   readonly queue: Array<Owner | { type: string }> = [];
   /** scratch list of one step's commands, after a placeholder that stays (machine-run.ts) */
@@ -326,5 +327,17 @@ export function openFailure(table: TableState, code: string, cause: string | nul
 }
 
 export function observe(s: CoreState, event: ObservedEvent): void {
-  s.out.push({ type: 'observe', event });
+  emit(s, { type: 'observe', event });
 }
+
+/**
+ * Adds a command to the event's output. The list is made at the first command, holding it (most
+ * events produce one, a send or a settle): an empty array grown by push allocates room for 16.
+ */
+export function emit(s: CoreState, cmd: CoreCommand): void {
+  if (s.out === NO_COMMANDS) s.out = [cmd];
+  else s.out.push(cmd);
+}
+
+/** the output of an event that has produced no command yet (never written to) */
+export const NO_COMMANDS: CoreCommand[] = Object.freeze([]) as unknown as CoreCommand[];

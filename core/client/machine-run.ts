@@ -4,7 +4,15 @@
 // knows what a call, a node or a table is.
 import type { EventObject } from 'xstate';
 import type { ActionCommand, Command } from '../executor/index.ts';
-import { type CoreState, dropTimer, type Instance, type Owner, openFailure, timerOf } from './core-state.ts';
+import {
+  type CoreState,
+  dropTimer,
+  emit,
+  type Instance,
+  type Owner,
+  openFailure,
+  timerOf,
+} from './core-state.ts';
 
 /** queue `event` for `owner`; it runs, in order, before the current handle() returns */
 export function enqueue<E extends EventObject>(s: CoreState, owner: Instance<unknown, E>, event: E): void {
@@ -70,7 +78,7 @@ export function fireDueTimers(s: CoreState): void {
     const p = entry.payload;
     if (p.owner === null) {
       p.table.opens.delete(p.openRequest);
-      s.out.push({
+      emit(s, {
         type: 'tableOpened',
         requestId: p.openRequest,
         ok: false,

@@ -7,6 +7,7 @@ import { answered, endAttempt } from './attempts.ts';
 import {
   type Attempt,
   type CoreState,
+  emit,
   type MetaQuery,
   type NodeState,
   observe,
@@ -208,7 +209,7 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   }
   for (const [requestId, entry] of table.opens) {
     s.timers.cancel(entry);
-    s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
+    emit(s, { type: 'tableOpened', requestId, ok: true, config: configOf(table) });
   }
   table.opens.clear();
   table.metaFailures.clear();

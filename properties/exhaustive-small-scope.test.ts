@@ -8,6 +8,9 @@
 //   small       2 faults, no late packets
 //   small-2p    2 faults, no late packets, 2 partitions (the calls on different primaries)
 //   small-late  1 fault, 1 late stream (one connection direction held across any timer instants)
+//   small-net-meta  2 metas, 1 partition, the set and the incr; up to 2 of {client-link partition of
+//               any replica for 300 ms, crash of the primary, meta leader change (either meta, not
+//               ready 100 ms), either meta down (crash, restart after 300 ms)} within 400 ms
 //   small-topology  1 partition, set(k0) at 0, get(k0) at 160 ms, set(k0) at 320 ms (k0 moves to
 //               the split child), up to 2 of {split, cancel split, drop, recreate} within 300 ms
 //
@@ -31,7 +34,8 @@
 // and, on paths with no late packet:
 //   fault-free-success  without faults, every call succeeds;
 //   failover-success    when every fault hit one replica, an idempotent call whose deadline is at
-//                       least recoveryBoundMs (1000 ms) after the last fault succeeds.
+//                       least recoveryBoundMs (1000 ms) after the last fault succeeds (crash, hang
+//                       and restart; a partition or a meta fault promises no failover).
 // The test also requires the search to be complete, to visit at least a floor of distinct states and
 // to reach key machine states (so an explorer that explores nothing fails), and shows that two
 // planted bugs are found with a choice sequence that replays to the same violation.
@@ -50,6 +54,7 @@ const STATE_FLOORS: Record<string, number> = {
   'small-2p': 24_000,
   'small-late': 50_000,
   'small-topology': 540,
+  'small-net-meta': 15_000,
 };
 
 const MUST_COVER = [
@@ -80,6 +85,24 @@ const MUST_COVER_TOPOLOGY = [
   'settle:get:ok',
 ];
 
+/** network and meta faults: each kind injected, and both calls still succeed on some path */
+const MUST_COVER_NET_META = [
+  'fault:partition',
+  'fault:crash',
+  'fault:leader',
+  'fault:meta-crash',
+  'node:suspect',
+  'node:down',
+  'routing:backoff',
+  'settle:incr:ok',
+  'settle:set:ok',
+];
+
+const MUST_COVER_BY_SCOPE: Record<string, string[]> = {
+  'small-topology': MUST_COVER_TOPOLOGY,
+  'small-net-meta': MUST_COVER_NET_META,
+};
+
 const clock = () => performance.now();
 
 describe('exhaustive small scope', () => {
@@ -93,7 +116,7 @@ describe('exhaustive small scope', () => {
       assert.ok(r.states >= STATE_FLOORS[scope.name]!, `only ${r.states} states explored`);
       assert.ok(r.transitions >= r.states - 1);
       assert.ok(r.slowestRecoveryMs < scope.recoveryBoundMs);
-      const mustCover = scope.name === 'small-topology' ? MUST_COVER_TOPOLOGY : MUST_COVER;
+      const mustCover = MUST_COVER_BY_SCOPE[scope.name] ?? MUST_COVER;
       for (const c of mustCover) assert.ok(r.coverage.includes(c), `never reached ${c}`);
     });
   }

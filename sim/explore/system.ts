@@ -198,7 +198,8 @@ export class ExploreSystem {
       if (r.settles === 0) continue;
       into.add(`settle:${r.op}:${r.ok === true ? 'ok' : r.code}${r.outcomeUnknown ? ':unknown' : ''}`);
     }
-    for (const f of this.faults) into.add(`fault:${f.fault.kind}`);
+    for (const f of this.faults)
+      into.add(`fault:${f.fault.meta === true && f.fault.kind !== 'leader' ? 'meta-' : ''}${f.fault.kind}`);
     for (const o of this.monitor.outcomes) into.add(`attempt:${o}`);
   }
 
@@ -225,10 +226,25 @@ export class ExploreSystem {
           return table === undefined;
       }
     }
-    if (f.kind === 'leader') return true;
-    const state = this.cluster.process(this.address(f))?.state;
-    if (f.kind === 'crash') return state !== 'crashed';
-    if (f.kind === 'hang') return state === 'running';
-    return true;
+    const address = this.address(f);
+    const state = this.cluster.process(address)?.state;
+    switch (f.kind) {
+      case 'leader': {
+        // the onebox refuses a change with no running meta to take over (meta-group.ts)
+        const g = this.cluster.metaGroup;
+        if (!g.isLeader(address)) return state === 'running';
+        return this.cluster.metaAddresses.some(
+          (a) => a !== address && this.cluster.process(a)?.state === 'running',
+        );
+      }
+      case 'crash':
+        return state !== 'crashed';
+      case 'hang':
+        return state === 'running';
+      case 'partition':
+        return !this.cluster.faults.isPartitioned(address);
+      default:
+        return true;
+    }
   }
 }

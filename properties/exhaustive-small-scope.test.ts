@@ -41,12 +41,13 @@
 // planted bugs are found with a choice sequence that replays to the same violation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatPath } from '../sim/explore/choice.ts';
+import { type Choice, formatPath } from '../sim/explore/choice.ts';
 import { type ExploreResult, explore } from '../sim/explore/explorer.ts';
 import { MUTANTS } from '../sim/explore/mutants.ts';
 import { replay } from '../sim/explore/replay.ts';
 import { formatResult } from '../sim/explore/report.ts';
-import { type ExploreScope, SMALL_SCOPES, smallScope } from '../sim/explore/scope.ts';
+import { type ExploreScope, SMALL_SCOPES, smallScope, smallTopologyScope } from '../sim/explore/scope.ts';
+import { ExploreSystem } from '../sim/explore/system.ts';
 
 /** about 70% of what each scope explores today: a broken explorer (or scope) falls below */
 const STATE_FLOORS: Record<string, number> = {
@@ -155,6 +156,58 @@ describe('exhaustive small scope', () => {
     const again = replay(scope, formatPath(cx.path));
     assert.equal(again.terminal, true);
     assert.equal(again.violations[0]?.invariant, 'failover-success');
+  });
+
+  it('honours a state budget: never more states than it, and the search says it is incomplete', () => {
+    const r = explore(smallScope(), { maxStates: 300 });
+    assert.equal(r.states, 300);
+    assert.equal(r.complete, false);
+    assert.equal(r.counterexample, null);
+  });
+
+  it('honours a time bound: it stops within 16 steps of the bound, incomplete', () => {
+    // a clock that advances 1 ms each time it is read: the bound is reached after a fixed number of
+    // reads, whatever the machine's load
+    let now = 0;
+    let readsAfterBound = 0;
+    const r = explore(smallScope(), {
+      maxElapsedMs: 40,
+      elapsedMs: () => {
+        if (now >= 40) readsAfterBound++;
+        return now++;
+      },
+    });
+    assert.equal(r.complete, false);
+    // the reading that stops the search and the one the result's elapsed time comes from
+    assert.ok(readsAfterBound <= 2, `${readsAfterBound} clock reads after the bound`);
+    assert.ok(r.states < 13_000, `${r.states} states: the bound did not stop the search`);
+  });
+
+  it('the cached state text (client and cluster parts kept across steps that cannot change them) explores exactly what fresh text does', () => {
+    const a = explore(smallTopologyScope());
+    const b = explore(smallTopologyScope(), { cacheText: false });
+    for (const k of ['states', 'transitions', 'terminalPaths', 'maxDepth', 'replaySteps'] as const)
+      assert.equal(a[k], b[k], k);
+    assert.deepEqual(a.coverage, b.coverage);
+  });
+
+  it('a planted bug in the cache (a server->client delivery that keeps the client text) fails the search', () => {
+    // The bug: the client's text is not invalidated by a server->client delivery, so states that
+    // differ only on the client side hash alike and are merged. The explorer's replay check (every
+    // rebuilt state's fresh text against the cached text it was reached by) must catch it.
+    const original = ExploreSystem.prototype.apply;
+    ExploreSystem.prototype.apply = function (this: ExploreSystem, choice: Choice, check?: boolean) {
+      // biome-ignore lint/complexity/useLiteralKeys: the planted bug reaches a private field
+      const kept = this['clientText'];
+      original.call(this, choice, check);
+      // biome-ignore lint/complexity/useLiteralKeys: the planted bug reaches a private field
+      if (choice.type === 'deliver' && choice.dir !== 'c2s') this['clientText'] = kept;
+    };
+    try {
+      assert.throws(() => explore(smallScope()), /replay of .* is not deterministic/);
+    } finally {
+      ExploreSystem.prototype.apply = original;
+    }
   });
 
   it('a replay of a step that is not enabled is refused', () => {

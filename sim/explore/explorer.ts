@@ -13,9 +13,13 @@ import type { ExploreScope } from './scope.ts';
 import { ExploreSystem } from './system.ts';
 
 export interface ExploreOptions {
-  /** stop (incomplete) after this many distinct states */
+  /** stop (incomplete) once this many distinct states were visited: the count never exceeds it */
   maxStates?: number;
-  /** stop (incomplete) once elapsedMs() has advanced this far (a time bound; needs elapsedMs) */
+  /**
+   * stop (incomplete) once elapsedMs() has advanced this far (a time bound; needs elapsedMs). The
+   * clock is read every 16 steps (a step or a rebuild is at most a few ms), so the search ends
+   * within a few tens of ms past the bound.
+   */
   maxElapsedMs?: number;
   /** wall-clock source for the report (time is not an input of the exploration itself) */
   elapsedMs?: () => number;
@@ -23,6 +27,8 @@ export interface ExploreOptions {
   progressEvery?: number;
   /** after every rebuild, compare the rebuilt state's fingerprint with the original (default true) */
   verifyReplay?: boolean;
+  /** cache the client's and the cluster's state text between steps (default true; see system.ts) */
+  cacheText?: boolean;
 }
 
 export interface ExploreStats {
@@ -83,7 +89,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
   const visited = new Set<string>();
   const coverage = new Set<string>();
   const path: Choice[] = [];
-  let sys = new ExploreSystem(scope);
+  let sys = new ExploreSystem(scope, options.cacheText !== false);
   // true while `sys` is exactly the state reached by `path`
   let live = true;
   let counterexample: Counterexample | null = null;
@@ -112,7 +118,11 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
   sys.coverage(coverage);
   const stack: Frame[] = [{ choices: sys.enabled(), next: 0, fp: fp0 }];
 
+  let iterations = 0;
   while (stack.length > 0) {
+    // every 16 iterations (pops, visited hits and new states alike), so the bound holds even when
+    // a stretch of the search finds no new state
+    if ((++iterations & 15) === 0 && clock() - started >= maxElapsedMs) return result(false);
     const top = stack[stack.length - 1]!;
     const depth = stack.length - 1;
     const choice = top.choices[top.next++];
@@ -123,7 +133,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       continue;
     }
     if (!live) {
-      sys = new ExploreSystem(scope);
+      sys = new ExploreSystem(scope, options.cacheText !== false);
       for (const c of path) sys.apply(c, false);
       stats.replaySteps += path.length;
       // Rebuilding relies on determinism; a state that does not come back means the search is wrong.
@@ -140,6 +150,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       path.pop();
       continue;
     }
+    if (stats.states >= maxStates) return result(false);
     visited.add(fp);
     stats.states++;
     sys.coverage(coverage);
@@ -158,9 +169,6 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       path.pop();
       continue;
     }
-    if (stats.states >= maxStates) return result(false);
-    // the clock is read every 64 states (a few ms of work even under load)
-    if ((stats.states & 63) === 0 && clock() - started >= maxElapsedMs) return result(false);
     stack.push({ choices: sys.enabled(), next: 0, fp });
     live = true;
   }

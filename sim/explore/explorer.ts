@@ -27,8 +27,26 @@ export interface ExploreOptions {
   progressEvery?: number;
   /** after every rebuild, compare the rebuilt state's fingerprint with the original (default true) */
   verifyReplay?: boolean;
+  /** stop (incomplete) when this says so; asked with the time bound, every 16 steps */
+  stop?: () => boolean;
   /** cache the client's and the cluster's state text between steps (default true; see system.ts) */
   cacheText?: boolean;
+  /**
+   * Splitting a search (scripts/explore-parallel.ts): a new, non-terminal state reached with this
+   * many faults injected is counted and checked but not expanded; its choice sequence goes to
+   * `frontier` for someone else to explore from.
+   */
+  frontierFaults?: number;
+  /**
+   * Explore from the state this choice sequence reaches (a frontier item: its states were checked
+   * where it was handed out), instead of from the initial state.
+   */
+  root?: readonly Choice[];
+  /**
+   * The fingerprints of visited states, shared between searches (the parallel runner's workers);
+   * the root state, when given, counts as this search's own even if it is in the set already.
+   */
+  visited?: VisitedSet;
 }
 
 export interface ExploreStats {
@@ -62,6 +80,27 @@ export interface ExploreResult extends ExploreStats {
   slowestRecoveryMs: number;
   /** machine leaf states, call outcomes and fault kinds seen (see ExploreSystem.coverage) */
   coverage: string[];
+  /** the choice sequences of the states left unexpanded for others (see frontierFaults) */
+  frontier: Choice[][];
+}
+
+/** a set of state fingerprints; `add` is atomic (true: added now; false: it was there) */
+export interface VisitedSet {
+  has(fp: string): boolean;
+  add(fp: string): boolean;
+}
+
+/** the one-thread visited set */
+export function visitedSet(): VisitedSet & { readonly fingerprints: Set<string> } {
+  const fingerprints = new Set<string>();
+  return {
+    fingerprints,
+    has: (fp) => fingerprints.has(fp),
+    add: (fp) => {
+      const before = fingerprints.size;
+      return fingerprints.add(fp).size > before;
+    },
+  };
 }
 
 interface Frame {
@@ -86,10 +125,13 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
   };
   let longestFailedBudgetMs = Number.NEGATIVE_INFINITY;
   let slowestRecoveryMs = 0;
-  const visited = new Set<string>();
+  const visited = options.visited ?? visitedSet();
   const coverage = new Set<string>();
-  const path: Choice[] = [];
+  const frontier: Choice[][] = [];
+  const root = options.root ?? [];
+  const path: Choice[] = [...root];
   let sys = new ExploreSystem(scope, options.cacheText !== false);
+  for (const c of root) sys.apply(c, false);
   // true while `sys` is exactly the state reached by `path`
   let live = true;
   let counterexample: Counterexample | null = null;
@@ -104,6 +146,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       longestFailedBudgetMs,
       slowestRecoveryMs,
       coverage: [...coverage].sort(),
+      frontier,
     };
   };
   const found = (violations: Violation[]): ExploreResult => {
@@ -113,7 +156,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
 
   if (sys.monitor.violations.length > 0) return found(sys.monitor.violations);
   const fp0 = sys.fingerprint();
-  visited.add(fp0);
+  if (!visited.add(fp0) && options.root === undefined) return result(true);
   stats.states = 1;
   sys.coverage(coverage);
   const stack: Frame[] = [{ choices: sys.enabled(), next: 0, fp: fp0 }];
@@ -122,9 +165,10 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
   while (stack.length > 0) {
     // every 16 iterations (pops, visited hits and new states alike), so the bound holds even when
     // a stretch of the search finds no new state
-    if ((++iterations & 15) === 0 && clock() - started >= maxElapsedMs) return result(false);
+    if ((++iterations & 15) === 0 && (clock() - started >= maxElapsedMs || options.stop?.() === true))
+      return result(false);
     const top = stack[stack.length - 1]!;
-    const depth = stack.length - 1;
+    const depth = root.length + stack.length - 1;
     const choice = top.choices[top.next++];
     if (choice === undefined) {
       stack.pop();
@@ -151,7 +195,11 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       continue;
     }
     if (stats.states >= maxStates) return result(false);
-    visited.add(fp);
+    // another search sharing the set may have added it since has()
+    if (!visited.add(fp)) {
+      path.pop();
+      continue;
+    }
     stats.states++;
     sys.coverage(coverage);
     if (depth + 1 > stats.maxDepth) stats.maxDepth = depth + 1;
@@ -166,6 +214,11 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       const rec = recoveryOf(sys);
       longestFailedBudgetMs = Math.max(longestFailedBudgetMs, rec.failedBudgetMs);
       slowestRecoveryMs = Math.max(slowestRecoveryMs, rec.recoveryMs);
+      path.pop();
+      continue;
+    }
+    if (options.frontierFaults !== undefined && sys.faults.length >= options.frontierFaults) {
+      frontier.push([...path]);
       path.pop();
       continue;
     }

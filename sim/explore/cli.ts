@@ -33,7 +33,7 @@ choice sequence. Exit 1 on a violation or when a budget cut the search short.
   --replay CHOICES   replay one choice sequence (as a violation prints it) and print its log
   --help             this text
 
-npm run explore:deep explores the deep scope (over 10^6 distinct states; minutes, not seconds).`;
+npm run explore:deep explores the large scope up to 10^6 distinct states on worker threads.`;
 
 const FLAGS = new Set(['scope', 'max-states', 'max-seconds', 'faults', 'delays', 'mutant', 'replay']);
 

@@ -189,6 +189,12 @@ describe('exhaustive small scope', () => {
     for (const k of ['states', 'transitions', 'terminalPaths', 'maxDepth', 'replaySteps'] as const)
       assert.equal(a[k], b[k], k);
     assert.deepEqual(a.coverage, b.coverage);
+    // and a planted core bug is found the same way, on the same path, with and without it
+    const withCache = explore(plant('idempotent-always'));
+    const without = explore(plant('idempotent-always'), { cacheText: false });
+    assert.ok(withCache.counterexample !== null && without.counterexample !== null);
+    assert.equal(formatPath(withCache.counterexample.path), formatPath(without.counterexample.path));
+    assert.equal(withCache.states, without.states);
   });
 
   it('a planted bug in the cache (a server->client delivery that keeps the client text) fails the search', () => {

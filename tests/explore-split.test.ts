@@ -12,7 +12,8 @@ import { describe, it } from 'node:test';
 import { attachSharedVisited, createSharedVisited } from '../scripts/shared-visited.ts';
 import { hash128 } from '../sim/canon.ts';
 import { explore, visitedSet } from '../sim/explore/explorer.ts';
-import { smallTopologyScope } from '../sim/explore/scope.ts';
+import { MUTANTS } from '../sim/explore/mutants.ts';
+import { smallScope, smallTopologyScope } from '../sim/explore/scope.ts';
 
 describe('split exhaustive search', () => {
   it('the fault-free part plus every first-fault root, on one visited set, is the whole search', () => {
@@ -38,6 +39,25 @@ describe('split exhaustive search', () => {
     for (const fp of whole.fingerprints) assert.ok(shared.has(fp));
     assert.equal(transitions, one.transitions);
     assert.deepEqual([...coverage].sort(), one.coverage);
+  });
+
+  it('finds a planted core bug (incr treated as idempotent) in the part after the first fault', () => {
+    const scope = () => ({
+      ...smallScope(),
+      client: { ...smallScope().client, machines: MUTANTS['idempotent-always']!() },
+    });
+    const shared = createSharedVisited(100_000);
+    const first = explore(scope(), { frontierFaults: 1, visited: shared });
+    assert.equal(first.counterexample, null, 'the bug needs a fault');
+    let found: string | null = null;
+    for (const root of first.frontier) {
+      const r = explore(scope(), { root, visited: shared });
+      if (r.counterexample !== null) {
+        found = r.counterexample.violation.invariant;
+        break;
+      }
+    }
+    assert.match(found ?? 'not found', /at-most-once|linearizable/);
   });
 
   it('a root whose state the set holds already (handed out by the first part) is still explored', () => {

@@ -16,7 +16,16 @@ function plantedUs(): number {
 }
 
 /** µs of busy loop added to every client call (0 unless PEGASUS_BENCH_PLANT_US is set) */
-export const PLANTED_US = plantedUs();
+let planted = plantedUs();
+
+/** sets the planted slowdown (µs per client call) for this process, e.g. from `bench:guard --plant-us` */
+export function plantSlowdown(us: number): void {
+  planted = us;
+}
+
+export function plantedSlowdownUs(): number {
+  return planted;
+}
 
 function burn(us: number): void {
   const end = performance.now() + us / 1000;
@@ -34,7 +43,7 @@ export function clientCall(
   value: Buffer,
   opts?: CallOptions,
 ): Promise<unknown> {
-  if (PLANTED_US > 0) burn(PLANTED_US);
+  if (planted > 0) burn(planted);
   if (op === 'get') return table.get(k.hashKey, k.sortKey, opts);
   if (op === 'set') return table.set(k.hashKey, k.sortKey, value, opts);
   return table.multiGet(k.hashKey, SORT_KEYS, opts);

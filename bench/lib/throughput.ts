@@ -62,8 +62,10 @@ export async function measureThroughput(
   depth: number,
   durationMs: number,
   rounds: number,
+  /** a fixed number of calls per phase instead of what durationMs allows (durationMs stays a cap) */
+  calls?: number,
 ): Promise<ThroughputResult> {
-  const limits = { depth, durationMs, maxOps: maxOpsFor(durationMs) };
+  const limits = { depth, durationMs, maxOps: calls ?? maxOpsFor(durationMs) };
   const client: SidedPhase[] = [];
   const floor: SidedPhase[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -109,8 +111,9 @@ export async function warmUp(
   op: BenchOp,
   depth: number,
   durationMs: number,
+  calls?: number,
 ): Promise<void> {
-  const limits = { depth, durationMs, maxOps: maxOpsFor(durationMs) };
+  const limits = { depth, durationMs, maxOps: calls ?? maxOpsFor(durationMs) };
   await runFloor(ctx.floor[op], limits);
   await runClient(ctx.table, op, ctx.keys, ctx.value, limits);
 }

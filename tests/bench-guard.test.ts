@@ -1,0 +1,67 @@
+// The benchmark regression guard (issue 17, point 3): the client's CPU per call and throughput
+// against the raw-wire floor's, measured side by side in this run on a onebox child, stay within
+// bounds (bench/lib/guard.ts; the noise they allow is measured in README "Benchmarks"). Only ratios
+// are judged, never absolute times. A miss is measured once more before failing, so a burst of
+// load on the machine does not fail the run; a real regression misses both times.
+// A planted slowdown shows it can fail: PEGASUS_BENCH_PLANT_US=14 npx tsx --test tests/bench-guard.test.ts
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  formatSamples,
+  GUARD_BOUNDS,
+  type GuardSample,
+  guardFailures,
+  measureGuard,
+} from '../bench/lib/guard.ts';
+
+/** a run at the guard's typical ratios (before issue 17's CPU work, quiet 2-core machine) */
+function sample(op: 'get' | 'set', cpuRatio: number, opsRatio: number): GuardSample {
+  return {
+    op,
+    cpuRatio,
+    opsRatio,
+    cpuRatios: [cpuRatio],
+    opsRatios: [opsRatio],
+    clientCpuUsPerOp: 5 * cpuRatio,
+    floorCpuUsPerOp: 5,
+    clientOpsPerSec: 100_000 * opsRatio,
+    floorOpsPerSec: 100_000,
+  };
+}
+
+describe('bench guard: verdict', () => {
+  it('passes at the bounds and fails just past either of them, for each op', () => {
+    for (const op of ['get', 'set'] as const) {
+      const b = GUARD_BOUNDS[op];
+      assert.deepEqual(guardFailures([sample(op, b.maxCpuRatio, b.minOpsRatio)]), []);
+      assert.equal(guardFailures([sample(op, b.maxCpuRatio * 1.01, 1)]).length, 1);
+      assert.equal(guardFailures([sample(op, 1, b.minOpsRatio * 0.99)]).length, 1);
+      assert.equal(guardFailures([sample(op, Number.NaN, Number.NaN)]).length, 2, 'NaN never passes');
+    }
+  });
+
+  it('fails a client twice as slow per call as at its typical ratios', () => {
+    // typical quiet-machine ratios before the CPU work of issue 17: get 2.2, set 2.4 (CPU), 0.8-0.9 ops
+    for (const [op, cpu, ops] of [
+      ['get', 2.2, 0.8],
+      ['set', 2.4, 0.9],
+    ] as const) {
+      assert.deepEqual(guardFailures([sample(op, cpu, ops)]), []);
+      assert.notDeepEqual(guardFailures([sample(op, cpu * 2, ops / 2)]), []);
+    }
+  });
+});
+
+describe('bench guard: client ÷ floor in one run', () => {
+  it('get and set stay within the bounds (one re-measure on a miss)', { timeout: 180_000 }, async () => {
+    let samples = await measureGuard();
+    let failures = guardFailures(samples);
+    if (failures.length > 0) {
+      process.stderr.write(`bench guard: first measurement missed (${failures.join('; ')}); measuring again\n`);
+      samples = await measureGuard();
+      failures = guardFailures(samples);
+    }
+    process.stderr.write(`bench guard: ${formatSamples(samples)}\n`);
+    assert.deepEqual(failures, [], formatSamples(samples));
+  });
+});

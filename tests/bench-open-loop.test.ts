@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
-import type { Table } from '../client/index.ts';
 import { runClientFixedRate } from '../bench/lib/fixed-rate.ts';
 import { LatencyHistogram } from '../bench/lib/histogram.ts';
 import { makeKeys } from '../bench/lib/keys.ts';
+import type { Table } from '../client/index.ts';
 
 const keys = makeKeys(100, 8);
 const value = Buffer.alloc(10);

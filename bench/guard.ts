@@ -2,7 +2,7 @@
 // measure its noise (--runs), or with a planted slowdown to show it fails (--plant-us).
 import { appendFileSync } from 'node:fs';
 import { numberArg, parseCli } from '../scripts/cli-args.ts';
-import { plantSlowdown } from './lib/call.ts';
+import { plantedSlowdownUs, plantSlowdown } from './lib/call.ts';
 import { formatSamples, GUARD_BOUNDS, GUARD_DEFAULTS, guardFailures, measureGuard } from './lib/guard.ts';
 import { loadAvg1m } from './lib/machine.ts';
 
@@ -42,7 +42,7 @@ for (let i = 0; i < runs; i++) {
   if (values.ndjson !== undefined)
     appendFileSync(
       values.ndjson,
-      `${JSON.stringify({ at: new Date().toISOString(), load, plantUs: plantUs ?? 0, options: o, samples, failures })}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), load, plantUs: plantedSlowdownUs(), options: o, samples, failures })}\n`,
     );
 }
 process.stdout.write(`${runs - failed} of ${runs} passed; bounds ${JSON.stringify(GUARD_BOUNDS)}\n`);

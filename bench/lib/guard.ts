@@ -19,16 +19,18 @@ export interface GuardBound {
 
 /**
  * Bounds from the noise measured on 2 shared cores (README "Benchmarks", regression guard): under a
- * load average of about 10, 12 runs gave get 1.84-2.18 and set 1.44-1.88 (CPU ratio), get 0.41-0.71
- * and set 0.62-0.98 (ops ratio); on a quiet machine the same ratios were get 2.2 and set 2.35 (CPU)
- * before issue 17's CPU work. The CPU bounds sit about 1.25x above the worst of those; a busy loop
- * of 12 µs per client call (get's whole client cost, i.e. get twice as slow) measured 2.88-3.83 for
- * get under the same load. Throughput under load is too noisy to catch a 2x slowdown, so its bound
- * only catches a collapse. Re-measure (`npm run bench:guard -- --runs 10`) and tighten the CPU
- * bounds when the client gets faster: they must stay below twice the client's ratio.
+ * load average of 9-12 (other jobs on the host), get's CPU ratio ranged 1.71-2.49 and set's
+ * 1.29-1.82 over separate runs, throughput ratios get 0.47-0.68 and set 0.81-0.97; on a quiet
+ * machine the CPU ratios were about get 2.2 and set 2.35 before issue 17's CPU work. A busy loop of
+ * 12 µs per client call (about get's whole client cost: get twice as slow) gave get 3.37-3.79 under
+ * the same load, and about 4.4 quiet. get's bound sits between (1.16x above the noise, 1.16x below
+ * the planted slowdown); set's bound is above its quiet ratio with margin. Throughput under load is
+ * too noisy to catch a 2x slowdown, so its bound only catches a collapse. Re-measure
+ * (`npm run bench:guard -- --runs 10`, with and without `--plant-us`) and tighten the CPU bounds
+ * when the client gets faster: they must stay below twice the client's ratio.
  */
 export const GUARD_BOUNDS: Record<'get' | 'set', GuardBound> = {
-  get: { maxCpuRatio: 2.7, minOpsRatio: 0.25 },
+  get: { maxCpuRatio: 2.9, minOpsRatio: 0.25 },
   set: { maxCpuRatio: 3.0, minOpsRatio: 0.25 },
 };
 
@@ -59,8 +61,8 @@ export interface GuardOptions {
   warmupCalls: number;
 }
 
-/** the test's setting: about 10 s of CPU over both processes on a quiet 2-core machine */
-export const GUARD_DEFAULTS: GuardOptions = { calls: 8000, pairs: 5, depth: 64, warmupCalls: 8000 };
+/** the test's setting: 15 short pairs (a median of many adjacent pairs resists load bursts) */
+export const GUARD_DEFAULTS: GuardOptions = { calls: 2500, pairs: 15, depth: 64, warmupCalls: 8000 };
 /** a cap on one phase's wall time, far beyond what a phase needs even on a starved machine */
 const PHASE_CAP_MS = 60_000;
 

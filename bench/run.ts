@@ -3,7 +3,7 @@
 // call, open-loop latency at fixed fractions of saturation, for header v1 and v0; memory per 10k
 // calls in flight; failover timings of the demo scenario.
 // Run: npm run bench [-- --quick]   (or: npx tsx bench/run.ts --help)
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fillMultiGet } from './lib/call.ts';
 import { openClientContext, startServer } from './lib/context.ts';
 import { measureFailover } from './lib/failover.ts';
@@ -25,6 +25,12 @@ async function main(): Promise<void> {
     return;
   }
   const o = parsed;
+  if (o.render !== null) {
+    const saved = JSON.parse(readFileSync(o.render, 'utf8')) as BenchResults;
+    process.stdout.write(`${formatResults(saved)}\n`);
+    if (saved.openLoop.length > 0) writeFileSync(o.plot, renderSvg(saved));
+    return;
+  }
   const args = process.argv.slice(2).join(' ');
   const results: BenchResults = {
     command: `npm run bench${args === '' ? '' : ` -- ${args}`}`,

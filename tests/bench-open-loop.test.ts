@@ -90,3 +90,42 @@ describe('bench open loop: latency histogram', () => {
     assert.match(s.hdr, /^[A-Za-z0-9+/=]+$/);
   });
 });
+
+describe('bench report', () => {
+  it('the done-when checks read issue 17 targets off header v1 at the saturation depth and 50 % load', async () => {
+    const { doneWhen } = await import('../bench/lib/report.ts');
+    const sat = (op: string, headerVersion: number, cpuRatio: number, ratio: number) => ({
+      op,
+      headerVersion,
+      depth: 64,
+      summary: { cpuRatio, ratio },
+    });
+    const open = (op: string, headerVersion: number, loadPercent: number, p99Ratio: number) => ({
+      op,
+      headerVersion,
+      loadPercent,
+      p99Ratio,
+    });
+    const checks = doneWhen({
+      options: { depth: 64 },
+      saturation: [sat('get', 1, 1.5, 0.9), sat('set', 1, 1.51, 0.89), sat('get', 0, 9, 0.1)],
+      openLoop: [
+        open('get', 1, 50, 2),
+        open('get', 1, 75, 9),
+        open('set', 1, 50, 2.01),
+        open('set', 0, 50, 9),
+      ],
+    } as never);
+    assert.deepEqual(
+      checks.map((c) => [c.what.split(':')[0], c.value, c.ok]),
+      [
+        ['get', 1.5, true],
+        ['get', 0.9, true],
+        ['set', 1.51, false],
+        ['set', 0.89, false],
+        ['get', 2, true],
+        ['set', 2.01, false],
+      ],
+    );
+  });
+});

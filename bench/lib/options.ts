@@ -30,6 +30,8 @@ export interface BenchOptions {
   failover: FailoverOptions;
   out: string;
   plot: string;
+  /** redraw the plot and tables from this results file instead of measuring */
+  render: string | null;
 }
 
 export const USAGE = `usage: npm run bench -- [options]   (or: npx tsx bench/run.ts [options])
@@ -51,6 +53,7 @@ rates, memory per 10k calls in flight, and the failover scenario. ~3.5 min; --qu
   --hang-ms MS          silence before the crash of the core dump (default 1000)
   --out FILE            JSON results (default bench/results/latest.json)
   --plot FILE           SVG plot of the open-loop latencies (default: --out with .svg)
+  --render FILE         no measuring: print the tables of a results file and redraw its plot
 Environment: PEGASUS_BENCH_PLANT_US=N adds a busy loop of N µs to every client call (guard proof).`;
 
 function int(v: string | undefined, name: string, fallback: number, min = 0): number {
@@ -85,6 +88,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'hang-ms': { type: 'string' },
       out: { type: 'string' },
       plot: { type: 'string' },
+      render: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -100,7 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const durationMs = int(v['duration-ms'], 'duration-ms', quick ? 500 : 2000, 100);
   const loadsPercent = list(v.loads, '25,50,75').map((s) => int(s, 'loads', 0, 1));
   if (loadsPercent.some((p) => p > 200)) throw new Error('--loads: at most 200 (% of saturation)');
-  const out = v.out ?? 'bench/results/latest.json';
+  const out = v.out ?? v.render ?? 'bench/results/latest.json';
   return {
     quick,
     ops: ops as BenchOp[],
@@ -129,5 +133,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     },
     out,
     plot: v.plot ?? `${out.replace(/\.json$/, '')}.svg`,
+    render: v.render ?? null,
   };
 }

@@ -7,7 +7,7 @@ import type { BenchResults } from './report.ts';
 
 const PANEL_W = 300;
 const PANEL_H = 220;
-const PAD = { left: 52, right: 12, top: 28, bottom: 40 };
+const PAD = { left: 52, right: 26, top: 28, bottom: 40 };
 const SERIES: Array<{ label: string; pick: (r: FixedRateResult) => number; color: string }> = [
   { label: 'p50', pick: (r) => r.p50Ms, color: '#1f77b4' },
   { label: 'p99', pick: (r) => r.p99Ms, color: '#d62728' },
@@ -98,7 +98,7 @@ export function renderSvg(r: BenchResults): string {
   const yMin = 10 ** Math.floor(Math.log10(Math.min(...finite)));
   const yMax = 10 ** Math.ceil(Math.log10(Math.max(...finite)));
   const width = PANEL_W * ops.length;
-  const height = PANEL_H + 40;
+  const height = PANEL_H + 56;
   const panels = ops.map((op, i) =>
     panel(
       op,
@@ -115,7 +115,8 @@ export function renderSvg(r: BenchResults): string {
       (s, i) =>
         `<line x1="${20 + i * 90}" x2="${44 + i * 90}" y1="${legendY}" y2="${legendY}" stroke="${s.color}" stroke-width="2"/><text x="${48 + i * 90}" y="${legendY + 4}">${s.label}</text>`,
     ),
-    `<text x="300" y="${legendY + 4}">solid: client v${first} · dashed: raw-wire floor · dotted: client v0 p99 · latency (ms, log) from the intended send time</text>`,
+    `<text x="290" y="${legendY + 4}">solid: client v${first} · dashed: raw-wire floor (v${first}) · dotted: client v0 p99</text>`,
+    `<text x="20" y="${legendY + 20}">latency (ms, log scale) from each call's intended send time, against the offered rate (% of the client's saturation)</text>`,
   ];
   const m = r.machine;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 16}" viewBox="0 0 ${width} ${height + 16}" font-family="system-ui,sans-serif" font-size="11">

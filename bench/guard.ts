@@ -6,13 +6,14 @@ import { plantedSlowdownUs, plantSlowdown } from './lib/call.ts';
 import { formatSamples, GUARD_BOUNDS, GUARD_DEFAULTS, guardFailures, measureGuard } from './lib/guard.ts';
 import { loadAvg1m } from './lib/machine.ts';
 
-const USAGE = `usage: npm run bench:guard -- [--runs N] [--plant-us US] [--calls N] [--pairs N] [--ndjson FILE]
+const USAGE = `usage: npm run bench:guard -- [--runs N] [--plant-us US] [--calls N] [--pairs N] [--ndjson FILE] [--json]
 
 Runs the benchmark regression guard (client ÷ floor CPU µs/call and ops/s for get and set, measured
 side by side on a onebox child) N times (default 1) and prints each run's ratios and verdict against
 the bounds in bench/lib/guard.ts. --plant-us adds a busy loop of US µs to every client call (as
 PEGASUS_BENCH_PLANT_US does for the test), to show a slower client fails the guard. --ndjson appends
-one JSON line per run. Exits 1 when any run fails the bounds.`;
+one JSON line per run. --json prints only the samples of one run as JSON (for the test, which judges
+them itself). Exits 1 when any run fails the bounds.`;
 
 const { values } = parseCli(USAGE, {
   runs: { type: 'string' },
@@ -20,6 +21,7 @@ const { values } = parseCli(USAGE, {
   calls: { type: 'string' },
   pairs: { type: 'string' },
   ndjson: { type: 'string' },
+  json: { type: 'boolean' },
 });
 const runs = numberArg(USAGE, '--runs', values.runs, 1) ?? 1;
 const plantUs = numberArg(USAGE, '--plant-us', values['plant-us'], 0);
@@ -29,6 +31,11 @@ const o = {
   calls: numberArg(USAGE, '--calls', values.calls, 100) ?? GUARD_DEFAULTS.calls,
   pairs: numberArg(USAGE, '--pairs', values.pairs, 1) ?? GUARD_DEFAULTS.pairs,
 };
+
+if (values.json === true) {
+  process.stdout.write(`${JSON.stringify(await measureGuard(o))}\n`);
+  process.exit(0);
+}
 
 let failed = 0;
 for (let i = 0; i < runs; i++) {

@@ -18,19 +18,20 @@ export interface GuardBound {
 }
 
 /**
- * Bounds from the noise measured on 2 shared cores (README "Benchmarks", regression guard): under a
- * load average of 9-12 (other jobs on the host), get's CPU ratio ranged 1.71-2.49 and set's
- * 1.29-1.82 over separate runs, throughput ratios get 0.47-0.68 and set 0.81-0.97; on a quiet
- * machine the CPU ratios were about get 2.2 and set 2.35 before issue 17's CPU work. A busy loop of
- * 12 µs per client call (about get's whole client cost: get twice as slow) gave get 3.37-3.79 under
- * the same load, and about 4.4 quiet. get's bound sits between (1.16x above the noise, 1.16x below
- * the planted slowdown); set's bound is above its quiet ratio with margin. Throughput under load is
- * too noisy to catch a 2x slowdown, so its bound only catches a collapse. Re-measure
- * (`npm run bench:guard -- --runs 10`, with and without `--plant-us`) and tighten the CPU bounds
- * when the client gets faster: they must stay below twice the client's ratio.
+ * Bounds from the noise measured on 2 shared cores (README "Benchmarks", regression guard). With
+ * other jobs on the host (load average 4.7-12.4), 12 separate runs gave get's CPU ratio 1.71-2.61
+ * and set's 1.29-2.01, throughput ratios get 0.47-0.69 and set 0.58-0.97; on a quiet machine the CPU
+ * ratios were about get 2.2 and set 2.35 before issue 17's CPU work. A client twice as slow per call
+ * - a busy loop of 24 µs before each call, the client's own get cost under that load - gave get
+ * 4.17-4.46; a 12 µs loop (twice the quiet cost, 1.5x the loaded one) gave 3.17-3.79. The CPU bounds
+ * sit 1.15x above the worst noise seen (set's 1.28x above its quiet ratio) and below a doubled
+ * client; a miss is measured again before failing. Throughput under load is too noisy to catch a 2x
+ * slowdown, so its bound only catches a collapse. Re-measure (`npm run bench:guard -- --runs 10`,
+ * and `--plant-us N` with N the client's CPU µs per get) and tighten the CPU bounds when the client
+ * gets faster: they must stay below twice its ratio.
  */
 export const GUARD_BOUNDS: Record<'get' | 'set', GuardBound> = {
-  get: { maxCpuRatio: 2.9, minOpsRatio: 0.25 },
+  get: { maxCpuRatio: 3.0, minOpsRatio: 0.25 },
   set: { maxCpuRatio: 3.0, minOpsRatio: 0.25 },
 };
 

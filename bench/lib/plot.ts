@@ -120,6 +120,7 @@ export function renderSvg(r: BenchResults): string {
   ];
   const m = r.machine;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 16}" viewBox="0 0 ${width} ${height + 16}" font-family="system-ui,sans-serif" font-size="11">
+<title>Open-loop latency (p50, p99, p99.9) against the offered rate, client and raw-wire floor</title>
 <rect width="100%" height="100%" fill="#fff"/>
 ${panels.join('\n')}
 ${legend.join('\n')}

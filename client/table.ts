@@ -256,22 +256,25 @@ export class Table {
   /**
    * The values of many records (any hash keys), in the order of `keys` (null: not found). One
    * batch_get per partition; a server too old for batch_get (ERR_HANDLER_NOT_FOUND) is read key by key.
+   * A read like get: with the table's backup requests (or `backupRequestDelayMs` here), each
+   * partition's batch_get may be served by a secondary.
    * @example
    * const [a, b] = await table.batchGet([['user-1', 'name'], ['user-2', 'name']]);
    */
-  async batchGet(keys: RecordKey[], opts?: CallOptions): Promise<Array<Buffer | null>> {
-    const o = checkOptions<CallOptions>('options', opts, CALL_OPTION_KEYS);
+  async batchGet(keys: RecordKey[], opts?: ReadOptions): Promise<Array<Buffer | null>> {
+    const o = checkOptions<ReadOptions>('options', opts, READ_OPTION_KEYS);
+    const hedge = hedgeOf(this.backups, o, this.driver.core.options.headerVersion);
     const checked = checkKeys(keys);
     const out: Array<Buffer | null> = new Array(checked.length).fill(null);
     await Promise.all(
       groupByPartition(checked, this.currentPartitionCount()).map(async (group) => {
         let values: Array<Buffer | null>;
         try {
-          values = await this.run(batchGetPlan(checked, group), o);
+          values = await this.run(batchGetPlan(checked, group), o, hedge);
         } catch (e) {
           if (!(e instanceof PegasusError) || e.code !== 'ERR_HANDLER_NOT_FOUND') throw e;
           values = await Promise.all(
-            group.map((i) => this.run(getPlan(checked[i]!.hashKey, checked[i]!.sortKey), o)),
+            group.map((i) => this.run(getPlan(checked[i]!.hashKey, checked[i]!.sortKey), o, hedge)),
           );
         }
         group.forEach((i, j) => {
@@ -451,8 +454,7 @@ export class Table {
 
   /**
    * A read a secondary may serve: with backup requests (the table's, or the read's override). The
-   * hook for further reads (batchGet, scans as far as the server allows): build the plan, then call
-   * this instead of run().
+   * hook for further single-plan reads: build the plan, then call this instead of run().
    */
   private read<N extends RpcName, T>(plan: OpPlan<N, T>, opts: ReadOptions | undefined): Promise<T> {
     const o = checkOptions<ReadOptions>('options', opts, READ_OPTION_KEYS);

@@ -65,7 +65,8 @@ export type RequestEvent =
   /** a backup request of this read (machines/hedge.machine.ts) was answered first, with a value */
   | { type: 'BACKUP_OK' }
   | { type: 'REPLY_ERROR'; nowMs: number; error: string; refresh: RefreshScope; retry: RetryClass }
-  | { type: 'ABORT'; error: string };
+  /** the call ends: abort signal, client closed, table gone; `unsent`: its attempt could not be written */
+  | { type: 'ABORT'; error: string; unsent?: boolean };
 
 const remainingMs = (c: RequestContext) => Math.max(0, c.deadlineMs - c.nowMs);
 
@@ -216,7 +217,12 @@ export const requestMachine = requestSetup.createMachine({
           target: 'failed',
           actions: [
             'forgetAttempt',
-            assign({ cause: ({ context }) => context.error, error: ({ event }) => event.error }),
+            assign({
+              cause: ({ context }) => context.error,
+              error: ({ event }) => event.error,
+              // an attempt that could not be encoded was never written: it cannot have been applied
+              unanswered: ({ context, event }) => context.unanswered && event.unsent !== true,
+            }),
           ],
         },
       },

@@ -42,7 +42,7 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
     // Arguments are validated before a call reaches the core, so this is a bug: fail loudly, once.
     const code = e instanceof ProtocolError ? 'ERR_INVALID_PARAMETERS' : 'ERR_UNKNOWN';
     call.encodeError = e instanceof Error ? e.message : String(e);
-    enqueue(s, call, { type: 'ABORT', error: code });
+    enqueue(s, call, { type: 'ABORT', error: code, unsent: true });
     return;
   }
   const record: AttemptRecord = { node: node.address, sentAtMs: s.nowMs, outcome: null, endedAtMs: null };

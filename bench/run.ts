@@ -4,7 +4,7 @@
 // calls in flight; failover timings of the demo scenario.
 // Run: npm run bench [-- --quick]   (or: npx tsx bench/run.ts --help)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fillMultiGet } from './lib/call.ts';
+import { checkData, fillData } from './lib/call.ts';
 import { openClientContext, startServer } from './lib/context.ts';
 import { measureFailover } from './lib/failover.ts';
 import type { BenchOp } from './lib/keys.ts';
@@ -54,8 +54,8 @@ async function main(): Promise<void> {
         try {
           // get and multiGet need every key present; set overwrites the same keys (bounded store)
           if (hv === o.headers[0]) {
-            await warmUp(ctx, 'set', o.depth, o.warmupMs);
-            if (o.ops.includes('multiGet')) await fillMultiGet(ctx.table, ctx.keys, ctx.value);
+            await fillData(ctx.table, ctx.keys, ctx.value, o.ops.includes('multiGet'));
+            await checkData(ctx.table, ctx.keys, o.ops);
           }
           for (const op of o.ops) {
             await warmUp(ctx, op, o.depth, o.warmupMs);

@@ -49,16 +49,49 @@ export function clientCall(
   return table.multiGet(k.hashKey, SORT_KEYS, opts);
 }
 
-/** the values multiGet reads: MULTI_GET_SORT_KEYS entries under every hash key */
-export async function fillMultiGet(table: Table, keys: readonly BenchKey[], value: Buffer): Promise<void> {
-  const entries = MULTI_SORT_KEYS.map((s) => [s, value] as const);
-  const depth = 64;
+const FILL_DEPTH = 64;
+
+async function forEachKey(keys: readonly BenchKey[], f: (k: BenchKey) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < keys.length) {
-      const k = keys[next++]!;
-      await table.multiSet(k.hashKey, entries);
-    }
+    while (next < keys.length) await f(keys[next++]!);
   };
-  await Promise.all(Array.from({ length: depth }, worker));
+  await Promise.all(Array.from({ length: FILL_DEPTH }, worker));
+}
+
+/**
+ * Every key's value (get reads it) and, with multiGet, MULTI_GET_SORT_KEYS entries under every hash
+ * key: written once before anything is measured, so no read measures a miss whatever the load.
+ */
+export async function fillData(
+  table: Table,
+  keys: readonly BenchKey[],
+  value: Buffer,
+  multiGet: boolean,
+): Promise<void> {
+  await forEachKey(keys, (k) => table.set(k.hashKey, k.sortKey, value));
+  const entries = MULTI_SORT_KEYS.map((s) => [s, value] as const);
+  if (multiGet) await forEachKey(keys, (k) => table.multiSet(k.hashKey, entries));
+}
+
+/**
+ * The data the measured reads rely on is there: a get finds its value and a multiGet its
+ * MULTI_GET_SORT_KEYS entries (first, middle and last key), else the reads would measure misses.
+ */
+export async function checkData(
+  table: Table,
+  keys: readonly BenchKey[],
+  ops: readonly BenchOp[],
+): Promise<void> {
+  for (const k of [keys[0]!, keys[keys.length >> 1]!, keys[keys.length - 1]!]) {
+    if (ops.includes('get') && (await table.get(k.hashKey, k.sortKey)) === null)
+      throw new Error(`bench data: get found no value for ${k.hashKey.toString()}`);
+    if (ops.includes('multiGet')) {
+      const n = (await table.multiGet(k.hashKey, SORT_KEYS)).entries.length;
+      if (n !== SORT_KEYS.length)
+        throw new Error(
+          `bench data: multiGet found ${n} of ${SORT_KEYS.length} entries for ${k.hashKey.toString()}`,
+        );
+    }
+  }
 }

@@ -3,6 +3,7 @@
 // child, and judges only ratios measured in the same run: client CPU µs/call ÷ the floor's, and
 // client ops/s ÷ the floor's. Absolute times vary several-fold with the machine and its load; the
 // ratios of two loops measured side by side vary far less (measured: see README "Benchmarks").
+import { fillData } from './call.ts';
 import { type BenchContext, openClientContext, startServer } from './context.ts';
 import type { BenchOp } from './keys.ts';
 import { median } from './stats.ts';
@@ -90,7 +91,7 @@ export async function measureGuard(o: GuardOptions = GUARD_DEFAULTS): Promise<Gu
 }
 
 async function measure(ctx: BenchContext, o: GuardOptions): Promise<GuardSample[]> {
-  await warmUp(ctx, 'set', o.depth, PHASE_CAP_MS, o.warmupCalls); // every key present for get
+  await fillData(ctx.table, ctx.keys, ctx.value, false); // every key present for get
   const out: GuardSample[] = [];
   for (const op of GUARD_OPS) {
     await warmUp(ctx, op, o.depth, PHASE_CAP_MS, o.warmupCalls);

@@ -20,11 +20,11 @@ export interface GuardBound {
 
 /**
  * Bounds from the noise measured on 2 shared cores (README "Benchmarks", regression guard). With
- * other jobs on the host (load average 4.7-12.4), 12 separate runs gave get's CPU ratio 1.71-2.61
- * and set's 1.29-2.01, throughput ratios get 0.47-0.69 and set 0.58-0.97; on a quiet machine the CPU
+ * other jobs on the host (load average 4.7-12.4), 15 separate runs gave get's CPU ratio 1.71-2.61
+ * and set's 1.23-2.01, throughput ratios get 0.47-0.75 and set 0.58-1.06; on a quiet machine the CPU
  * ratios were about get 2.2 and set 2.35 before issue 17's CPU work. A client twice as slow per call
  * - a busy loop of 24 µs before each call, the client's own get cost under that load - gave get
- * 4.17-4.46; a 12 µs loop (twice the quiet cost, 1.5x the loaded one) gave 3.17-3.79. The CPU bounds
+ * 4.17-4.50; a 12 µs loop (twice the quiet cost, 1.5x the loaded one) gave 3.08-3.79. The CPU bounds
  * sit 1.15x above the worst noise seen (set's 1.28x above its quiet ratio) and below a doubled
  * client; a miss is measured again before failing. Throughput under load is too noisy to catch a 2x
  * slowdown, so its bound only catches a collapse. Re-measure (`npm run bench:guard -- --runs 10`,

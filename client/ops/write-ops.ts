@@ -132,13 +132,16 @@ export function incrPlan(
     },
     partitionHash: partitionHash(h, s),
     idempotent: false,
-    decode: (r) => {
-      if (r.error === StorageStatus.InvalidArgument)
-        refuse(r.error, 'the stored value is not a decimal int64, or the result overflows');
-      okOrRefuse(r);
-      return r.new_value;
-    },
+    decode: decodeIncr,
   };
+}
+
+// a module function, not a closure made per call
+function decodeIncr(r: { error: number; new_value: bigint }): bigint {
+  if (r.error === StorageStatus.InvalidArgument)
+    refuse(r.error, 'the stored value is not a decimal int64, or the result overflows');
+  okOrRefuse(r);
+  return r.new_value;
 }
 
 /** What {@link Table.checkAndSet} resolves to. */

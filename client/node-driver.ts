@@ -17,7 +17,7 @@ import {
   type ScannerSpec,
 } from '../core/client/index.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
-import type { LoopHooks } from '../core/driver/ports.ts';
+import type { LoopHooks, Network } from '../core/driver/ports.ts';
 import { watchAbort } from './abort-watch.ts';
 import { NodeNetwork, NodeTimer } from './node-ports.ts';
 import { type TraceHook, toPlain } from './trace.ts';
@@ -37,10 +37,16 @@ export interface DriverHooks {
 
 export type DriverCallSpec = Omit<CallSpec, 'callId'>;
 
+/** The network port with what the driver needs besides links: keep-alive switching and release. */
+export interface DriverNetwork extends Network {
+  setRef(ref: boolean): void;
+  /** resolves when every connection ever opened is released */
+  released(): Promise<void>;
+}
+
 export class NodeDriver {
   readonly core: ClientCore;
   private readonly loop: DriverLoop;
-  private readonly network = new NodeNetwork();
   private readonly timer: NodeTimer;
   private readonly calls = new Map<number, (s: Settlement) => void>();
   private readonly opens = new Map<number, (s: OpenSettlement) => void>();
@@ -48,7 +54,12 @@ export class NodeDriver {
   private refd = false;
   private closePromise: Promise<void> | null = null;
 
-  constructor(options: CoreOptionsInput, hooks: DriverHooks = {}) {
+  constructor(
+    options: CoreOptionsInput,
+    hooks: DriverHooks = {},
+    /** TCP; an in-memory network for benchmarks of the client's own CPU (bench/cpu-inproc.ts) */
+    private readonly network: DriverNetwork = new NodeNetwork(),
+  ) {
     this.core = new ClientCore(options);
     const nowMs = () => performance.now();
     this.timer = new NodeTimer(nowMs, () => this.loop.feed({ type: 'tick' }));
@@ -62,11 +73,8 @@ export class NodeDriver {
           const resolve = this.calls.get(cmd.callId);
           if (resolve === undefined) return;
           this.calls.delete(cmd.callId);
-          resolve(
-            cmd.ok
-              ? { ok: true, result: cmd.result, attempts: cmd.attempts }
-              : { ok: false, failure: cmd.failure },
-          );
+          // the settle command is a Settlement already (ok, result, attempts / failure): no copy
+          resolve(cmd);
         },
         tableOpened: (cmd) => {
           const resolve = this.opens.get(cmd.requestId);
@@ -90,22 +98,32 @@ export class NodeDriver {
 
   /** `event.callId` is assigned here (the event object is handed to the core as it is: no copy) */
   call(event: Extract<CoreEvent, { type: 'call' }>, signal?: AbortSignal): Promise<Settlement> {
+    return new Promise<Settlement>((resolve) => this.start(event, signal, resolve));
+  }
+
+  /**
+   * call() without a promise of its own: `onSettle` hears the settlement, once. The table's data
+   * calls settle their caller's promise from it directly (one promise per call, not two).
+   */
+  start(
+    event: Extract<CoreEvent, { type: 'call' }>,
+    signal: AbortSignal | undefined,
+    onSettle: (s: Settlement) => void,
+  ): void {
     const callId = this.nextId++;
     event.callId = callId;
-    return new Promise<Settlement>((resolve) => {
-      if (signal === undefined) {
-        this.calls.set(callId, resolve);
-      } else {
-        const unwatch = watchAbort(signal, () =>
-          this.loop.feed({ type: 'abort', callId, error: 'ERR_ABORTED' }),
-        );
-        this.calls.set(callId, (s) => {
-          unwatch();
-          resolve(s);
-        });
-      }
-      this.loop.feed(event);
-    });
+    if (signal === undefined) {
+      this.calls.set(callId, onSettle);
+    } else {
+      const unwatch = watchAbort(signal, () =>
+        this.loop.feed({ type: 'abort', callId, error: 'ERR_ABORTED' }),
+      );
+      this.calls.set(callId, (s) => {
+        unwatch();
+        onSettle(s);
+      });
+    }
+    this.loop.feed(event);
   }
 
   /** a fresh scanner id (ids share the call counter: unique for this driver) */

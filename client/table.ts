@@ -1,6 +1,6 @@
 // A table handle: the public operations. Every method validates its arguments before anything is
 // sent (a bad argument rejects with PegasusArgumentError), then runs one call through the core.
-import type { HedgeSpec } from '../core/client/index.ts';
+import type { CoreEvent, HedgeSpec } from '../core/client/index.ts';
 import { type RpcName, rpcInfo, writeBodyBytesOver } from '../core/wire/index.ts';
 import { hedgeOf, NO_BACKUPS, type TableBackups } from './backup-requests.ts';
 import { callChannel } from './call-channel.ts';
@@ -135,31 +135,45 @@ export class Table {
   ) {}
 
   /** the value, or null when the record does not exist (or expired) */
-  async get(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<Buffer | null> {
-    return this.read(getPlan(hashKey, sortKey), opts);
+  get(hashKey: Bytes, sortKey: Bytes, opts?: ReadOptions): Promise<Buffer | null> {
+    // Not async: the promise of the call itself is returned (an async wrapper would add a promise
+    // and three microtask turns to every call); a bad argument still rejects, never throws.
+    try {
+      return this.read(getPlan(hashKey, sortKey), opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** writes the value (with `ttlSeconds`, it expires) */
-  async set(hashKey: Bytes, sortKey: Bytes, value: Bytes, opts?: WriteOptions): Promise<void> {
-    const o = checkOptions<WriteOptions>('options', opts, WRITE_OPTION_KEYS);
-    return this.run(setPlan(hashKey, sortKey, value, o.ttlSeconds), o);
+  set(hashKey: Bytes, sortKey: Bytes, value: Bytes, opts?: WriteOptions): Promise<void> {
+    try {
+      const o = checkOptions<WriteOptions>('options', opts, WRITE_OPTION_KEYS);
+      return this.run(setPlan(hashKey, sortKey, value, o.ttlSeconds), o);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** deleting an absent record succeeds */
-  async del(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<void> {
-    return this.run(delPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+  del(hashKey: Bytes, sortKey: Bytes, opts?: CallOptions): Promise<void> {
+    try {
+      return this.run(delPlan(hashKey, sortKey), checkOptions('options', opts, CALL_OPTION_KEYS));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
    * `query` is a non-empty list of sort keys (only found ones are returned), or a range
    * (`{}` reads every sort key under the hash key, up to the limits).
    */
-  async multiGet(
-    hashKey: Bytes,
-    query: Bytes[] | MultiGetRange,
-    opts?: ReadOptions,
-  ): Promise<MultiGetResult> {
-    return this.read(multiGetPlan(hashKey, query), opts);
+  multiGet(hashKey: Bytes, query: Bytes[] | MultiGetRange, opts?: ReadOptions): Promise<MultiGetResult> {
+    try {
+      return this.read(multiGetPlan(hashKey, query), opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** writes every entry atomically under one hash key (one TTL for all) */
@@ -256,22 +270,25 @@ export class Table {
   /**
    * The values of many records (any hash keys), in the order of `keys` (null: not found). One
    * batch_get per partition; a server too old for batch_get (ERR_HANDLER_NOT_FOUND) is read key by key.
+   * A read like get: with the table's backup requests (or `backupRequestDelayMs` here), each
+   * partition's batch_get may be served by a secondary.
    * @example
    * const [a, b] = await table.batchGet([['user-1', 'name'], ['user-2', 'name']]);
    */
-  async batchGet(keys: RecordKey[], opts?: CallOptions): Promise<Array<Buffer | null>> {
-    const o = checkOptions<CallOptions>('options', opts, CALL_OPTION_KEYS);
+  async batchGet(keys: RecordKey[], opts?: ReadOptions): Promise<Array<Buffer | null>> {
+    const o = checkOptions<ReadOptions>('options', opts, READ_OPTION_KEYS);
+    const hedge = hedgeOf(this.backups, o, this.driver.core.options.headerVersion);
     const checked = checkKeys(keys);
     const out: Array<Buffer | null> = new Array(checked.length).fill(null);
     await Promise.all(
       groupByPartition(checked, this.currentPartitionCount()).map(async (group) => {
         let values: Array<Buffer | null>;
         try {
-          values = await this.run(batchGetPlan(checked, group), o);
+          values = await this.run(batchGetPlan(checked, group), o, hedge);
         } catch (e) {
           if (!(e instanceof PegasusError) || e.code !== 'ERR_HANDLER_NOT_FOUND') throw e;
           values = await Promise.all(
-            group.map((i) => this.run(getPlan(checked[i]!.hashKey, checked[i]!.sortKey), o)),
+            group.map((i) => this.run(getPlan(checked[i]!.hashKey, checked[i]!.sortKey), o, hedge)),
           );
         }
         group.forEach((i, j) => {
@@ -451,8 +468,7 @@ export class Table {
 
   /**
    * A read a secondary may serve: with backup requests (the table's, or the read's override). The
-   * hook for further reads (batchGet, scans as far as the server allows): build the plan, then call
-   * this instead of run().
+   * hook for further single-plan reads: build the plan, then call this instead of run().
    */
   private read<N extends RpcName, T>(plan: OpPlan<N, T>, opts: ReadOptions | undefined): Promise<T> {
     const o = checkOptions<ReadOptions>('options', opts, READ_OPTION_KEYS);
@@ -557,15 +573,79 @@ export class Table {
     }
   }
 
-  /** one operation; `sink`, when given, receives the attempt history of a success */
-  private async execute<N extends RpcName, T>(
+  /**
+   * One operation; `sink`, when given, receives the attempt history of a success. Not async: the
+   * driver's settlement resolves the caller's promise directly (no second promise, no await hop);
+   * a bad option still rejects it, never throws.
+   */
+  private execute<N extends RpcName, T>(
     plan: OpPlan<N, T>,
     o: Partial<CallOptions>,
     sink: AttemptSink | null,
     hedge?: HedgeSpec,
   ): Promise<T> {
-    const timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
-    const signal = checkSignal(o.signal);
+    let timeoutMs: number;
+    let signal: AbortSignal | undefined;
+    try {
+      timeoutMs = checkTimeoutMs('timeoutMs', o.timeoutMs) ?? this.driver.core.options.timeoutMs;
+      signal = checkSignal(o.signal);
+      this.checkSendable(plan, signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // two literals rather than a spread of an optional field: one object of one shape per call
+    const event: Extract<CoreEvent, { type: 'call' }> =
+      hedge === undefined
+        ? {
+            type: 'call',
+            callId: 0,
+            table: this.name,
+            rpc: plan.rpc,
+            args: plan.args,
+            partitionHash: plan.partitionHash,
+            idempotent: plan.idempotent,
+            timeoutMs,
+          }
+        : {
+            type: 'call',
+            callId: 0,
+            table: this.name,
+            rpc: plan.rpc,
+            args: plan.args,
+            partitionHash: plan.partitionHash,
+            idempotent: plan.idempotent,
+            timeoutMs,
+            hedge,
+          };
+    return new Promise<T>((resolve, reject) => {
+      // runs inside the driver loop: nothing may throw out of it into the loop
+      this.driver.start(event, signal, (s) => {
+        try {
+          if (!s.ok) {
+            const ctx = {
+              op: plan.op,
+              table: this.name,
+              idempotent: plan.idempotent,
+              write: isWriteRpc(plan.rpc),
+            };
+            reject(failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx));
+            return;
+          }
+          if (sink !== null) sink.attempts = s.attempts;
+          resolve(plan.decode(s.result as never));
+        } catch (e) {
+          reject(
+            e instanceof StorageRefusal && s.ok
+              ? storageError(e, { op: plan.op, table: this.name, attempts: s.attempts })
+              : e,
+          );
+        }
+      });
+    });
+  }
+
+  /** what must hold before anything is sent: not aborted yet, a write within maxWriteBytes */
+  private checkSendable(plan: OpPlan<RpcName, unknown>, signal: AbortSignal | undefined): void {
     if (signal?.aborted) {
       throw new PegasusAbortError(
         'ERR_ABORTED',
@@ -586,33 +666,6 @@ export class Table {
           `(${this.maxWriteBytes}); nothing was sent`,
         { op: plan.op, table: this.name, sizeBytes, limitBytes: this.maxWriteBytes },
       );
-    }
-    const s = await this.driver.call(
-      {
-        type: 'call',
-        callId: 0,
-        table: this.name,
-        rpc: plan.rpc,
-        args: plan.args,
-        partitionHash: plan.partitionHash,
-        idempotent: plan.idempotent,
-        timeoutMs,
-        ...(hedge === undefined ? {} : { hedge }),
-      },
-      signal,
-    );
-    if (!s.ok) {
-      const ctx = { op: plan.op, table: this.name, idempotent: plan.idempotent, write: isWriteRpc(plan.rpc) };
-      throw failureToError(s.failure, signal?.aborted ? { ...ctx, abortReason: signal.reason } : ctx);
-    }
-    if (sink !== null) sink.attempts = s.attempts;
-    try {
-      return plan.decode(s.result as never);
-    } catch (e) {
-      if (e instanceof StorageRefusal) {
-        throw storageError(e, { op: plan.op, table: this.name, attempts: s.attempts });
-      }
-      throw e;
     }
   }
 }

@@ -65,7 +65,8 @@ export type RequestEvent =
   /** a backup request of this read (machines/hedge.machine.ts) was answered first, with a value */
   | { type: 'BACKUP_OK' }
   | { type: 'REPLY_ERROR'; nowMs: number; error: string; refresh: RefreshScope; retry: RetryClass }
-  | { type: 'ABORT'; error: string };
+  /** the call ends: abort signal, client closed, table gone; `unsent`: its attempt could not be written */
+  | { type: 'ABORT'; error: string; unsent?: boolean };
 
 const remainingMs = (c: RequestContext) => Math.max(0, c.deadlineMs - c.nowMs);
 
@@ -184,21 +185,25 @@ const routeChanged = {
 export const requestMachine = requestSetup.createMachine({
   id: 'request',
   initial: 'active',
-  // Object.assign, not a spread: this runs once per call, and on Node 20 adding properties after a
-  // spread takes a slow path that allocates about 2.7 KB (measured by the client profile).
-  context: ({ input }) =>
-    Object.assign(
-      {
-        attempts: 0,
-        node: null,
-        unanswered: false,
-        abandoned: false,
-        error: null,
-        cause: null,
-        refresh: 'none' as RefreshScope,
-      },
-      input,
-    ),
+  // Every field written out in one literal: this runs once per call, and one literal is one compact
+  // object (a spread of the input followed by more fields, or Object.assign onto a smaller
+  // literal, builds a larger object field by field; on Node 20 the former allocated about 2.7 KB).
+  context: ({ input }) => ({
+    idempotent: input.idempotent,
+    readOnly: input.readOnly,
+    nowMs: input.nowMs,
+    deadlineMs: input.deadlineMs,
+    attemptTimeoutMs: input.attemptTimeoutMs,
+    retryBackoffMs: input.retryBackoffMs,
+    retryBackoffCapMs: input.retryBackoffCapMs,
+    attempts: 0,
+    node: null,
+    unanswered: false,
+    abandoned: false,
+    error: null,
+    cause: null,
+    refresh: 'none' as RefreshScope,
+  }),
   states: {
     active: {
       initial: 'resolving',
@@ -216,7 +221,12 @@ export const requestMachine = requestSetup.createMachine({
           target: 'failed',
           actions: [
             'forgetAttempt',
-            assign({ cause: ({ context }) => context.error, error: ({ event }) => event.error }),
+            assign({
+              cause: ({ context }) => context.error,
+              error: ({ event }) => event.error,
+              // an attempt that could not be encoded was never written: it cannot have been applied
+              unanswered: ({ context, event }) => context.unanswered && event.unsent !== true,
+            }),
           ],
         },
       },

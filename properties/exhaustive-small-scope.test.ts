@@ -8,6 +8,9 @@
 //   small       2 faults, no late packets
 //   small-2p    2 faults, no late packets, 2 partitions (the calls on different primaries)
 //   small-late  1 fault, 1 late stream (one connection direction held across any timer instants)
+//   small-net-meta  2 metas, 1 partition, the set and the incr; up to 2 of {client-link partition of
+//               any replica for 300 ms, crash of the primary, meta leader change (either meta, not
+//               ready 100 ms), either meta down (crash, restart after 300 ms)} within 400 ms
 //   small-topology  1 partition, set(k0) at 0, get(k0) at 160 ms, set(k0) at 320 ms (k0 moves to
 //               the split child), up to 2 of {split, cancel split, drop, recreate} within 300 ms
 //
@@ -31,18 +34,20 @@
 // and, on paths with no late packet:
 //   fault-free-success  without faults, every call succeeds;
 //   failover-success    when every fault hit one replica, an idempotent call whose deadline is at
-//                       least recoveryBoundMs (1000 ms) after the last fault succeeds.
+//                       least recoveryBoundMs (1000 ms) after the last fault succeeds (crash, hang
+//                       and restart; a partition or a meta fault promises no failover).
 // The test also requires the search to be complete, to visit at least a floor of distinct states and
 // to reach key machine states (so an explorer that explores nothing fails), and shows that two
 // planted bugs are found with a choice sequence that replays to the same violation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatPath } from '../sim/explore/choice.ts';
+import { type Choice, formatPath } from '../sim/explore/choice.ts';
 import { type ExploreResult, explore } from '../sim/explore/explorer.ts';
 import { MUTANTS } from '../sim/explore/mutants.ts';
 import { replay } from '../sim/explore/replay.ts';
 import { formatResult } from '../sim/explore/report.ts';
-import { type ExploreScope, SMALL_SCOPES, smallScope } from '../sim/explore/scope.ts';
+import { type ExploreScope, SMALL_SCOPES, smallScope, smallTopologyScope } from '../sim/explore/scope.ts';
+import { ExploreSystem } from '../sim/explore/system.ts';
 
 /** about 70% of what each scope explores today: a broken explorer (or scope) falls below */
 const STATE_FLOORS: Record<string, number> = {
@@ -50,6 +55,7 @@ const STATE_FLOORS: Record<string, number> = {
   'small-2p': 24_000,
   'small-late': 50_000,
   'small-topology': 540,
+  'small-net-meta': 15_000,
 };
 
 const MUST_COVER = [
@@ -80,6 +86,24 @@ const MUST_COVER_TOPOLOGY = [
   'settle:get:ok',
 ];
 
+/** network and meta faults: each kind injected, and both calls still succeed on some path */
+const MUST_COVER_NET_META = [
+  'fault:partition',
+  'fault:crash',
+  'fault:leader',
+  'fault:meta-crash',
+  'node:suspect',
+  'node:down',
+  'routing:backoff',
+  'settle:incr:ok',
+  'settle:set:ok',
+];
+
+const MUST_COVER_BY_SCOPE: Record<string, string[]> = {
+  'small-topology': MUST_COVER_TOPOLOGY,
+  'small-net-meta': MUST_COVER_NET_META,
+};
+
 const clock = () => performance.now();
 
 describe('exhaustive small scope', () => {
@@ -93,7 +117,7 @@ describe('exhaustive small scope', () => {
       assert.ok(r.states >= STATE_FLOORS[scope.name]!, `only ${r.states} states explored`);
       assert.ok(r.transitions >= r.states - 1);
       assert.ok(r.slowestRecoveryMs < scope.recoveryBoundMs);
-      const mustCover = scope.name === 'small-topology' ? MUST_COVER_TOPOLOGY : MUST_COVER;
+      const mustCover = MUST_COVER_BY_SCOPE[scope.name] ?? MUST_COVER;
       for (const c of mustCover) assert.ok(r.coverage.includes(c), `never reached ${c}`);
     });
   }
@@ -132,6 +156,64 @@ describe('exhaustive small scope', () => {
     const again = replay(scope, formatPath(cx.path));
     assert.equal(again.terminal, true);
     assert.equal(again.violations[0]?.invariant, 'failover-success');
+  });
+
+  it('honours a state budget: never more states than it, and the search says it is incomplete', () => {
+    const r = explore(smallScope(), { maxStates: 300 });
+    assert.equal(r.states, 300);
+    assert.equal(r.complete, false);
+    assert.equal(r.counterexample, null);
+  });
+
+  it('honours a time bound: it stops within 16 steps of the bound, incomplete', () => {
+    // a clock that advances 1 ms each time it is read: the bound is reached after a fixed number of
+    // reads, whatever the machine's load
+    let now = 0;
+    let readsAfterBound = 0;
+    const r = explore(smallScope(), {
+      maxElapsedMs: 40,
+      elapsedMs: () => {
+        if (now >= 40) readsAfterBound++;
+        return now++;
+      },
+    });
+    assert.equal(r.complete, false);
+    // the reading that stops the search and the one the result's elapsed time comes from
+    assert.ok(readsAfterBound <= 2, `${readsAfterBound} clock reads after the bound`);
+    assert.ok(r.states < 13_000, `${r.states} states: the bound did not stop the search`);
+  });
+
+  it('the cached state text (client and cluster parts kept across steps that cannot change them) explores exactly what fresh text does', () => {
+    const a = explore(smallTopologyScope());
+    const b = explore(smallTopologyScope(), { cacheText: false });
+    for (const k of ['states', 'transitions', 'terminalPaths', 'maxDepth', 'replaySteps'] as const)
+      assert.equal(a[k], b[k], k);
+    assert.deepEqual(a.coverage, b.coverage);
+    // and a planted core bug is found the same way, on the same path, with and without it
+    const withCache = explore(plant('idempotent-always'));
+    const without = explore(plant('idempotent-always'), { cacheText: false });
+    assert.ok(withCache.counterexample !== null && without.counterexample !== null);
+    assert.equal(formatPath(withCache.counterexample.path), formatPath(without.counterexample.path));
+    assert.equal(withCache.states, without.states);
+  });
+
+  it('a planted bug in the cache (a server->client delivery that keeps the client text) fails the search', () => {
+    // The bug: the client's text is not invalidated by a server->client delivery, so states that
+    // differ only on the client side hash alike and are merged. The explorer's replay check (every
+    // rebuilt state's fresh text against the cached text it was reached by) must catch it.
+    const original = ExploreSystem.prototype.apply;
+    ExploreSystem.prototype.apply = function (this: ExploreSystem, choice: Choice, check?: boolean) {
+      // biome-ignore lint/complexity/useLiteralKeys: the planted bug reaches a private field
+      const kept = this['clientText'];
+      original.call(this, choice, check);
+      // biome-ignore lint/complexity/useLiteralKeys: the planted bug reaches a private field
+      if (choice.type === 'deliver' && choice.dir !== 'c2s') this['clientText'] = kept;
+    };
+    try {
+      assert.throws(() => explore(smallScope()), /replay of .* is not deterministic/);
+    } finally {
+      ExploreSystem.prototype.apply = original;
+    }
   });
 
   it('a replay of a step that is not enabled is refused', () => {

@@ -18,7 +18,7 @@ import {
 import { assertScenarioProperty } from '../properties/trace-files.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { formatResult } from '../sim/explore/report.ts';
-import { largeScope, largeTopologyScope } from '../sim/explore/scope.ts';
+import { largeNetworkMetaScope, largeScope, largeTopologyScope } from '../sim/explore/scope.ts';
 import { runScanScenario, type ScanScenarioSpec } from '../sim/scan-scenario.ts';
 import type { ScenarioSpec } from '../sim/scenario.ts';
 import { numberArg, parseCli, usageError } from './cli-args.ts';
@@ -156,11 +156,14 @@ console.log(
 // The larger exhaustive scope does not finish in reasonable time (over 4 million states); explore a
 // budget of it. A cut-short search is reported as such, not as a pass of the whole scope.
 if (exploring) {
-  // the topology scope (splits, drops, recreates, leader changes) gets a third of the budget, and
-  // of the time left: both explorations end by the end of the run
+  // the topology scope (splits, drops, recreates, leader changes) and the network-and-meta scope
+  // (client-link partitions, leader changes, meta down) get a quarter of the budget each, and of
+  // the time: every exploration ends by the end of the run
+  const quarter = Math.floor(exploreStates / 4);
   const scopes = [
-    [largeScope(), exploreStates - Math.floor(exploreStates / 3), 2 / 3],
-    [largeTopologyScope(), Math.floor(exploreStates / 3), 1],
+    [largeScope(), exploreStates - 2 * quarter, 1 / 2],
+    [largeTopologyScope(), quarter, 1 / 2],
+    [largeNetworkMetaScope(), quarter, 1],
   ] as const;
   for (const [scope, budget, shareOfTimeLeft] of scopes) {
     const t0 = performance.now();

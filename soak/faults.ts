@@ -1,36 +1,13 @@
 // The fault schedule: one fault every 1-3 s, drawn (seeded) from every kind the onebox has, plus
 // partition split and table drop + recreate. Node faults come with their own end (restart after,
 // resume after, heal after) so the cluster keeps recovering; a slowed node is healed later.
-import { SeededRandom } from '../onebox/index.ts';
+import { FAULT_KINDS, SeededRandom } from '../onebox/index.ts';
 
-export type SoakFaultKind =
-  | 'crash'
-  | 'hang'
-  | 'coredump'
-  | 'restart'
-  | 'partition'
-  | 'heal'
-  | 'slow'
-  | 'busy'
-  | 'leader'
-  | 'throttle-backup'
-  | 'split'
-  | 'recreate';
+/** Every fault kind of the onebox's control API, then the two table-level changes, in this order
+ * (seeded schedules map draws onto it). */
+export const SOAK_FAULT_KINDS = [...FAULT_KINDS, 'split', 'recreate'] as const;
 
-export const SOAK_FAULT_KINDS: readonly SoakFaultKind[] = [
-  'crash',
-  'hang',
-  'coredump',
-  'restart',
-  'partition',
-  'heal',
-  'slow',
-  'busy',
-  'leader',
-  'throttle-backup',
-  'split',
-  'recreate',
-];
+export type SoakFaultKind = (typeof SOAK_FAULT_KINDS)[number];
 
 export interface PlannedFault {
   /** ms since the start of the workload */

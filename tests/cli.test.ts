@@ -69,12 +69,17 @@ describe('scripts: --help', () => {
 
   it('every script prints its usage and exits 0', async () => {
     const runs: Array<[string, () => Promise<Run>]> = [
-      ...[...OWN_SCRIPTS, ['core-only', 'bench/core-only.ts'], ['profile-top', 'bench/profile-top.ts']].map(
-        ([name, file]): [string, () => Promise<Run>] => [
-          `${name} (${file}) --help`,
-          () => run(process.execPath, ['--import', 'tsx', file!, '--help']),
-        ],
-      ),
+      ...[
+        ...OWN_SCRIPTS,
+        ['core-only', 'bench/core-only.ts'],
+        ['profile-top', 'bench/profile-top.ts'],
+        ['cpu-inproc', 'bench/cpu-inproc.ts'],
+        ['cpu-ratio', 'bench/cpu-ratio.ts'],
+        ['cpu-alloc', 'bench/cpu-alloc.ts'],
+      ].map(([name, file]): [string, () => Promise<Run>] => [
+        `${name} (${file}) --help`,
+        () => run(process.execPath, ['--import', 'tsx', file!, '--help']),
+      ]),
     ];
     const failures: string[] = [];
     // two at a time: each is a Node start-up with tsx

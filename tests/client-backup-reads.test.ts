@@ -183,7 +183,7 @@ describe('backup requests over TCP (onebox): a hung primary, failure detection 3
     assert.ok(r.dropped <= 40, `${r.dropped} backups dropped: the throttler kept being chosen`);
   });
 
-  it('every hedged read kind is served by a secondary during the hang; a write is not', async () => {
+  it('every hedged read kind (batchGet too) is served by a secondary during the hang; a write is not', async () => {
     const box = await startTcpOnebox({
       replicas: 3,
       tables: [{ name: TABLE, partitionCount: 4 }],
@@ -199,12 +199,17 @@ describe('backup requests over TCP (onebox): a hung primary, failure detection 3
     const primary = box.cluster.model.partition(table.appId, 0)!.primary;
     assert.ok(box.fault({ node: primary, kind: 'hang' }).ok);
     const start = performance.now();
-    const [get, multi, ttl, exist, count] = await Promise.all([
+    const [get, multi, ttl, exist, count, batch] = await Promise.all([
       table.get(k!, 's'),
       table.multiGet(k!, ['s', 't']),
       table.ttl(k!, 's'),
       table.exist(k!, 't'),
       table.sortKeyCount(k!),
+      table.batchGet([
+        [k!, 't'],
+        [k!, 's'],
+        [k!, 'absent'],
+      ]),
     ]);
     const tookMs = performance.now() - start;
     assert.equal(get?.toString(), 'v');
@@ -218,7 +223,16 @@ describe('backup requests over TCP (onebox): a hung primary, failure detection 3
     assert.ok(ttl.exists && ttl.ttlSeconds !== null && ttl.ttlSeconds > 3500);
     assert.equal(exist, true);
     assert.equal(count, 2);
-    assert.ok(tookMs < 500, `five reads took ${tookMs} ms`);
+    assert.deepEqual(
+      batch.map((v) => v?.toString() ?? null),
+      ['w', 'v', null],
+    );
+    assert.ok(tookMs < 500, `six reads took ${tookMs} ms`);
+    // the per-read override turns the backup off: batchGet then waits on the hung primary
+    await assert.rejects(
+      table.batchGet([[k!, 's']], { backupRequestDelayMs: false, timeoutMs: 300 }),
+      (e: Error) => e.name === 'PegasusTimeoutError',
+    );
     // a write goes to the primary only: it waits (here, for its deadline)
     await assert.rejects(
       table.set(k!, 'u', 'x', { timeoutMs: 300 }),

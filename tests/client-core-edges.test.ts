@@ -393,7 +393,7 @@ describe('client core: what an attempt carries', () => {
     const good = h.call(get());
     h.runUntil(h.nowMs + 20);
     assert.equal(h.settledOf(bad)?.code, 'ERR_INVALID_PARAMETERS');
-    // (it settles outcome-unknown although nothing was written: see docs/MUTANTS.md, findings)
+    assert.equal(h.settledOf(bad)?.outcomeUnknown, false, 'nothing was written: the outcome is known');
     assert.equal(h.settledOf(good)?.ok, true);
     assert.equal(sentTo(h, N1, GET).length, 1);
   });

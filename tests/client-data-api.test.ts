@@ -4,7 +4,7 @@
 // refusing bad arguments before anything is sent.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PegasusArgumentError, PegasusClient, type Table } from '../client/index.ts';
+import { PegasusArgumentError, PegasusClient, PegasusStorageError, type Table } from '../client/index.ts';
 import { type Onebox, startTcpOnebox } from '../onebox/index.ts';
 
 const B = (s: string) => Buffer.from(s);
@@ -53,6 +53,18 @@ describe('data API over TCP', () => {
     assert.equal(await t.get('order', 'cart'), null);
     const ttl = await t.ttl('order', 'receipt');
     assert.ok(ttl.exists && ttl.ttlSeconds !== null && ttl.ttlSeconds > 590);
+  });
+
+  it('an int comparison against a value that is not a decimal int64 is a storage error that says so', async () => {
+    await t.set('conditional', 'text', 'abc');
+    const isIntError = (e: unknown) =>
+      e instanceof PegasusStorageError && e.code === 'InvalidArgument' && /decimal int64/.test(e.message);
+    await assert.rejects(t.checkAndSet('conditional', 'text', 'valueIntLess', '5', 'text', 'x'), isIntError);
+    await assert.rejects(
+      t.checkAndMutate('conditional', 'text', 'valueIntGreater', '1', [{ type: 'del', sortKey: 'text' }]),
+      isIntError,
+    );
+    assert.equal(str(await t.get('conditional', 'text')), 'abc', 'nothing was applied');
   });
 
   it('compareExchange swaps only the expected value and reports the actual one', async () => {

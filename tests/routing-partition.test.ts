@@ -20,6 +20,22 @@ describe('partitionIndex', () => {
     assert.equal(partitionIndex(HASH_A, 7), Number(HASH_A % 7n));
     assert.equal(partitionIndex(HASH_A, 1), 0);
   });
+  it('equals the BigInt modulo for hashes and counts across their ranges (the double arithmetic is exact)', () => {
+    // a fixed xorshift sequence: hashes over all 64 bits, counts up to 2^31 - 1 and small ones
+    let x = 0x9e3779b97f4a7c15n;
+    const next = () => {
+      x ^= (x << 13n) & 0xffffffffffffffffn;
+      x ^= x >> 7n;
+      x ^= (x << 17n) & 0xffffffffffffffffn;
+      return x;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const hash = next();
+      const count =
+        i % 3 === 0 ? 0x7fffffff - (i % 7) : i % 3 === 1 ? 1 + Number(next() % 0x7fffffffn) : 1 + (i % 64);
+      assert.equal(partitionIndex(hash, count), Number(hash % BigInt(count)), `${hash} mod ${count}`);
+    }
+  });
   it('rejects counts that are not positive integers', () => {
     for (const c of [0, -8, 2.5, Number.NaN, 2 ** 31])
       assert.throws(() => partitionIndex(HASH_A, c), RangeError);

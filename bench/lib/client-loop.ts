@@ -2,6 +2,7 @@
 // call to its settlement. Keys are pre-made Buffers so string encoding is not charged to the client.
 import { performance } from 'node:perf_hooks';
 import type { Table } from '../../client/index.ts';
+import { clientCall } from './call.ts';
 import type { BenchKey, BenchOp } from './keys.ts';
 import { type PhaseLimits, type PhaseResult, phaseResult } from './phase.ts';
 
@@ -30,8 +31,7 @@ export async function runClient(
       issued++;
       const start = performance.now();
       try {
-        if (op === 'get') await table.get(k.hashKey, k.sortKey);
-        else await table.set(k.hashKey, k.sortKey, value);
+        await clientCall(table, op, k, value);
       } catch (e) {
         errors++;
         firstError ??= e;

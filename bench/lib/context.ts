@@ -1,12 +1,14 @@
-// Shared set-up of the throughput phases: the onebox child, one client with the table open, the
-// key set, and the floor's pre-encoded frames routed to the same primaries the client uses.
-import { PegasusClient, type Table } from '../../client/index.ts';
+// Shared set-up of the measured phases: one client (of one header version) with the table open on
+// the onebox child, the key set, and the floor's pre-encoded frames (same header version) routed to
+// the same primaries the client uses. One onebox child serves every context of a run.
+import { PegasusClient, type PegasusClientOptions, type Table } from '../../client/index.ts';
 import type { FloorTarget } from './floor.ts';
-import { type BenchKey, type BenchOp, encodeFrames, makeKeys } from './keys.ts';
+import { type BenchKey, type BenchOp, encodeFrames, type HeaderVersion, makeKeys } from './keys.ts';
 import { ServerChild } from './server-child.ts';
 
 export interface BenchContext {
   server: ServerChild;
+  headerVersion: HeaderVersion;
   client: PegasusClient;
   table: Table;
   keys: BenchKey[];
@@ -22,13 +24,39 @@ export interface ContextOptions {
   valueBytes: number;
 }
 
-const TABLE = 'bench';
+export const TABLE = 'bench';
 
+export function startServer(o: ContextOptions): Promise<ServerChild> {
+  return ServerChild.start({ replicas: o.replicas, partitions: o.partitions, table: TABLE });
+}
+
+/** a context with its own onebox child, which close() stops too (bench/profile-client.ts) */
 export async function openContext(o: ContextOptions): Promise<BenchContext> {
-  const server = await ServerChild.start({ replicas: o.replicas, partitions: o.partitions, table: TABLE });
-  let client: PegasusClient | undefined;
+  const server = await startServer(o);
   try {
-    client = await PegasusClient.connect({ metaServers: server.metas });
+    const ctx = await openClientContext(server, o, 1);
+    return {
+      ...ctx,
+      close: async () => {
+        await ctx.close();
+        await server.stop();
+      },
+    };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
+/** a client of `headerVersion` on a running onebox child; close() closes the client only */
+export async function openClientContext(
+  server: ServerChild,
+  o: ContextOptions,
+  headerVersion: HeaderVersion = 1,
+  clientOptions: Omit<PegasusClientOptions, 'metaServers' | 'headerVersion'> = {},
+): Promise<BenchContext> {
+  const client = await PegasusClient.connect({ ...clientOptions, metaServers: server.metas, headerVersion });
+  try {
     const table = await client.openTable(TABLE);
     const state = await server.state();
     const partitions = state.tables.find((t) => t.name === TABLE)?.partitions ?? [];
@@ -39,25 +67,13 @@ export async function openContext(o: ContextOptions): Promise<BenchContext> {
     const value = Buffer.alloc(o.valueBytes, 0x76);
     const floorOf = (op: BenchOp): FloorTarget => ({
       addresses,
-      frames: encodeFrames(op, keys, table.appId, value),
+      frames: encodeFrames(op, keys, table.appId, value, headerVersion),
       socketOf,
     });
-    const c = client;
-    return {
-      server,
-      client: c,
-      table,
-      keys,
-      value,
-      floor: { get: floorOf('get'), set: floorOf('set') },
-      close: async () => {
-        await c.close();
-        await server.stop();
-      },
-    };
+    const floor = { get: floorOf('get'), set: floorOf('set'), multiGet: floorOf('multiGet') };
+    return { server, headerVersion, client, table, keys, value, floor, close: () => client.close() };
   } catch (e) {
-    await client?.close();
-    await server.stop();
+    await client.close();
     throw e;
   }
 }

@@ -24,3 +24,7 @@ export function machineInfo(): MachineInfo {
     date: new Date().toISOString(),
   };
 }
+
+export function loadAvg1m(): number {
+  return Number(os.loadavg()[0]?.toFixed(2));
+}

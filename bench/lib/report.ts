@@ -2,42 +2,126 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FailoverMetric, FailoverResult } from './failover.ts';
+import type { FixedRateResult } from './fixed-rate.ts';
+import type { HeaderVersion } from './keys.ts';
 import type { MachineInfo } from './machine.ts';
+import type { MemoryResult } from './memory.ts';
+import type { OpenLoopRow } from './open-loop-latency.ts';
 import type { BenchOptions } from './options.ts';
 import type { ThroughputResult } from './throughput.ts';
 
-export const TARGET_RATIO = 0.8;
-export const TARGET_CPU_US = 5;
+/** issue 17's done-when: client CPU per call and throughput against the floor's, same run */
+export const TARGET_CPU_RATIO = 1.5;
+export const TARGET_OPS_RATIO = 0.9;
+/** open-loop p99 at 50 % of saturation against the floor's p99 at the same rate */
+export const TARGET_P99_RATIO = 2;
+
+export interface DoneWhenCheck {
+  what: string;
+  value: number;
+  target: string;
+  ok: boolean;
+}
 
 export interface BenchResults {
   command: string;
   machine: MachineInfo;
   options: BenchOptions;
-  throughput: ThroughputResult[];
+  saturation: ThroughputResult[];
+  openLoop: OpenLoopRow[];
+  memory: Array<MemoryResult & { headerVersion: HeaderVersion }>;
   failover: FailoverResult | null;
-  targets: { ratio: number; clientCpuUsPerOp: number };
+  doneWhen: DoneWhenCheck[];
 }
 
 const f = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const k = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)}k` : '-');
 
-function throughputTable(rows: ThroughputResult[], headline: number): string[] {
+/** the done-when checks of issue 17 that this run can answer (header v1, the saturation depth) */
+export function doneWhen(r: BenchResults): DoneWhenCheck[] {
+  const out: DoneWhenCheck[] = [];
+  const depth = r.options.depth;
+  for (const t of r.saturation) {
+    if (t.headerVersion !== 1 || t.depth !== depth) continue;
+    if (t.op === 'get' || t.op === 'set') {
+      out.push({
+        what: `${t.op}: client CPU µs/call ÷ floor's`,
+        value: t.summary.cpuRatio,
+        target: `<= ${TARGET_CPU_RATIO}`,
+        ok: t.summary.cpuRatio <= TARGET_CPU_RATIO,
+      });
+      out.push({
+        what: `${t.op}: saturation ops/s ÷ floor's`,
+        value: t.summary.ratio,
+        target: `>= ${TARGET_OPS_RATIO}`,
+        ok: t.summary.ratio >= TARGET_OPS_RATIO,
+      });
+    }
+  }
+  for (const row of r.openLoop) {
+    if (row.headerVersion !== 1 || row.loadPercent !== 50) continue;
+    out.push({
+      what: `${row.op}: open-loop p99 at 50 % of saturation ÷ floor's at the same rate`,
+      value: row.p99Ratio,
+      target: `<= ${TARGET_P99_RATIO}`,
+      ok: row.p99Ratio <= TARGET_P99_RATIO,
+    });
+  }
+  return out;
+}
+
+function saturationTable(rows: ThroughputResult[], headline: number): string[] {
   const out = [
-    '| op | depth | client ops/s | floor ops/s | client/floor | client p50 / p99 ms | floor p50 / p99 ms | client CPU µs/op (user) | floor CPU µs/op (user) | client − floor µs/op | server CPU: client / floor phases |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| header | op | depth | client ops/s | floor ops/s | client/floor ops | client CPU µs/op (user) | floor CPU µs/op (user) | client/floor CPU | server CPU: client / floor phases |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const s = r.summary;
     const depth = r.depth === headline ? `**${r.depth}**` : String(r.depth);
     out.push(
-      `| ${r.op} | ${depth} | ${k(s.clientOpsPerSec)} | ${k(s.floorOpsPerSec)} | ${f(s.ratio, 2)} | ` +
-        `${f(s.clientP50Ms, 2)} / ${f(s.clientP99Ms, 2)} | ${f(s.floorP50Ms, 2)} / ${f(s.floorP99Ms, 2)} | ` +
+      `| v${r.headerVersion} | ${r.op} | ${depth} | ${k(s.clientOpsPerSec)} | ${k(s.floorOpsPerSec)} | ${f(s.ratio, 2)} | ` +
         `${f(s.clientCpuUsPerOp, 1)} (${f(s.clientCpuUserUsPerOp, 1)}) | ${f(s.floorCpuUsPerOp, 1)} (${f(s.floorCpuUserUsPerOp, 1)}) | ` +
-        `${f(s.clientOverheadUsPerOp, 1)} | ` +
-        `${f(s.serverCpuShareClient * 100, 0)}% / ${f(s.serverCpuShareFloor * 100, 0)}% |`,
+        `${f(s.cpuRatio, 2)} | ${f(s.serverCpuShareClient * 100, 0)}% / ${f(s.serverCpuShareFloor * 100, 0)}% |`,
     );
   }
   return out;
+}
+
+function openLoopTable(rows: OpenLoopRow[]): string[] {
+  const out = [
+    '| header | op | load | rate/s | client achieved/s | client p50 / p99 / p99.9 ms | floor achieved/s | floor p50 / p99 / p99.9 ms | p99 client/floor |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const pct = (x: FixedRateResult) => `${f(x.p50Ms, 2)} / ${f(x.p99Ms, 2)} / ${f(x.p999Ms, 2)}`;
+  for (const r of rows) {
+    const errs = (x: FixedRateResult) => (x.errors > 0 ? ` (${x.errors} errors)` : '');
+    out.push(
+      `| v${r.headerVersion} | ${r.op} | ${r.loadPercent}% | ${k(r.ratePerSec)} | ${k(r.client.achievedPerSec)}${errs(r.client)} | ${pct(r.client)} | ` +
+        `${k(r.floor.achievedPerSec)}${errs(r.floor)} | ${pct(r.floor)} | ${f(r.p99Ratio, 2)} |`,
+    );
+  }
+  return out;
+}
+
+function memoryTable(rows: BenchResults['memory']): string[] {
+  const out = [
+    '| header | op | calls pending | heap B/call | heap MB per 10k | external B/call | RSS MB per 10k |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const m of rows)
+    out.push(
+      `| v${m.headerVersion} | ${m.op} | ${m.calls} | ${f(m.heapBytesPerCall, 0)} | ${f(m.heapMBPer10k, 2)} | ` +
+        `${f(m.externalBytesPerCall, 0)} | ${f(m.rssMBPer10k, 2)} |`,
+    );
+  return out;
+}
+
+function doneWhenTable(checks: DoneWhenCheck[]): string[] {
+  return [
+    '| done-when (issue 17), header v1 | this run | target | |',
+    '|---|---:|---|---|',
+    ...checks.map((c) => `| ${c.what} | ${f(c.value, 2)} | ${c.target} | ${c.ok ? 'met' : 'not met'} |`),
+  ];
 }
 
 const FAILOVER_LABELS: Record<FailoverMetric, string> = {
@@ -75,18 +159,37 @@ export function formatResults(r: BenchResults): string {
     `\`${r.command}\` on ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)} (load ${m.loadAvg1m} at start)`,
     '',
   ];
-  if (r.throughput.length > 0) {
+  if (r.saturation.length > 0) {
     lines.push(
-      `Throughput: one client, calls pipelined from one process, onebox (1 meta, 3 replicas, ${o.partitions} partitions) ` +
-        `in a child process over loopback; ${o.valueBytes} B values, ${o.keyCount} keys over every partition. ` +
-        `Depth ${o.depth}: median of ${o.rounds} alternated floor/client pairs of ${o.durationMs} ms; ` +
-        `other depths: one pair of ${Math.round(o.durationMs / 2)} ms. Targets: client/floor >= ${TARGET_RATIO}, ` +
-        `client CPU <= ${TARGET_CPU_US} µs/op.`,
+      `Saturation: one client, calls pipelined from one process (closed loop), onebox (1 meta, ${o.replicas} replicas, ` +
+        `${o.partitions} partitions) in a child process over loopback; ${o.valueBytes} B values, ${o.keyCount} keys ` +
+        `over every partition; multiGet reads 10 sort keys of one hash key. Depth ${o.depth}: median of ${o.rounds} ` +
+        `alternated floor/client pairs of ${o.durationMs} ms. CPU: this process's user + system time per call.`,
       '',
-      ...throughputTable(r.throughput, o.depth),
+      ...saturationTable(r.saturation, o.depth),
       '',
     );
   }
+  if (r.openLoop.length > 0) {
+    lines.push(
+      `Open loop: calls sent at a fixed rate (${o.loadsPercent.join(' / ')} % of the v${o.headers[0]} client's saturation ` +
+        `above, the same rates for every header version and for the floor), ${o.openMs} ms per phase; latency from each ` +
+        "call's intended send time (coordinated omission corrected), HdrHistogram with 3 significant digits.",
+      '',
+      ...openLoopTable(r.openLoop),
+      '',
+    );
+  }
+  if (r.memory.length > 0) {
+    lines.push(
+      'Memory: heapUsed (after forced full GCs) with N calls pending against hung replicas (the onebox `hang` fault), ' +
+        'minus before; RSS likewise (includes heap the GC keeps reserved). Every call succeeds once the replicas resume.',
+      '',
+      ...memoryTable(r.memory),
+      '',
+    );
+  }
+  if (r.doneWhen.length > 0) lines.push(...doneWhenTable(r.doneWhen), '');
   if (r.failover !== null) lines.push(...failoverTable(r.failover), '');
   return lines.join('\n');
 }

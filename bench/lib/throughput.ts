@@ -4,7 +4,7 @@
 import { runClient } from './client-loop.ts';
 import type { BenchContext } from './context.ts';
 import { runFloor } from './floor.ts';
-import type { BenchOp } from './keys.ts';
+import type { BenchOp, HeaderVersion } from './keys.ts';
 import { maxOpsFor, type PhaseResult } from './phase.ts';
 import { median } from './stats.ts';
 
@@ -15,6 +15,7 @@ export interface SidedPhase extends PhaseResult {
 }
 
 export interface ThroughputResult {
+  headerVersion: HeaderVersion;
   op: BenchOp;
   depth: number;
   durationMs: number;
@@ -23,7 +24,10 @@ export interface ThroughputResult {
   summary: {
     clientOpsPerSec: number;
     floorOpsPerSec: number;
+    /** client ops/s ÷ floor ops/s */
     ratio: number;
+    /** client CPU µs/op ÷ floor CPU µs/op */
+    cpuRatio: number;
     clientCpuUsPerOp: number;
     floorCpuUsPerOp: number;
     clientCpuUserUsPerOp: number;
@@ -58,8 +62,10 @@ export async function measureThroughput(
   depth: number,
   durationMs: number,
   rounds: number,
+  /** a fixed number of calls per phase instead of what durationMs allows (durationMs stays a cap) */
+  calls?: number,
 ): Promise<ThroughputResult> {
-  const limits = { depth, durationMs, maxOps: maxOpsFor(durationMs) };
+  const limits = { depth, durationMs, maxOps: calls ?? maxOpsFor(durationMs) };
   const client: SidedPhase[] = [];
   const floor: SidedPhase[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -69,7 +75,10 @@ export async function measureThroughput(
   const m = (xs: SidedPhase[], f: (p: SidedPhase) => number) => median(xs.map(f));
   const clientOpsPerSec = m(client, (p) => p.opsPerSec);
   const floorOpsPerSec = m(floor, (p) => p.opsPerSec);
+  const clientCpu = m(client, (p) => p.cpuUsPerOp);
+  const floorCpu = m(floor, (p) => p.cpuUsPerOp);
   return {
+    headerVersion: ctx.headerVersion,
     op,
     depth,
     durationMs,
@@ -79,10 +88,11 @@ export async function measureThroughput(
       clientOpsPerSec,
       floorOpsPerSec,
       ratio: clientOpsPerSec / floorOpsPerSec,
-      clientCpuUsPerOp: m(client, (p) => p.cpuUsPerOp),
-      floorCpuUsPerOp: m(floor, (p) => p.cpuUsPerOp),
+      cpuRatio: clientCpu / floorCpu,
+      clientCpuUsPerOp: clientCpu,
+      floorCpuUsPerOp: floorCpu,
       clientCpuUserUsPerOp: m(client, (p) => p.cpuUserUsPerOp),
-      clientOverheadUsPerOp: m(client, (p) => p.cpuUsPerOp) - m(floor, (p) => p.cpuUsPerOp),
+      clientOverheadUsPerOp: clientCpu - floorCpu,
       floorCpuUserUsPerOp: m(floor, (p) => p.cpuUserUsPerOp),
       clientP50Ms: m(client, (p) => p.p50Ms),
       clientP99Ms: m(client, (p) => p.p99Ms),
@@ -101,8 +111,9 @@ export async function warmUp(
   op: BenchOp,
   depth: number,
   durationMs: number,
+  calls?: number,
 ): Promise<void> {
-  const limits = { depth, durationMs, maxOps: maxOpsFor(durationMs) };
+  const limits = { depth, durationMs, maxOps: calls ?? maxOpsFor(durationMs) };
   await runFloor(ctx.floor[op], limits);
   await runClient(ctx.table, op, ctx.keys, ctx.value, limits);
 }

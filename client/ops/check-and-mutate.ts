@@ -6,7 +6,7 @@ import { type Mutate, MutateOperation, StorageStatus } from '../../core/wire/ind
 import { expireTsSeconds } from '../expiry.ts';
 import { type CallOptions, keyList } from '../options.ts';
 import { type Bytes, checkOptions, checkTtlSeconds, fail, toBytes, toHashKey } from '../validate.ts';
-import { checkTypeCode } from './check-type.ts';
+import { checkedOutcome, checkTypeCode } from './check-type.ts';
 import { type OpPlan, ownBuffer, refuse } from './op-plan.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -122,13 +122,8 @@ export function checkAndMutatePlan(
     partitionHash: partitionHash(h, EMPTY),
     idempotent: false,
     decode: (r) => {
-      if (r.error === StorageStatus.InvalidArgument)
-        refuse(r.error, 'an int comparison met a value or operand that is not a decimal int64');
-      if (r.error !== StorageStatus.Ok && r.error !== StorageStatus.TryAgain) refuse(r.error, '');
-      const out: CheckAndMutateResult = { mutateSucceed: r.error === StorageStatus.Ok };
-      if (returnCheckValue && r.check_value_returned)
-        out.checkValue = r.check_value_exist ? ownBuffer(r.check_value) : null;
-      return out;
+      const { applied, checkValue } = checkedOutcome(r, returnCheckValue);
+      return checkValue === undefined ? { mutateSucceed: applied } : { mutateSucceed: applied, checkValue };
     },
   };
 }

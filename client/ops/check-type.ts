@@ -1,6 +1,7 @@
 // checkAndSet's check types: cas_check_type (docs/PROTOCOL.md 5.4) without the CT_ prefix, in camelCase.
-import { CasCheckType } from '../../core/wire/index.ts';
+import { CasCheckType, StorageStatus } from '../../core/wire/index.ts';
 import { fail } from '../validate.ts';
+import { ownBuffer, refuse } from './op-plan.ts';
 
 /**
  * How checkAndSet tests the value at its check sort key against the operand: existence, emptiness,
@@ -53,4 +54,28 @@ export const CHECK_TYPE_NAMES = Object.keys(CHECK_TYPES) as CheckType[];
 export function checkTypeCode(v: unknown): number {
   if (typeof v === 'string' && Object.hasOwn(CHECK_TYPES, v)) return CHECK_TYPES[v as CheckType];
   return fail(`checkType must be one of ${CHECK_TYPE_NAMES.join(', ')}; got ${JSON.stringify(v)}`);
+}
+
+/** The fields of a check_and_set or check_and_mutate answer that say how the check went. */
+interface CheckedAnswer {
+  error: number;
+  check_value_returned: boolean;
+  check_value_exist: boolean;
+  check_value: Uint8Array;
+}
+
+/**
+ * A conditional write's answer: applied (Ok) or not (TryAgain: the check did not hold), and the
+ * check value when it was asked for (null: the record does not exist). Any other status refuses.
+ */
+export function checkedOutcome(
+  r: CheckedAnswer,
+  returnCheckValue: boolean,
+): { applied: boolean; checkValue?: Buffer | null } {
+  if (r.error === StorageStatus.InvalidArgument)
+    refuse(r.error, 'an int comparison met a value or operand that is not a decimal int64');
+  if (r.error !== StorageStatus.Ok && r.error !== StorageStatus.TryAgain) refuse(r.error, '');
+  const applied = r.error === StorageStatus.Ok;
+  if (!returnCheckValue || !r.check_value_returned) return { applied };
+  return { applied, checkValue: r.check_value_exist ? ownBuffer(r.check_value) : null };
 }

@@ -1,6 +1,6 @@
 // multiGet: either exactly the given sort keys, or a sort-key range with filter and limits.
 import { partitionHash } from '../../core/routing/index.ts';
-import { FilterType, type MultiGetRequest, StorageStatus } from '../../core/wire/index.ts';
+import { FilterType, type MultiGetRequest, type RpcResult, StorageStatus } from '../../core/wire/index.ts';
 import { keyList } from '../options.ts';
 import {
   type Bytes,
@@ -127,12 +127,17 @@ export function multiGetPlan(
     args,
     partitionHash: partitionHash(h, EMPTY),
     idempotent: true,
-    decode: (r) => {
-      if (r.error !== StorageStatus.Ok && r.error !== StorageStatus.Incomplete) refuse(r.error, '');
-      return {
-        entries: r.kvs.map((kv) => ({ sortKey: ownBuffer(kv.key), value: ownBuffer(kv.value) })),
-        complete: r.error === StorageStatus.Ok,
-      };
-    },
+    decode: decodeMultiGet,
   };
+}
+
+// a module function, not a closure made per call
+function decodeMultiGet(r: RpcResult<'RPC_RRDB_RRDB_MULTI_GET'>): MultiGetResult {
+  if (r.error !== StorageStatus.Ok && r.error !== StorageStatus.Incomplete) refuse(r.error, '');
+  const entries: MultiGetResult['entries'] = new Array(r.kvs.length);
+  for (let i = 0; i < r.kvs.length; i++) {
+    const kv = r.kvs[i]!;
+    entries[i] = { sortKey: ownBuffer(kv.key), value: ownBuffer(kv.value) };
+  }
+  return { entries, complete: r.error === StorageStatus.Ok };
 }

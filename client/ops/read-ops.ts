@@ -1,6 +1,6 @@
 // Plans of the single-record reads and sortKeyCount (all idempotent).
 import { encodeKey, partitionHash } from '../../core/routing/index.ts';
-import { StorageStatus } from '../../core/wire/index.ts';
+import { type RpcResult, StorageStatus } from '../../core/wire/index.ts';
 import { toBytes, toHashKey } from '../validate.ts';
 import { type OpPlan, ownBuffer, refuse } from './op-plan.ts';
 
@@ -31,12 +31,15 @@ export function getPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RR
     args: key,
     partitionHash: hash,
     idempotent: true,
-    decode: (r) => {
-      if (r.error === StorageStatus.NotFound) return null;
-      if (r.error !== StorageStatus.Ok) refuse(r.error, '');
-      return ownBuffer(r.value);
-    },
+    decode: decodeGet,
   };
+}
+
+// Decoders are module functions, not closures made per call: plans are built on every call.
+function decodeGet(r: RpcResult<'RPC_RRDB_RRDB_GET'>): Buffer | null {
+  if (r.error === StorageStatus.NotFound) return null;
+  if (r.error !== StorageStatus.Ok) refuse(r.error, '');
+  return ownBuffer(r.value);
 }
 
 export function ttlPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RRDB_TTL', TtlResult> {
@@ -47,18 +50,24 @@ export function ttlPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RR
     args: key,
     partitionHash: hash,
     idempotent: true,
-    decode: (r) => {
-      if (r.error === StorageStatus.NotFound) return { exists: false };
-      if (r.error !== StorageStatus.Ok) refuse(r.error, '');
-      return { exists: true, ttlSeconds: r.ttl_seconds < 0 ? null : r.ttl_seconds };
-    },
+    decode: decodeTtl,
   };
+}
+
+function decodeTtl(r: RpcResult<'RPC_RRDB_RRDB_TTL'>): TtlResult {
+  if (r.error === StorageStatus.NotFound) return { exists: false };
+  if (r.error !== StorageStatus.Ok) refuse(r.error, '');
+  return { exists: true, ttlSeconds: r.ttl_seconds < 0 ? null : r.ttl_seconds };
+}
+
+function decodeExist(r: RpcResult<'RPC_RRDB_RRDB_TTL'>): boolean {
+  return decodeTtl(r).exists;
 }
 
 /** exist is a ttl query that only looks at the status (as the Java client does) */
 export function existPlan(hashKey: unknown, sortKey: unknown): OpPlan<'RPC_RRDB_RRDB_TTL', boolean> {
   const ttl = ttlPlan(hashKey, sortKey);
-  return { ...ttl, op: 'exist', decode: (r) => ttl.decode(r).exists };
+  return { ...ttl, op: 'exist', decode: decodeExist };
 }
 
 export function sortKeyCountPlan(hashKey: unknown): OpPlan<'RPC_RRDB_RRDB_SORTKEY_COUNT', number> {
@@ -69,11 +78,13 @@ export function sortKeyCountPlan(hashKey: unknown): OpPlan<'RPC_RRDB_RRDB_SORTKE
     args: h,
     partitionHash: partitionHash(h, h),
     idempotent: true,
-    decode: (r) => {
-      if (r.error !== StorageStatus.Ok) refuse(r.error, '');
-      // -1: the server gave up counting (iteration/time cap); a wrong number would be worse
-      if (r.count < 0n) refuse(StorageStatus.Incomplete, 'the server stopped counting before the end');
-      return Number(r.count);
-    },
+    decode: decodeSortKeyCount,
   };
+}
+
+function decodeSortKeyCount(r: RpcResult<'RPC_RRDB_RRDB_SORTKEY_COUNT'>): number {
+  if (r.error !== StorageStatus.Ok) refuse(r.error, '');
+  // -1: the server gave up counting (iteration/time cap); a wrong number would be worse
+  if (r.count < 0n) refuse(StorageStatus.Incomplete, 'the server stopped counting before the end');
+  return Number(r.count);
 }

@@ -97,19 +97,37 @@ function common(opts: unknown, full: boolean) {
   const sortFilter = filterOf('sortKeyFilter', o.sortKeyFilter);
   const hashFilter = full ? filterOf('hashKeyFilter', o.hashKeyFilter) : filterOf('hashKeyFilter', undefined);
   if (!full && o.hashKeyFilter !== undefined) fail('hashKeyFilter applies to full-table scans only');
-  return {
-    o,
+  // what every batch of the scan reads, whatever its range
+  const reading: ReadingFields = {
     batchSize,
-    sortFilter,
-    hashFilter,
     noValue: checkBoolean('noValue', o.noValue, false),
     returnExpireTs: checkBoolean('returnExpireTs', o.returnExpireTs, false),
+    hashKeyFilterType: hashFilter.type,
+    hashKeyFilterPattern: hashFilter.pattern,
+    sortKeyFilterType: sortFilter.type,
+    sortKeyFilterPattern: sortFilter.pattern,
+    batchTimeoutMs: checkTimeoutMs('timeoutMs', o.timeoutMs) ?? DEFAULT_SCAN_TIMEOUT_MS,
+  };
+  return {
+    o,
+    reading,
     startInclusive: checkBoolean('startInclusive', o.startInclusive, true),
     stopInclusive: checkBoolean('stopInclusive', o.stopInclusive, false),
-    batchTimeoutMs: checkTimeoutMs('timeoutMs', o.timeoutMs) ?? DEFAULT_SCAN_TIMEOUT_MS,
     signal: checkSignal(o.signal),
   };
 }
+
+type ReadingFields = Pick<
+  ScannerSpec,
+  | 'batchSize'
+  | 'noValue'
+  | 'returnExpireTs'
+  | 'hashKeyFilterType'
+  | 'hashKeyFilterPattern'
+  | 'sortKeyFilterType'
+  | 'sortKeyFilterPattern'
+  | 'batchTimeoutMs'
+>;
 
 /** table.scan(hashKey, opts): the sort keys of one hash key, in order */
 export function hashScanPlan(table: string, hashKey: unknown, opts: unknown): ScanPlan {
@@ -130,14 +148,7 @@ export function hashScanPlan(table: string, hashKey: unknown, opts: unknown): Sc
       stopKey,
       startInclusive: c.startInclusive,
       stopInclusive: stop === null ? false : c.stopInclusive,
-      batchSize: c.batchSize,
-      noValue: c.noValue,
-      returnExpireTs: c.returnExpireTs,
-      hashKeyFilterType: c.hashFilter.type,
-      hashKeyFilterPattern: c.hashFilter.pattern,
-      sortKeyFilterType: c.sortFilter.type,
-      sortKeyFilterPattern: c.sortFilter.pattern,
-      batchTimeoutMs: c.batchTimeoutMs,
+      ...c.reading,
     },
     signal: c.signal,
   };
@@ -158,14 +169,7 @@ export function fullScanOptions(opts: unknown) {
         stopKey: TABLE_STOP,
         startInclusive: true,
         stopInclusive: false,
-        batchSize: c.batchSize,
-        noValue: c.noValue,
-        returnExpireTs: c.returnExpireTs,
-        hashKeyFilterType: c.hashFilter.type,
-        hashKeyFilterPattern: c.hashFilter.pattern,
-        sortKeyFilterType: c.sortFilter.type,
-        sortKeyFilterPattern: c.sortFilter.pattern,
-        batchTimeoutMs: c.batchTimeoutMs,
+        ...c.reading,
       };
     },
   };

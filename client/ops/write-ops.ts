@@ -13,8 +13,8 @@ import {
   toBytesList,
   toHashKey,
 } from '../validate.ts';
-import { checkTypeCode } from './check-type.ts';
-import { type OpPlan, ownBuffer, refuse } from './op-plan.ts';
+import { checkedOutcome, checkTypeCode } from './check-type.ts';
+import { type OpPlan, refuse } from './op-plan.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -132,13 +132,16 @@ export function incrPlan(
     },
     partitionHash: partitionHash(h, s),
     idempotent: false,
-    decode: (r) => {
-      if (r.error === StorageStatus.InvalidArgument)
-        refuse(r.error, 'the stored value is not a decimal int64, or the result overflows');
-      okOrRefuse(r);
-      return r.new_value;
-    },
+    decode: decodeIncr,
   };
+}
+
+// a module function, not a closure made per call
+function decodeIncr(r: { error: number; new_value: bigint }): bigint {
+  if (r.error === StorageStatus.InvalidArgument)
+    refuse(r.error, 'the stored value is not a decimal int64, or the result overflows');
+  okOrRefuse(r);
+  return r.new_value;
 }
 
 /** What {@link Table.checkAndSet} resolves to. */
@@ -182,13 +185,8 @@ export function checkAndSetPlan(
     partitionHash: partitionHash(h, EMPTY),
     idempotent: false,
     decode: (r) => {
-      if (r.error === StorageStatus.InvalidArgument)
-        refuse(r.error, 'an int comparison met a value or operand that is not a decimal int64');
-      if (r.error !== StorageStatus.Ok && r.error !== StorageStatus.TryAgain) refuse(r.error, '');
-      const out: CheckAndSetResult = { setSucceed: r.error === StorageStatus.Ok };
-      if (returnCheckValue && r.check_value_returned)
-        out.checkValue = r.check_value_exist ? ownBuffer(r.check_value) : null;
-      return out;
+      const { applied, checkValue } = checkedOutcome(r, returnCheckValue);
+      return checkValue === undefined ? { setSucceed: applied } : { setSucceed: applied, checkValue };
     },
   };
 }

@@ -5,11 +5,43 @@ import { encodeRequest, encodeRequestParts, ProtocolError } from '../wire/index.
 import type { RequestHeader } from '../wire/types.ts';
 import type { AttemptRecord } from './commands.ts';
 import type { Attempt, CallState, CoreState, NodeState } from './core-state.ts';
+import { emit } from './core-state.ts';
 import type { CallSpec } from './events.ts';
 import { enqueue } from './machine-run.ts';
 
+/** the encoder's options per header version, made once (not an object per attempt) */
+const ENCODE_OPTIONS = [{ headerVersion: 0 }, { headerVersion: 1 }] as const;
+
 /** no attempt in flight */
 export const NONE_IN_FLIGHT: readonly Attempt[] = Object.freeze([]);
+
+/**
+ * The header of the attempt being encoded, rewritten for each one: the encoder reads it
+ * synchronously and keeps nothing, so one object serves every attempt.
+ */
+const ATTEMPT_HEADER: RequestHeader = {
+  app_id: 0,
+  partition_index: 0,
+  client_timeout_ms: 1,
+  partition_hash: 0n,
+  is_backup_request: false,
+};
+
+function headerInto(
+  h: RequestHeader,
+  spec: CallSpec,
+  appId: number,
+  partition: number,
+  timeoutMs: number,
+): RequestHeader {
+  h.app_id = appId;
+  h.partition_index = partition;
+  // whole ms in i32 range, never 0: the server treats 0 as "drop always" (docs/PROTOCOL.md 9)
+  h.client_timeout_ms = Math.max(1, Math.min(0x7fffffff, Math.floor(timeoutMs)));
+  h.partition_hash = spec.partitionHash;
+  h.is_backup_request = spec.backupRequest === true;
+  return h;
+}
 
 /** the request header of an attempt: where it goes and the caller's remaining budget */
 function headerOf(
@@ -19,14 +51,9 @@ function headerOf(
   timeoutMs: number,
   backup = false,
 ): RequestHeader {
-  return {
-    app_id: appId,
-    partition_index: partition,
-    // whole ms in i32 range, never 0: the server treats 0 as "drop always" (docs/PROTOCOL.md 9)
-    client_timeout_ms: Math.max(1, Math.min(0x7fffffff, Math.floor(timeoutMs))),
-    partition_hash: spec.partitionHash,
-    is_backup_request: backup || spec.backupRequest === true,
-  };
+  const h = headerInto({ ...ATTEMPT_HEADER }, spec, appId, partition, timeoutMs);
+  if (backup) h.is_backup_request = true;
+  return h;
 }
 
 /** writes one attempt of `call` to `node`; a request that cannot be encoded aborts the call */
@@ -34,15 +61,20 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   const seqid = node.conn.allocateSeqid();
   let parts: Buffer[];
   try {
-    const header = headerOf(call.spec, call.table.routes.appId, call.partition, timeoutMs);
-    parts = encodeRequestParts(call.spec.rpc, seqid, call.spec.args as never, header, SPLIT_FROM_BYTES, {
-      headerVersion: s.options.headerVersion,
-    });
+    const header = headerInto(ATTEMPT_HEADER, call.spec, call.table.routes.appId, call.partition, timeoutMs);
+    parts = encodeRequestParts(
+      call.spec.rpc,
+      seqid,
+      call.spec.args as never,
+      header,
+      SPLIT_FROM_BYTES,
+      ENCODE_OPTIONS[s.options.headerVersion],
+    );
   } catch (e) {
     // Arguments are validated before a call reaches the core, so this is a bug: fail loudly, once.
     const code = e instanceof ProtocolError ? 'ERR_INVALID_PARAMETERS' : 'ERR_UNKNOWN';
     call.encodeError = e instanceof Error ? e.message : String(e);
-    enqueue(s, call, { type: 'ABORT', error: code });
+    enqueue(s, call, { type: 'ABORT', error: code, unsent: true });
     return;
   }
   const record: AttemptRecord = { node: node.address, sentAtMs: s.nowMs, outcome: null, endedAtMs: null };
@@ -51,8 +83,7 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   call.inFlight = call.inFlight.length === 0 ? [attempt] : [...call.inFlight, attempt];
   call.attempts.push(record);
   // a large frame goes out as consecutive sends (its big values not copied), a normal one as one
-  for (let i = 0; i < parts.length; i++)
-    s.out.push({ type: 'send', address: node.address, bytes: parts[i]! });
+  for (let i = 0; i < parts.length; i++) emit(s, { type: 'send', address: node.address, bytes: parts[i]! });
 }
 
 /**
@@ -97,7 +128,7 @@ export function sendBackup(
   const attempt: Attempt = { kind: 'attempt', call, node, seqid, record, backup: true };
   node.conn.pending.set(seqid, attempt);
   call.attempts.push(record);
-  s.out.push({ type: 'send', address: node.address, bytes });
+  emit(s, { type: 'send', address: node.address, bytes });
   return attempt;
 }
 
@@ -152,6 +183,6 @@ export function sendOneWay(
   const bytes = encodeRequest(spec.rpc, seqid, spec.args as never, header, {
     headerVersion: s.options.headerVersion,
   });
-  s.out.push({ type: 'send', address: node.address, bytes });
+  emit(s, { type: 'send', address: node.address, bytes });
   return { node: node.address, sentAtMs: s.nowMs, outcome: 'sent', endedAtMs: s.nowMs };
 }

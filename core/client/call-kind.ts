@@ -17,6 +17,7 @@ import { endInFlight, forgetAttempts, NONE_IN_FLIGHT, sendAttempt, sendOneWay } 
 import {
   type CallState,
   type CoreState,
+  emit,
   failure,
   healthOf,
   type MachineKind,
@@ -146,7 +147,7 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
         call.onSettle(s, true, call.result, null);
         break;
       }
-      s.out.push({
+      emit(s, {
         type: 'settle',
         callId: call.spec.callId,
         ok: true,
@@ -166,7 +167,7 @@ function callAction(s: CoreState, call: CallState, a: ActionCommand): void {
         );
         break;
       }
-      s.out.push({
+      emit(s, {
         type: 'settle',
         callId: call.spec.callId,
         ok: false,
@@ -264,12 +265,12 @@ function startOneWay(s: CoreState, spec: CallSpec, routes: RouteSnapshot): void 
   }
   try {
     const record = sendOneWay(s, spec, routes.appId, partition, node);
-    s.out.push({ type: 'settle', callId: spec.callId, ok: true, result: undefined, attempts: [record] });
+    emit(s, { type: 'settle', callId: spec.callId, ok: true, result: undefined, attempts: [record] });
   } catch (e) {
     settleFailed(s, spec.callId, e instanceof ProtocolError ? 'ERR_INVALID_PARAMETERS' : 'ERR_UNKNOWN');
   }
 }
 
 function settleFailed(s: CoreState, callId: number, code: string): void {
-  s.out.push({ type: 'settle', callId, ok: false, failure: failure(code, null, false, []) });
+  emit(s, { type: 'settle', callId, ok: false, failure: failure(code, null, false, []) });
 }

@@ -19,8 +19,10 @@ import { startCall } from './call-kind.ts';
 import type { CoreCommand } from './commands.ts';
 import {
   CoreState,
+  emit,
   failure,
   healthOf,
+  NO_COMMANDS,
   requestStateOf,
   routingStateOf,
   scannerStateOf,
@@ -98,8 +100,8 @@ export class ClientCore {
     drain(this.s);
     fireDueTimers(this.s);
     const out = this.s.out;
-    this.s.out = [];
-    return out;
+    this.s.out = NO_COMMANDS;
+    return out === NO_COMMANDS ? [] : out;
   }
 
   /** the earliest moment the core wants a `tick`, or null when no timer is set */
@@ -220,7 +222,7 @@ export class ClientCore {
 
   private openTable(requestId: number, name: string, timeoutMs: number): void {
     if (this.s.closed) {
-      this.s.out.push({
+      emit(this.s, {
         type: 'tableOpened',
         requestId,
         ok: false,
@@ -230,7 +232,7 @@ export class ClientCore {
     }
     const table = tableOf(this.s, name);
     if (isLoaded(table.routes)) {
-      this.s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
+      emit(this.s, { type: 'tableOpened', requestId, ok: true, config: configOf(table) });
       return;
     }
     const entry = this.s.timers.add(this.s.nowMs + timeoutMs, { owner: null, openRequest: requestId, table });

@@ -250,9 +250,16 @@ export function timerOf(owner: Instance, id: string): TimerEntry<TimerPayload> |
   return undefined;
 }
 export function dropTimer(owner: Instance, entry: TimerEntry<TimerPayload>): void {
-  const i = owner.timers.indexOf(entry);
-  if (i >= 0) owner.timers.splice(i, 1);
+  // the last one takes its place (order does not matter; splice would allocate its result array)
+  const timers = owner.timers;
+  const i = timers.indexOf(entry);
+  if (i < 0) return;
+  const last = timers.pop()!;
+  if (i < timers.length) timers[i] = last;
 }
+
+/** never performed: a kind told to perform it throws (machine-run.ts skips it) */
+const ACTS_PLACEHOLDER = Object.freeze({ type: 'actsPlaceholder', params: undefined }) as Command;
 
 export class CoreState {
   readonly options: CoreOptions;
@@ -278,11 +285,12 @@ export class CoreState {
   metaLeader = 0;
   nowMs = 0;
   closed = false;
-  out: CoreCommand[] = [];
+  /** the commands of the event being handled (emit() adds to it) */
+  out: CoreCommand[] = NO_COMMANDS;
   /** pending machine events, flattened: owner, event, owner, event, ... (no tuple per event) */
   readonly queue: Array<Owner | { type: string }> = [];
-  /** scratch list of one step's commands */
-  readonly acts: Command[] = [];
+  /** scratch list of one step's commands, after a placeholder that stays (machine-run.ts) */
+  readonly acts: Command[] = [ACTS_PLACEHOLDER];
 
   constructor(options: CoreOptionsInput, kinds: KindRegistry) {
     this.options = resolveOptions(options);
@@ -319,5 +327,17 @@ export function openFailure(table: TableState, code: string, cause: string | nul
 }
 
 export function observe(s: CoreState, event: ObservedEvent): void {
-  s.out.push({ type: 'observe', event });
+  emit(s, { type: 'observe', event });
 }
+
+/**
+ * Adds a command to the event's output. The list is made at the first command, holding it (most
+ * events produce one, a send or a settle): an empty array grown by push allocates room for 16.
+ */
+export function emit(s: CoreState, cmd: CoreCommand): void {
+  if (s.out === NO_COMMANDS) s.out = [cmd];
+  else s.out.push(cmd);
+}
+
+/** the output of an event that has produced no command yet (never written to) */
+export const NO_COMMANDS: CoreCommand[] = Object.freeze([]) as unknown as CoreCommand[];

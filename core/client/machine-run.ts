@@ -4,7 +4,15 @@
 // knows what a call, a node or a table is.
 import type { EventObject } from 'xstate';
 import type { ActionCommand, Command } from '../executor/index.ts';
-import { type CoreState, dropTimer, type Instance, type Owner, openFailure, timerOf } from './core-state.ts';
+import {
+  type CoreState,
+  dropTimer,
+  emit,
+  type Instance,
+  type Owner,
+  openFailure,
+  timerOf,
+} from './core-state.ts';
 
 /** queue `event` for `owner`; it runs, in order, before the current handle() returns */
 export function enqueue<E extends EventObject>(s: CoreState, owner: Instance<unknown, E>, event: E): void {
@@ -23,19 +31,24 @@ export function drain(s: CoreState): void {
 
 function step(s: CoreState, owner: Instance, event: EventObject): void {
   if (owner.state.status !== 'active') return;
+  // The scratch list keeps its first entry (a placeholder) for good: V8 frees an array's storage
+  // when its length drops to 0, and a step would then allocate it again for its first command.
   const acts = s.acts;
-  acts.length = 0;
+  acts.length = ACTS_FROM;
   owner.state = owner.runner.machine.step(owner.state, event, acts);
   // an instance that reached its final state without an action must still retire
-  if (acts.length > 0 || owner.runner.kind.afterStep !== null || owner.state.status !== 'active')
-    afterStep(s, owner, acts);
+  if (acts.length > ACTS_FROM || owner.runner.kind.afterStep !== null || owner.state.status !== 'active')
+    afterStep(s, owner, acts, ACTS_FROM);
 }
 
+/** where a step's commands start in CoreState.acts (after its placeholder) */
+const ACTS_FROM = 1;
+
 /** what follows a step (or an instance's creation): indexes, timers, named actions, retirement */
-export function afterStep(s: CoreState, owner: Instance, acts: readonly Command[]): void {
+export function afterStep(s: CoreState, owner: Instance, acts: readonly Command[], from = 0): void {
   const kind = owner.runner.kind;
   kind.afterStep?.(s, owner);
-  for (let i = 0; i < acts.length; i++) {
+  for (let i = from; i < acts.length; i++) {
     const a = acts[i]!;
     if (a.type === 'startTimer') {
       const t = a as Extract<Command, { type: 'startTimer' }>;
@@ -65,7 +78,7 @@ export function fireDueTimers(s: CoreState): void {
     const p = entry.payload;
     if (p.owner === null) {
       p.table.opens.delete(p.openRequest);
-      s.out.push({
+      emit(s, {
         type: 'tableOpened',
         requestId: p.openRequest,
         ok: false,

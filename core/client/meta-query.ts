@@ -2,7 +2,14 @@
 // are waiting for, unless the whole table must be refreshed (docs/PROTOCOL.md 5.2).
 import { isLoaded, partitionOf } from '../routing/route-snapshot.ts';
 import { encodeRequest } from '../wire/index.ts';
-import { type CoreState, type MetaQuery, type NodeState, QUERY_CFG, type TableState } from './core-state.ts';
+import {
+  type CoreState,
+  emit,
+  type MetaQuery,
+  type NodeState,
+  QUERY_CFG,
+  type TableState,
+} from './core-state.ts';
 
 export function writeQuery(s: CoreState, table: TableState, node: NodeState): void {
   const seqid = node.conn.allocateSeqid();
@@ -31,5 +38,5 @@ export function writeQuery(s: CoreState, table: TableState, node: NodeState): vo
     { headerVersion: s.options.headerVersion },
   );
   table.query = query;
-  s.out.push({ type: 'send', address: node.address, bytes });
+  emit(s, { type: 'send', address: node.address, bytes });
 }

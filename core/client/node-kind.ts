@@ -7,6 +7,7 @@ import { ProtocolError, rpcInfo } from '../wire/index.ts';
 import { Connection } from './connection.ts';
 import {
   type CoreState,
+  emit,
   healthOf,
   type MachineKind,
   type NodeState,
@@ -59,10 +60,10 @@ function nodeAction(s: CoreState, node: NodeState, a: ActionCommand): void {
     case 'openConnection':
       node.conn.reset();
       node.lastFailure = null;
-      s.out.push({ type: 'connect', address: node.address });
+      emit(s, { type: 'connect', address: node.address });
       break;
     case 'closeConnection':
-      s.out.push({ type: 'disconnect', address: node.address });
+      emit(s, { type: 'disconnect', address: node.address });
       break;
     case 'failPending': {
       const { reason } = a.params as { reason: string };
@@ -140,7 +141,7 @@ export function usable(s: CoreState, address: string): boolean {
 
 /** a malformed frame: close the connection with a protocol error; its calls re-route or fail */
 export function breakConnection(s: CoreState, node: NodeState, cause: unknown): void {
-  s.out.push({ type: 'disconnect', address: node.address });
+  emit(s, { type: 'disconnect', address: node.address });
   const reason = cause instanceof ProtocolError ? 'ERR_PROTOCOL' : 'ERR_UNKNOWN';
   enqueue(s, node, { type: 'CONNECTION_LOST', reason, jitter: s.random.next() });
 }

@@ -7,6 +7,7 @@ import { answered, endAttempt } from './attempts.ts';
 import {
   type Attempt,
   type CoreState,
+  emit,
   type MetaQuery,
   type NodeState,
   observe,
@@ -41,10 +42,14 @@ export function onFrame(s: CoreState, node: NodeState, frame: ResponseFrame): bo
     return true;
   }
   node.conn.pending.delete(frame.seqid);
-  enqueue(s, node, { type: 'REPLY_RECEIVED' });
+  enqueue(s, node, REPLY_RECEIVED);
   if (pending.kind === 'meta') return onMetaReply(s, node, pending, frame);
   return onAttemptReply(s, node, pending, frame);
 }
+
+// Events without data, made once: machines read their events and never keep or change them.
+const REPLY_RECEIVED = Object.freeze({ type: 'REPLY_RECEIVED' as const });
+const REPLY_OK = Object.freeze({ type: 'REPLY_OK' as const });
 
 const SCAN_ACKS: ReadonlySet<string> = new Set(['RPC_RRDB_RRDB_GET_SCANNER_ACK', 'RPC_RRDB_RRDB_SCAN_ACK']);
 
@@ -84,7 +89,7 @@ function onAttemptReply(s: CoreState, node: NodeState, attempt: Attempt, frame: 
     breakConnection(s, node, e);
     return false;
   }
-  enqueue(s, call, isMetaCall(call) ? judgeMetaAnswer(s, call, call.result) : { type: 'REPLY_OK' });
+  enqueue(s, call, isMetaCall(call) ? judgeMetaAnswer(s, call, call.result) : REPLY_OK);
   return true;
 }
 
@@ -204,7 +209,7 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   }
   for (const [requestId, entry] of table.opens) {
     s.timers.cancel(entry);
-    s.out.push({ type: 'tableOpened', requestId, ok: true, config: configOf(table) });
+    emit(s, { type: 'tableOpened', requestId, ok: true, config: configOf(table) });
   }
   table.opens.clear();
   table.metaFailures.clear();

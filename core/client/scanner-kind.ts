@@ -14,6 +14,7 @@ import type { CallFailure } from './commands.ts';
 import {
   type CallState,
   type CoreState,
+  emit,
   failure,
   healthOf,
   type MachineKind,
@@ -64,7 +65,7 @@ export function scanNext(s: CoreState, callId: number, id: number, spec: Scanner
   }
   if (spec === undefined) {
     // the scanner ended (done, failed or closed): nothing more comes
-    s.out.push({ type: 'settle', callId, ok: true, result: DONE, attempts: [] });
+    emit(s, { type: 'settle', callId, ok: true, result: DONE, attempts: [] });
     return;
   }
   const table = tableOf(s, spec.table);
@@ -354,11 +355,11 @@ function settleNext(s: CoreState, run: ScannerRun, batch: ScanBatch): void {
   const callId = run.pendingNext;
   if (callId === null) return;
   run.pendingNext = null;
-  s.out.push({ type: 'settle', callId, ok: true, result: batch, attempts: [] });
+  emit(s, { type: 'settle', callId, ok: true, result: batch, attempts: [] });
 }
 
 function settleNextFailed(s: CoreState, callId: number, f: CallFailure): void {
-  s.out.push({ type: 'settle', callId, ok: false, failure: f });
+  emit(s, { type: 'settle', callId, ok: false, failure: f });
 }
 
 function retireScanner(s: CoreState, run: ScannerRun): void {

@@ -6,6 +6,7 @@ import type { ActionCommand } from '../executor/index.ts';
 import { NO_ROUTES } from '../routing/route-snapshot.ts';
 import {
   type CoreState,
+  emit,
   failure,
   healthOf,
   type MachineKind,
@@ -138,7 +139,7 @@ function sendQuery(s: CoreState, table: TableState): void {
 export function failOpens(s: CoreState, table: TableState, code: string, cause: string | null = null): void {
   for (const [requestId, entry] of table.opens) {
     s.timers.cancel(entry);
-    s.out.push({ type: 'tableOpened', requestId, ok: false, failure: openFailure(table, code, cause) });
+    emit(s, { type: 'tableOpened', requestId, ok: false, failure: openFailure(table, code, cause) });
   }
   table.opens.clear();
   table.metaFailures.clear();
@@ -150,7 +151,7 @@ export function failOpen(s: CoreState, table: TableState, requestId: number, cod
   if (entry === undefined) return;
   s.timers.cancel(entry);
   table.opens.delete(requestId);
-  s.out.push({ type: 'tableOpened', requestId, ok: false, failure: failure(code, null, false, []) });
+  emit(s, { type: 'tableOpened', requestId, ok: false, failure: failure(code, null, false, []) });
 }
 
 export function configOf(table: TableState) {

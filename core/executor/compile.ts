@@ -178,7 +178,7 @@ function contextMaker(m: RawMachine): (input: unknown) => unknown {
   };
   if (cfg.kind === 'factory') {
     // xstate applies the factory through assign: the result is shallow-copied into a fresh object
-    return (input) => Object.assign({}, callUser(cfg.fn, { input, spawn, self: undefined }, undefined));
+    return (input) => ({ ...(callUser(cfg.fn, { input, spawn, self: undefined }, undefined) as object) });
   }
   if (cfg.kind === 'object') {
     const value = cfg.value;

@@ -39,5 +39,10 @@ export function crc64(bytes: Uint8Array): bigint {
     lo = ((lo >>> 8) | (hi << 24)) ^ TABLE_LO[idx]!;
     hi = (hi >>> 8) ^ TABLE_HI[idx]!;
   }
-  return (BigInt(~hi >>> 0) << 32n) | BigInt(~lo >>> 0);
+  // one BigInt made from the halves (shifting and or-ing BigInts would allocate three more)
+  SCRATCH.setUint32(0, ~hi >>> 0);
+  SCRATCH.setUint32(4, ~lo >>> 0);
+  return SCRATCH.getBigUint64(0);
 }
+
+const SCRATCH = new DataView(new ArrayBuffer(8));

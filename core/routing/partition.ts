@@ -15,8 +15,19 @@ function checkCount(partitionCount: number): void {
 /** hash mod count, as an unsigned 64-bit modulo (a signed remainder would misroute half the keys). */
 export function partitionIndex(hash: bigint, partitionCount: number): number {
   checkCount(partitionCount);
-  return Number(BigInt.asUintN(64, hash) % BigInt(partitionCount));
+  // Without BigInt arithmetic (each BigInt operation allocates; this runs for every call): the
+  // hash's two unsigned 32-bit halves, then (hi * 2^32 + lo) mod count in exact doubles, the
+  // 2^32 as two steps of 2^16 so no product passes 2^53 (count < 2^31).
+  SCRATCH.setBigUint64(0, hash);
+  const c = partitionCount;
+  let x = SCRATCH.getUint32(0) % c;
+  x = (x * 65536) % c;
+  x = (x * 65536) % c;
+  return (x + (SCRATCH.getUint32(4) % c)) % c;
 }
+
+/** 8 bytes to split a 64-bit hash through (setBigUint64 takes it modulo 2^64, as asUintN does) */
+const SCRATCH = new DataView(new ArrayBuffer(8));
 
 /**
  * partitionIndex, then split-parent redirection: while a split runs, children (index >= count/2)

@@ -4,6 +4,38 @@ import { ProtocolError } from './protocol-error.ts';
 import { T_STOP } from './ttype.ts';
 import type { WireReader } from './wire-io.ts';
 
+// Short strings repeat in every reply (the error name 'ERR_OK', the reply's method name, server
+// addresses): the few most recent of each length are kept and returned when the bytes match, so a
+// reply decodes without a native call and a new string per field. Equal bytes decode to the same
+// string, so this never changes a result (tests/wire-string-intern.test.ts).
+const INTERN_MAX_BYTES = 48;
+const INTERN_PER_LENGTH = 4;
+interface Interned {
+  readonly bytes: Uint8Array;
+  readonly value: string;
+}
+/** per byte length: the most recent distinct strings, newest last */
+const internTable: Interned[][] = Array.from({ length: INTERN_MAX_BYTES + 1 }, () => []);
+
+function interned(buf: Buffer, p: number, n: number): string {
+  const list = internTable[n]!;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = list[i]!;
+    const b = e.bytes;
+    let j = 0;
+    while (j < n && b[j] === buf[p + j]) j++;
+    if (j === n) return e.value;
+  }
+  const value = buf.toString('utf8', p, p + n);
+  if (list.length === INTERN_PER_LENGTH) list.shift();
+  // a copy: the reply's bytes are not kept alive by the table
+  list.push({ bytes: Uint8Array.prototype.slice.call(buf, p, p + n), value });
+  return value;
+}
+
+const I64_BYTES = new Uint8Array(8);
+const I64_SCRATCH = new DataView(I64_BYTES.buffer);
+
 export class FastReader implements WireReader {
   private readonly buf: Buffer;
   private readonly start: number;
@@ -66,9 +98,12 @@ export class FastReader implements WireReader {
 
   readI64(): bigint {
     this.need(8);
-    const v = this.buf.readBigInt64BE(this.pos);
-    this.pos += 8;
-    return v;
+    // one BigInt through a DataView (Buffer.readBigInt64BE assembles it from several)
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < 8; i++) I64_BYTES[i] = b[p + i]!;
+    this.pos = p + 8;
+    return I64_SCRATCH.getBigInt64(0);
   }
 
   readDouble(): number {
@@ -90,6 +125,8 @@ export class FastReader implements WireReader {
     const n = this.readLength();
     const p = this.pos;
     this.pos = p + n;
+    if (n === 0) return '';
+    if (n <= INTERN_MAX_BYTES) return interned(this.buf, p, n);
     return this.buf.toString('utf8', p, p + n);
   }
 

@@ -31,6 +31,9 @@ function encodedName(name: string): Buffer {
   return b;
 }
 
+const I64_BYTES = new Uint8Array(8);
+const I64_SCRATCH = new DataView(I64_BYTES.buffer);
+
 export class FastWriter implements WireWriter {
   private buf: Buffer;
   private pos = 0;
@@ -121,8 +124,13 @@ export class FastWriter implements WireWriter {
   writeI64(v: bigint): void {
     checkI64(v);
     this.ensure(8);
-    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.pos);
-    this.pos += 8;
+    // through a DataView: it takes v modulo 2^64 (as asUintN did) without the intermediate BigInts
+    // Buffer.writeBigUInt64BE makes; every request header carries one
+    I64_SCRATCH.setBigUint64(0, v);
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < 8; i++) b[p + i] = I64_BYTES[i]!;
+    this.pos = p + 8;
   }
 
   writeString(s: string): void {
@@ -268,8 +276,11 @@ export class FastWriter implements WireWriter {
   reset(): void {
     this.pos = 0;
     this.segStart = 0;
-    this.segments = [];
-    this.external = [];
+    // emptied in place (no new arrays per message: most never had a segment)
+    if (this.segments.length > 0) {
+      this.segments.length = 0;
+      this.external.length = 0;
+    }
     this.segmentBytes = 0;
     if (this.buf.length > MAX_RETAINED_SCRATCH) this.buf = Buffer.allocUnsafe(512);
   }
@@ -293,15 +304,17 @@ export function withFastWriter(fn: (w: FastWriter) => void): Buffer {
   }
 }
 
-/** withFastWriter, finished as parts (see FastWriter.finishParts) */
-export function withFastWriterParts(fn: (w: FastWriter) => void, splitFromBytes: number): Buffer[] {
+/**
+ * The shared writer, to be handed back with releaseFastWriter in a finally: the hot path's form of
+ * withFastWriter, without a closure per message.
+ */
+export function acquireFastWriter(): FastWriter {
   const w = shared ?? new FastWriter();
   shared = null;
-  try {
-    fn(w);
-    return w.finishParts(splitFromBytes);
-  } finally {
-    w.reset();
-    shared = w;
-  }
+  return w;
+}
+
+export function releaseFastWriter(w: FastWriter): void {
+  w.reset();
+  shared = w;
 }

@@ -3,7 +3,7 @@
 // (docs/PROTOCOL.md 2, 3.2, 3.3). The decoding half is used by the onebox test cluster.
 import { skipValue } from './codec.ts';
 import { FastReader } from './fast-reader.ts';
-import { withFastWriter, withFastWriterParts } from './fast-writer.ts';
+import { acquireFastWriter, releaseFastWriter, withFastWriter } from './fast-writer.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, type PushResult } from './frame-splitter.ts';
 import { readMessageBegin } from './message-begin.ts';
 import { asProtocolError, ProtocolError } from './protocol-error.ts';
@@ -127,13 +127,15 @@ export function encodeRequestParts<N extends RpcName>(
   splitFromBytes: number,
   opts?: EncodeRequestOptions,
 ): Buffer[] {
+  // the shared writer without a closure: this runs for every attempt
+  const w = acquireFastWriter();
   try {
-    return withFastWriterParts(
-      (w) => writeRequest(w, name, seqid, args, header, opts?.headerVersion ?? 1),
-      splitFromBytes,
-    );
+    writeRequest(w, name, seqid, args, header, opts?.headerVersion ?? 1);
+    return w.finishParts(splitFromBytes);
   } catch (e) {
     throw asProtocolError(e, `encodeRequest(${String(name)})`);
+  } finally {
+    releaseFastWriter(w);
   }
 }
 

@@ -79,10 +79,12 @@ function measureResponse(maxFrameBytes: number) {
   };
 }
 
+const isReply = (type: number) => type === MSG_REPLY;
+
 function parseResponseFrame(f: Buffer): ResponseFrame {
   const r = new FastReader(f, 4, f.length);
   const error = r.readString();
-  const [, name, seqid] = readMessageBegin(r, (t) => t === MSG_REPLY);
+  const [, name, seqid] = readMessageBegin(r, isReply);
   return { error, name, seqid, body: f.subarray(f.length - r.remaining) };
 }
 

@@ -13,9 +13,13 @@ import type { ExploreScope } from './scope.ts';
 import { ExploreSystem } from './system.ts';
 
 export interface ExploreOptions {
-  /** stop (incomplete) after this many distinct states */
+  /** stop (incomplete) once this many distinct states were visited: the count never exceeds it */
   maxStates?: number;
-  /** stop (incomplete) once elapsedMs() has advanced this far (a time bound; needs elapsedMs) */
+  /**
+   * stop (incomplete) once elapsedMs() has advanced this far (a time bound; needs elapsedMs). The
+   * clock is read every 16 steps (a step or a rebuild is at most a few ms), so the search ends
+   * within a few tens of ms past the bound.
+   */
   maxElapsedMs?: number;
   /** wall-clock source for the report (time is not an input of the exploration itself) */
   elapsedMs?: () => number;
@@ -23,6 +27,26 @@ export interface ExploreOptions {
   progressEvery?: number;
   /** after every rebuild, compare the rebuilt state's fingerprint with the original (default true) */
   verifyReplay?: boolean;
+  /** stop (incomplete) when this says so; asked with the time bound, every 16 steps */
+  stop?: () => boolean;
+  /** cache the client's and the cluster's state text between steps (default true; see system.ts) */
+  cacheText?: boolean;
+  /**
+   * Splitting a search (scripts/explore-parallel.ts): a new, non-terminal state reached with this
+   * many faults injected is counted and checked but not expanded; its choice sequence goes to
+   * `frontier` for someone else to explore from.
+   */
+  frontierFaults?: number;
+  /**
+   * Explore from the state this choice sequence reaches (a frontier item: its states were checked
+   * where it was handed out), instead of from the initial state.
+   */
+  root?: readonly Choice[];
+  /**
+   * The fingerprints of visited states, shared between searches (the parallel runner's workers);
+   * the root state, when given, counts as this search's own even if it is in the set already.
+   */
+  visited?: VisitedSet;
 }
 
 export interface ExploreStats {
@@ -56,6 +80,27 @@ export interface ExploreResult extends ExploreStats {
   slowestRecoveryMs: number;
   /** machine leaf states, call outcomes and fault kinds seen (see ExploreSystem.coverage) */
   coverage: string[];
+  /** the choice sequences of the states left unexpanded for others (see frontierFaults) */
+  frontier: Choice[][];
+}
+
+/** a set of state fingerprints; `add` is atomic (true: added now; false: it was there) */
+export interface VisitedSet {
+  has(fp: string): boolean;
+  add(fp: string): boolean;
+}
+
+/** the one-thread visited set */
+export function visitedSet(): VisitedSet & { readonly fingerprints: Set<string> } {
+  const fingerprints = new Set<string>();
+  return {
+    fingerprints,
+    has: (fp) => fingerprints.has(fp),
+    add: (fp) => {
+      const before = fingerprints.size;
+      return fingerprints.add(fp).size > before;
+    },
+  };
 }
 
 interface Frame {
@@ -80,10 +125,13 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
   };
   let longestFailedBudgetMs = Number.NEGATIVE_INFINITY;
   let slowestRecoveryMs = 0;
-  const visited = new Set<string>();
+  const visited = options.visited ?? visitedSet();
   const coverage = new Set<string>();
-  const path: Choice[] = [];
-  let sys = new ExploreSystem(scope);
+  const frontier: Choice[][] = [];
+  const root = options.root ?? [];
+  const path: Choice[] = [...root];
+  let sys = new ExploreSystem(scope, options.cacheText !== false);
+  for (const c of root) sys.apply(c, false);
   // true while `sys` is exactly the state reached by `path`
   let live = true;
   let counterexample: Counterexample | null = null;
@@ -98,6 +146,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       longestFailedBudgetMs,
       slowestRecoveryMs,
       coverage: [...coverage].sort(),
+      frontier,
     };
   };
   const found = (violations: Violation[]): ExploreResult => {
@@ -107,14 +156,19 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
 
   if (sys.monitor.violations.length > 0) return found(sys.monitor.violations);
   const fp0 = sys.fingerprint();
-  visited.add(fp0);
+  if (!visited.add(fp0) && options.root === undefined) return result(true);
   stats.states = 1;
   sys.coverage(coverage);
   const stack: Frame[] = [{ choices: sys.enabled(), next: 0, fp: fp0 }];
 
+  let iterations = 0;
   while (stack.length > 0) {
+    // every 16 iterations (pops, visited hits and new states alike), so the bound holds even when
+    // a stretch of the search finds no new state
+    if ((++iterations & 15) === 0 && (clock() - started >= maxElapsedMs || options.stop?.() === true))
+      return result(false);
     const top = stack[stack.length - 1]!;
-    const depth = stack.length - 1;
+    const depth = root.length + stack.length - 1;
     const choice = top.choices[top.next++];
     if (choice === undefined) {
       stack.pop();
@@ -123,7 +177,7 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       continue;
     }
     if (!live) {
-      sys = new ExploreSystem(scope);
+      sys = new ExploreSystem(scope, options.cacheText !== false);
       for (const c of path) sys.apply(c, false);
       stats.replaySteps += path.length;
       // Rebuilding relies on determinism; a state that does not come back means the search is wrong.
@@ -140,7 +194,12 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       path.pop();
       continue;
     }
-    visited.add(fp);
+    if (stats.states >= maxStates) return result(false);
+    // another search sharing the set may have added it since has()
+    if (!visited.add(fp)) {
+      path.pop();
+      continue;
+    }
     stats.states++;
     sys.coverage(coverage);
     if (depth + 1 > stats.maxDepth) stats.maxDepth = depth + 1;
@@ -158,9 +217,11 @@ export function explore(scope: ExploreScope, options: ExploreOptions = {}): Expl
       path.pop();
       continue;
     }
-    if (stats.states >= maxStates) return result(false);
-    // the clock is read every 64 states (a few ms of work even under load)
-    if ((stats.states & 63) === 0 && clock() - started >= maxElapsedMs) return result(false);
+    if (options.frontierFaults !== undefined && sys.faults.length >= options.frontierFaults) {
+      frontier.push([...path]);
+      path.pop();
+      continue;
+    }
     stack.push({ choices: sys.enabled(), next: 0, fp });
     live = true;
   }

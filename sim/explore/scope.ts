@@ -3,14 +3,17 @@
 import type { CoreOptionsInput } from '../../core/client/index.ts';
 import type { SimCall, TopologyFaultKind } from '../workload.ts';
 
-export type ExploreFaultKind = 'crash' | 'hang' | 'restart' | 'leader' | TopologyFaultKind;
+export type ExploreFaultKind = 'crash' | 'hang' | 'restart' | 'partition' | 'leader' | TopologyFaultKind;
 
 export interface ExploreFault {
   kind: ExploreFaultKind;
   /** replica index, or meta index when `meta` is set; ignored by topology changes */
   node: number;
   meta?: boolean;
-  /** hang: resume after this long (a pause that ends); crash: restart after this long; absent: forever */
+  /**
+   * hang: resume after this long (a pause that ends); crash: restart after this long; partition: the
+   * client link heals after this long; leader: the new leader is not ready this long; absent: forever
+   */
   ms?: number;
 }
 
@@ -158,7 +161,41 @@ export function largeTopologyScope(): ExploreScope {
   };
 }
 
-export const SMALL_SCOPES = [smallScope, smallTwoPartitionScope, smallLateScope, smallTopologyScope];
+/**
+ * `npm test`, fifth part: network and meta faults. 2 metas, 3 replicas, 1 partition, the set and the
+ * incr of the small scope; up to 2 faults within the first 400 ms from: a client-link partition of
+ * any replica (healed after 300 ms: the node stays alive for the meta, only the client cannot reach
+ * it), a crash of the primary's node, a meta leader change (either meta; the new leader not ready
+ * for 100 ms), and either meta down (crashed, restarted after 300 ms).
+ */
+export function smallNetworkMetaScope(): ExploreScope {
+  return {
+    ...smallScope(),
+    name: 'small-net-meta',
+    metas: 2,
+    faultMenu: [
+      ...Array.from({ length: 3 }, (_, node) => ({ kind: 'partition' as const, node, ms: 300 })),
+      { kind: 'crash', node: 0 },
+      { kind: 'leader', node: 0, meta: true, ms: 100 },
+      { kind: 'leader', node: 1, meta: true, ms: 100 },
+      { kind: 'crash', node: 0, meta: true, ms: 300 },
+      { kind: 'crash', node: 1, meta: true, ms: 300 },
+    ],
+  };
+}
+
+/** `npm run properties`: the network and meta faults with 3 faults and 1 late stream. */
+export function largeNetworkMetaScope(): ExploreScope {
+  return { ...smallNetworkMetaScope(), name: 'large-net-meta', maxFaults: 3, maxDelays: 1 };
+}
+
+export const SMALL_SCOPES = [
+  smallScope,
+  smallTwoPartitionScope,
+  smallLateScope,
+  smallTopologyScope,
+  smallNetworkMetaScope,
+];
 export const SCOPES: Record<string, () => ExploreScope> = {
   small: smallScope,
   'small-2p': smallTwoPartitionScope,
@@ -167,4 +204,6 @@ export const SCOPES: Record<string, () => ExploreScope> = {
   'large-2p': largeTwoPartitionScope,
   'small-topology': smallTopologyScope,
   'large-topology': largeTopologyScope,
+  'small-net-meta': smallNetworkMetaScope,
+  'large-net-meta': largeNetworkMetaScope,
 };

@@ -48,10 +48,21 @@ export class ExploreSystem {
   /** which partition owned which key when, across topology changes (sim/topology.ts) */
   readonly ownership: Ownership;
   delaysUsed = 0;
+  /**
+   * The client's text (core and monitor records) and the cluster's, as of the last describe(), or
+   * null once a step may have changed them. The explorer's replay check (explorer.ts,
+   * verifyReplay) compares every rebuilt state's fresh text with the cached one it was reached by.
+   */
+  private clientText: string | null = null;
+  private clusterText: string | null = null;
   /** time after which nothing is explored: the last deadline, plus slack */
   private readonly horizonMs: number;
 
-  constructor(readonly scope: ExploreScope) {
+  constructor(
+    readonly scope: ExploreScope,
+    /** keep the client's and the cluster's text across steps that cannot change them (see clientText) */
+    private readonly cacheText = true,
+  ) {
     const { cluster, metas, replicas } = createClusterForExplore(this.net, scope);
     this.cluster = cluster;
     this.ownership = new Ownership(cluster.model, TABLE, () => this.net.nowMs());
@@ -105,9 +116,16 @@ export class ExploreSystem {
   apply(choice: Choice, check = true): void {
     switch (choice.type) {
       case 'deliver':
+        // A client->server packet runs server code only, a server->client one client code only:
+        // the two sides share nothing but the network's queues (explore-network.ts), and neither
+        // moves the clock, so the other side's text stays valid.
+        if (choice.dir === 'c2s') this.clusterText = null;
+        else this.clientText = null;
         this.net.deliver(choice);
         break;
       case 'time':
+        this.clientText = null;
+        this.clusterText = null;
         if (choice.late) {
           this.delaysUsed += this.net.unheldInFlight();
           this.net.holdInFlight();
@@ -115,6 +133,8 @@ export class ExploreSystem {
         this.net.fireTimers();
         break;
       case 'fault': {
+        this.clientText = null;
+        this.clusterText = null;
         const f = this.scope.faultMenu[choice.index];
         if (f === undefined) throw new Error(`explore: no fault ${choice.index} in the menu`);
         this.faults.push({ fault: f, atMs: this.net.nowMs() });
@@ -174,9 +194,21 @@ export class ExploreSystem {
     const lastFault = this.faults.length === 0 ? '-' : this.faults[this.faults.length - 1]!.atMs;
     out.push(`budget f${this.faults.length} d${this.delaysUsed} faulted=${faulted.join(',')}@${lastFault}`);
     this.net.describe(out);
-    out.push(...this.client.core.describe());
-    describeCluster(this.cluster, this.net.nowMs(), this.net.wallSeconds(), out);
-    this.monitor.describe(out);
+    if (!this.cacheText) {
+      this.clientText = null;
+      this.clusterText = null;
+    }
+    if (this.clientText === null) {
+      const client = this.client.core.describe();
+      this.monitor.describe(client);
+      this.clientText = client.join('\n');
+    }
+    if (this.clusterText === null) {
+      const cluster: string[] = [];
+      describeCluster(this.cluster, this.net.nowMs(), this.net.wallSeconds(), cluster);
+      this.clusterText = cluster.join('\n');
+    }
+    out.push(this.clientText, this.clusterText);
     return out.join('\n');
   }
 
@@ -198,7 +230,8 @@ export class ExploreSystem {
       if (r.settles === 0) continue;
       into.add(`settle:${r.op}:${r.ok === true ? 'ok' : r.code}${r.outcomeUnknown ? ':unknown' : ''}`);
     }
-    for (const f of this.faults) into.add(`fault:${f.fault.kind}`);
+    for (const f of this.faults)
+      into.add(`fault:${f.fault.meta === true && f.fault.kind !== 'leader' ? 'meta-' : ''}${f.fault.kind}`);
     for (const o of this.monitor.outcomes) into.add(`attempt:${o}`);
   }
 
@@ -225,10 +258,25 @@ export class ExploreSystem {
           return table === undefined;
       }
     }
-    if (f.kind === 'leader') return true;
-    const state = this.cluster.process(this.address(f))?.state;
-    if (f.kind === 'crash') return state !== 'crashed';
-    if (f.kind === 'hang') return state === 'running';
-    return true;
+    const address = this.address(f);
+    const state = this.cluster.process(address)?.state;
+    switch (f.kind) {
+      case 'leader': {
+        // the onebox refuses a change with no running meta to take over (meta-group.ts)
+        const g = this.cluster.metaGroup;
+        if (!g.isLeader(address)) return state === 'running';
+        return this.cluster.metaAddresses.some(
+          (a) => a !== address && this.cluster.process(a)?.state === 'running',
+        );
+      }
+      case 'crash':
+        return state !== 'crashed';
+      case 'hang':
+        return state === 'running';
+      case 'partition':
+        return !this.cluster.faults.isPartitioned(address);
+      default:
+        return true;
+    }
   }
 }

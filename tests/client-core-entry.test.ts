@@ -7,6 +7,7 @@
 // primary.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { dropTimer, type Instance, timerOf } from '../core/client/core-state.ts';
 import { ClientCore, type CoreCommand } from '../core/client/index.ts';
 import { backupCandidates } from '../core/client/picker.ts';
 import { encodeKey, nextKeyOf, partitionHash, partitionIndex } from '../core/routing/index.ts';
@@ -345,5 +346,23 @@ describe('backup candidates', () => {
   it('are none for a partition meta has not described', () => {
     assert.deepEqual(backupCandidates(routes, 2), []);
     assert.deepEqual(backupCandidates(routes, 7), []);
+  });
+});
+
+describe("an owner's timer list", () => {
+  it('dropping any one timer keeps every other, so each can still be found and cancelled', () => {
+    const entry = (id: string) => ({ dueMs: 0, seq: 0, payload: { owner: null, id } }) as never;
+    for (const drop of ['a', 'b', 'c']) {
+      const owner = { timers: [entry('a'), entry('b'), entry('c')] } as unknown as Instance;
+      dropTimer(owner, timerOf(owner, drop)!);
+      const left = ['a', 'b', 'c'].filter((id) => id !== drop);
+      assert.deepEqual(
+        left.map((id) => timerOf(owner, id) !== undefined),
+        [true, true],
+        `after dropping ${drop}`,
+      );
+      assert.equal(owner.timers.length, 2);
+      assert.equal(timerOf(owner, drop), undefined);
+    }
   });
 });

@@ -6,11 +6,10 @@
 // that should have gone out meanwhile are charged the stall (coordinated omission corrected, as
 // wrk2 does). The sender's own lag (actual - intended send time) is recorded apart, to show whether
 // the load generator kept up.
-import { createConnection, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Table } from '../../client/index.ts';
 import { clientCall } from './call.ts';
-import type { FloorTarget } from './floor.ts';
+import { connect, type FloorTarget, flushBatches } from './floor.ts';
 import { type HdrSummary, LatencyHistogram } from './histogram.ts';
 import type { BenchKey, BenchOp } from './keys.ts';
 
@@ -127,16 +126,6 @@ export function runClientFixedRate(
   });
 }
 
-function connect(address: string): Promise<Socket> {
-  const i = address.lastIndexOf(':');
-  const socket = createConnection({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
-  socket.setNoDelay(true);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
 const ERR_OK_LENGTH = 6; // 'ERR_OK'
 
 /**
@@ -190,15 +179,7 @@ export async function runFloorFixedRate(
       batches[socketOf[k]!]!.push(frames[k]!);
     },
     flush() {
-      for (let s = 0; s < sockets.length; s++) {
-        const batch = batches[s]!;
-        if (batch.length === 0) continue;
-        const socket = sockets[s]!;
-        socket.cork();
-        for (const b of batch) socket.write(b);
-        socket.uncork();
-        batch.length = 0;
-      }
+      flushBatches(sockets, batches);
     },
   };
   try {

@@ -17,7 +17,8 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** replies still missing this long after the phase's end: the server is stuck, give up */
 const DRAIN_TIMEOUT_MS = 10_000;
 
-function connect(address: string): Promise<Socket> {
+/** a raw socket to `address` ('host:port'), Nagle off, failing after CONNECT_TIMEOUT_MS */
+export function connect(address: string): Promise<Socket> {
   const i = address.lastIndexOf(':');
   const socket = createConnection({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
   socket.setNoDelay(true);
@@ -59,17 +60,7 @@ export async function runFloor(target: FloorTarget, limits: PhaseLimits): Promis
     batches[socketOf[k]!]!.push(frames[k]!);
     issued++;
   };
-  const flush = () => {
-    for (let s = 0; s < sockets.length; s++) {
-      const batch = batches[s]!;
-      if (batch.length === 0) continue;
-      const socket = sockets[s]!;
-      socket.cork();
-      for (const b of batch) socket.write(b);
-      socket.uncork();
-      batch.length = 0;
-    }
-  };
+  const flush = () => flushBatches(sockets, batches);
 
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -126,4 +117,17 @@ export async function runFloor(target: FloorTarget, limits: PhaseLimits): Promis
   const elapsedMs = lastDoneAt - t0;
   const n = Math.min(done, latencies.length);
   return phaseResult(done, errors, elapsedMs, cpu, latencies, n);
+}
+
+/** writes each socket's batch of frames in one corked write (one syscall per socket per turn) */
+export function flushBatches(sockets: readonly Socket[], batches: Buffer[][]): void {
+  for (let s = 0; s < sockets.length; s++) {
+    const batch = batches[s]!;
+    if (batch.length === 0) continue;
+    const socket = sockets[s]!;
+    socket.cork();
+    for (const b of batch) socket.write(b);
+    socket.uncork();
+    batch.length = 0;
+  }
 }

@@ -69,6 +69,8 @@ describe('client core: calls and attempts', () => {
     assert.deepEqual(out.slice(-2), ['send', 'settle'], 'sent and settled in the step that started it');
     assert.equal(h.settledOf(id)?.ok, true);
     assert.deepEqual(sentNames(h, N1), ['RPC_RRDB_RRDB_GET', 'RPC_RRDB_RRDB_CLEAR_SCANNER']);
+    const clear = h.sent.find((x) => x.frame.name === 'RPC_RRDB_RRDB_CLEAR_SCANNER')!;
+    assert.equal(clear.frame.header.is_backup_request, false, 'a one-way message is no backup request');
     assert.equal(h.core.timerCount(), timersBefore, 'no timer for a one-way send');
     assert.deepEqual(h.core.pendingCallIds(), [], 'no call waits');
     // the node's line differs only in its next sequence id: no pending entry was added

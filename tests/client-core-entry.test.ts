@@ -32,6 +32,10 @@ const failuresOf = (cmds: readonly CoreCommand[]) =>
 describe('handle(): the commands of this event, and nothing for unknown ids', () => {
   it('a fresh core and a core with nothing due answer a tick with no command', () => {
     const core = new ClientCore({ metaServers: [META], machines: MACHINES });
+    const out = core.handle({ type: 'tick' }, 0);
+    assert.deepEqual(out, []);
+    // the list is the caller's: it may add to it without touching the next event's output
+    out.push({ type: 'connect', address: N1 });
     assert.deepEqual(core.handle({ type: 'tick' }, 0), []);
     const first = core.handle({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 }, 1);
     assert.ok(first.some((c) => c.type === 'connect'));
@@ -364,5 +368,13 @@ describe("an owner's timer list", () => {
       assert.equal(owner.timers.length, 2);
       assert.equal(timerOf(owner, drop), undefined);
     }
+    // a timer the owner does not hold (already dropped) leaves the others alone
+    const owner = { timers: [entry('a'), entry('b')] } as unknown as Instance;
+    dropTimer(owner, entry('gone'));
+    assert.deepEqual(
+      ['a', 'b'].map((id) => timerOf(owner, id) !== undefined),
+      [true, true],
+    );
+    assert.equal(owner.timers.length, 2);
   });
 });

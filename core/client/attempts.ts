@@ -33,13 +33,14 @@ function headerInto(
   appId: number,
   partition: number,
   timeoutMs: number,
+  backup: boolean,
 ): RequestHeader {
   h.app_id = appId;
   h.partition_index = partition;
   // whole ms in i32 range, never 0: the server treats 0 as "drop always" (docs/PROTOCOL.md 9)
   h.client_timeout_ms = Math.max(1, Math.min(0x7fffffff, Math.floor(timeoutMs)));
   h.partition_hash = spec.partitionHash;
-  h.is_backup_request = spec.backupRequest === true;
+  h.is_backup_request = backup;
   return h;
 }
 
@@ -49,11 +50,9 @@ function headerOf(
   appId: number,
   partition: number,
   timeoutMs: number,
-  backup = false,
+  backup: boolean,
 ): RequestHeader {
-  const h = headerInto({ ...ATTEMPT_HEADER }, spec, appId, partition, timeoutMs);
-  if (backup) h.is_backup_request = true;
-  return h;
+  return headerInto({ ...ATTEMPT_HEADER }, spec, appId, partition, timeoutMs, backup);
 }
 
 /** writes one attempt of `call` to `node`; a request that cannot be encoded aborts the call */
@@ -61,7 +60,14 @@ export function sendAttempt(s: CoreState, call: CallState, node: NodeState, time
   const seqid = node.conn.allocateSeqid();
   let parts: Buffer[];
   try {
-    const header = headerInto(ATTEMPT_HEADER, call.spec, call.table.routes.appId, call.partition, timeoutMs);
+    const header = headerInto(
+      ATTEMPT_HEADER,
+      call.spec,
+      call.table.routes.appId,
+      call.partition,
+      timeoutMs,
+      false,
+    );
     parts = encodeRequestParts(
       call.spec.rpc,
       seqid,
@@ -110,9 +116,13 @@ export function sendBackup(
   let bytes: Buffer;
   try {
     const header = headerOf(call.spec, call.table.routes.appId, partition, timeoutMs, true);
-    bytes = encodeRequest(call.spec.rpc, seqid, call.spec.args as never, header, {
-      headerVersion: s.options.headerVersion,
-    });
+    bytes = encodeRequest(
+      call.spec.rpc,
+      seqid,
+      call.spec.args as never,
+      header,
+      ENCODE_OPTIONS[s.options.headerVersion],
+    );
   } catch {
     // header v0 cannot carry the flag: the client refuses that before a call starts, so this only
     // guards the invariant; the primary's path goes on without a backup
@@ -179,10 +189,14 @@ export function sendOneWay(
   node: NodeState,
 ): AttemptRecord {
   const seqid = node.conn.allocateSeqid();
-  const header = headerOf(spec, appId, partition, spec.timeoutMs);
-  const bytes = encodeRequest(spec.rpc, seqid, spec.args as never, header, {
-    headerVersion: s.options.headerVersion,
-  });
+  const header = headerOf(spec, appId, partition, spec.timeoutMs, false);
+  const bytes = encodeRequest(
+    spec.rpc,
+    seqid,
+    spec.args as never,
+    header,
+    ENCODE_OPTIONS[s.options.headerVersion],
+  );
   emit(s, { type: 'send', address: node.address, bytes });
   return { node: node.address, sentAtMs: s.nowMs, outcome: 'sent', endedAtMs: s.nowMs };
 }

@@ -12,8 +12,6 @@ export interface CallSpec<N extends RpcName = RpcName> {
   partitionHash: bigint;
   idempotent: boolean;
   timeoutMs: number;
-  /** reads only: let a secondary serve it (header v1 flag) */
-  backupRequest?: boolean;
   /**
    * reads only: also send the read to one secondary as a backup request (header v1), after
    * `delayMs` without a reply (null: never on a timer) or at once while the primary is suspect or

@@ -35,7 +35,7 @@ describe('handle(): the commands of this event, and nothing for unknown ids', ()
     const out = core.handle({ type: 'tick' }, 0);
     assert.deepEqual(out, []);
     // the list is the caller's: it may add to it without touching the next event's output
-    out.push({ type: 'connect', address: N1 });
+    (out as CoreCommand[]).push({ type: 'connect', address: N1 });
     assert.deepEqual(core.handle({ type: 'tick' }, 0), []);
     const first = core.handle({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 }, 1);
     assert.ok(first.some((c) => c.type === 'connect'));

@@ -69,6 +69,12 @@ describe('client core: calls and attempts', () => {
     assert.deepEqual(out.slice(-2), ['send', 'settle'], 'sent and settled in the step that started it');
     assert.equal(h.settledOf(id)?.ok, true);
     assert.deepEqual(sentNames(h, N1), ['RPC_RRDB_RRDB_GET', 'RPC_RRDB_RRDB_CLEAR_SCANNER']);
+    const settle = h.commands.find((c) => c.cmd.type === 'settle' && c.cmd.callId === id)!.cmd;
+    assert.deepEqual(
+      settle.type === 'settle' && settle.ok ? settle.attempts : null,
+      [{ node: N1, sentAtMs: h.nowMs, outcome: 'sent', endedAtMs: h.nowMs }],
+      'its one attempt: sent and ended at once',
+    );
     const clear = h.sent.find((x) => x.frame.name === 'RPC_RRDB_RRDB_CLEAR_SCANNER')!;
     assert.equal(clear.frame.header.is_backup_request, false, 'a one-way message is no backup request');
     assert.equal(h.core.timerCount(), timersBefore, 'no timer for a one-way send');
@@ -84,6 +90,16 @@ describe('client core: calls and attempts', () => {
     const toStranger = h.call(clearScanner(N3));
     assert.equal(h.settledOf(toPrimary)?.code, 'ERR_SESSION_RESET');
     assert.equal(h.settledOf(toStranger)?.code, 'ERR_SESSION_RESET');
+    for (const id of [toPrimary, toStranger]) {
+      const settle = h.commands.find((c) => c.cmd.type === 'settle' && c.cmd.callId === id)!.cmd;
+      assert.deepEqual(
+        settle.type === 'settle' && !settle.ok
+          ? [settle.failure.outcomeUnknown, settle.failure.attempts]
+          : null,
+        [false, []],
+        'nothing was written: a known outcome, no attempt',
+      );
+    }
     assert.deepEqual(sentNames(h, N1), []);
     assert.equal(
       h.commands.some((c) => c.cmd.type === 'connect' && c.cmd.address !== META),

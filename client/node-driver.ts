@@ -16,6 +16,7 @@ import {
   type ObservedEvent,
   type ScannerSpec,
 } from '../core/client/index.ts';
+import { IdTable } from '../core/client/id-table.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
 import type { LoopHooks, Network } from '../core/driver/ports.ts';
 import { watchAbort } from './abort-watch.ts';
@@ -48,7 +49,7 @@ export class NodeDriver {
   readonly core: ClientCore;
   private readonly loop: DriverLoop;
   private readonly timer: NodeTimer;
-  private readonly calls = new Map<number, (s: Settlement) => void>();
+  private readonly calls = new IdTable<(s: Settlement) => void>();
   private readonly opens = new Map<number, (s: OpenSettlement) => void>();
   private nextId = 1;
   private refd = false;

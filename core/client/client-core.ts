@@ -121,7 +121,7 @@ export class ClientCore {
   }
 
   pendingCallIds(): number[] {
-    return [...this.s.calls.keys()];
+    return this.s.calls.entryList().map(([id]) => id);
   }
 
   callsWaitingOn(address: string): number[] {
@@ -197,7 +197,7 @@ export class ClientCore {
     tables: Record<string, string>;
   } {
     const calls: Record<string, string> = {};
-    for (const [id, c] of this.s.calls) calls[String(id)] = requestStateOf(c);
+    for (const [id, c] of this.s.calls.entryList()) calls[String(id)] = requestStateOf(c);
     const nodes: Record<string, string> = {};
     for (const [address, n] of this.s.nodes) nodes[address] = healthOf(n);
     const tables: Record<string, string> = {};

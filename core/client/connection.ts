@@ -1,12 +1,13 @@
 // The wire side of one server address: seqids, pending replies and the frame decoder.
 // A new connection starts clean; replies to a previous connection can never be matched to it.
 import { ResponseDecoder } from '../wire/index.ts';
+import { IdTable } from './id-table.ts';
 
 export class Connection<P> {
   decoder: ResponseDecoder;
   private nextSeqid = 1;
   /** what each sequence id in flight waits for; a one-way send has no entry */
-  readonly pending = new Map<number, P>();
+  readonly pending = new IdTable<P>();
 
   constructor(private readonly maxFrameBytes: number) {
     this.decoder = new ResponseDecoder({ maxFrameBytes });

@@ -25,6 +25,7 @@ import type { ActionCommand, Command, CompiledMachine, ExecState } from '../exec
 import type { RouteSnapshot } from '../routing/route-snapshot.ts';
 import type { AttemptRecord, CallFailure, CoreCommand, ObservedEvent } from './commands.ts';
 import type { Connection } from './connection.ts';
+import { IdSet, IdTable } from './id-table.ts';
 import type { CallSpec, ScannerSpec, ScanRecord } from './events.ts';
 import { type CompiledMachines, compiledMachinesFor, type MachineKey } from './machine-set.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
@@ -158,7 +159,7 @@ export interface NodeState extends Instance<NodeHealthContext, NodeHealthEvent> 
   readonly kind: 'node';
   readonly address: string;
   readonly conn: Connection<PendingReply>;
-  readonly attached: Set<CallState>;
+  readonly attached: IdSet<CallState>;
   /** tables whose meta query waits for this (meta) connection to open */
   readonly metaWaiters: Set<TableState>;
   /**
@@ -173,8 +174,8 @@ export interface TableState extends Instance<RoutingRefreshContext, RoutingRefre
   readonly name: string;
   /** replaced, never mutated: every answer or invalidation makes a new snapshot */
   routes: RouteSnapshot;
-  readonly calls: Set<CallState>;
-  readonly waiting: Set<CallState>;
+  readonly calls: IdSet<CallState>;
+  readonly waiting: IdSet<CallState>;
   query: MetaQuery | null;
   fullRefresh: boolean;
   readonly opens: Map<number, TimerEntry<TimerPayload>>;
@@ -258,6 +259,11 @@ export function dropTimer(owner: Instance, entry: TimerEntry<TimerPayload>): voi
   if (i < timers.length) timers[i] = last;
 }
 
+/** the id a call is known by in the tables of core/client/id-table.ts */
+export const callIdOf = (call: CallState): number => call.spec.callId;
+/** a hedge belongs to one call: it goes by the call's id */
+const hedgeIdOf = (hedge: HedgeState): number => hedge.call.spec.callId;
+
 /** never performed: a kind told to perform it throws (machine-run.ts skips it) */
 const ACTS_PLACEHOLDER = Object.freeze({ type: 'actsPlaceholder', params: undefined }) as Command;
 
@@ -273,14 +279,14 @@ export class CoreState {
   };
   readonly random: SeededRandom;
   readonly timers = new TimerQueue<TimerPayload>();
-  readonly calls = new Map<number, CallState>();
+  readonly calls = new IdTable<CallState>();
   readonly nodes = new Map<string, NodeState>();
   readonly tables = new Map<string, TableState>();
   readonly scanners = new Map<number, ScannerRun>();
   /** ids of the calls the core starts itself (negative: never a caller's id) */
   nextOwnCallId = -1;
   /** live hedge instances (hedged reads whose backup may still go out or be in flight) */
-  readonly hedges = new Set<HedgeState>();
+  readonly hedges = new IdSet<HedgeState>(hedgeIdOf);
   readonly metas: string[];
   metaLeader = 0;
   nowMs = 0;

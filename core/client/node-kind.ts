@@ -5,7 +5,9 @@ import { NODE_HEALTH, REQUEST_STATE, ROUTING_STATE } from '../../machines/index.
 import type { ActionCommand } from '../executor/index.ts';
 import { ProtocolError, rpcInfo } from '../wire/index.ts';
 import { Connection } from './connection.ts';
+import { IdSet } from './id-table.ts';
 import {
+  callIdOf,
   type CoreState,
   emit,
   healthOf,
@@ -44,7 +46,7 @@ export function nodeOf(s: CoreState, address: string): NodeState {
       address,
       state,
       conn: new Connection<PendingReply>(o.maxFrameBytes),
-      attached: new Set(),
+      attached: new IdSet(callIdOf),
       metaWaiters: new Set(),
       lastFailure: null,
       timers: [],

@@ -5,6 +5,7 @@ import { NODE_HEALTH } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
 import { NO_ROUTES } from '../routing/route-snapshot.ts';
 import {
+  callIdOf,
   type CoreState,
   emit,
   failure,
@@ -14,6 +15,7 @@ import {
   openFailure,
   type TableState,
 } from './core-state.ts';
+import { IdSet } from './id-table.ts';
 import { afterStep, enqueue } from './machine-run.ts';
 import { followLeader, rotateMeta } from './meta-calls.ts';
 import { writeQuery } from './meta-query.ts';
@@ -47,8 +49,8 @@ export function tableOf(s: CoreState, name: string): TableState {
       name,
       routes: NO_ROUTES,
       state,
-      calls: new Set(),
-      waiting: new Set(),
+      calls: new IdSet(callIdOf),
+      waiting: new IdSet(callIdOf),
       query: null,
       fullRefresh: true,
       opens: new Map(),

@@ -9,13 +9,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { NodeDriver } from '../client/node-driver.ts';
 import { Table } from '../client/table.ts';
-import type { Link, LinkEvents } from '../core/driver/ports.ts';
-import { encodeRequest, encodeResponse, RequestDecoder, type RpcName } from '../core/wire/index.ts';
 import { numberArg, parseCli } from '../scripts/cli-args.ts';
-import { partitionConfig, queryCfgReply } from '../tests/helpers/core-harness.ts';
 import { breakdown, formatBreakdown, type Profile } from './cpu-breakdown.ts';
 import { runClient } from './lib/client-loop.ts';
 import { type BenchOp, makeKeys } from './lib/keys.ts';
+import { answer, MEM_META, MEM_VALUE, memNetwork, requestFrameOf } from './lib/mem-network.ts';
 import { maxOpsFor } from './lib/phase.ts';
 
 const USAGE = `usage: npx tsx bench/cpu-inproc.ts [--depth N] [--rounds N] [--ms MS] [--calls N] [--profile]
@@ -42,107 +40,6 @@ const fixedCalls = numberArg(USAGE, '--calls', values.calls, 1);
 /** every call made (bench/cpu-alloc.ts divides by it) */
 export let callsMade = 0;
 
-const META = '10.0.0.1:34601';
-const REPLICAS = ['10.0.0.2:34801', '10.0.0.3:34801', '10.0.0.4:34801'];
-const PARTITIONS = 8;
-const APP_ID = 1;
-const value = Buffer.alloc(100, 0x76);
-
-/** a reply per RPC, and where its seqid goes */
-interface Template {
-  bytes: Buffer;
-  seqidAt: number;
-}
-function template(reply: (seqid: number) => Buffer): Template {
-  const a = reply(0x01020304);
-  const b = reply(0x05060708);
-  let i = 0;
-  while (a[i] === b[i]) i++;
-  return { bytes: a, seqidAt: i };
-}
-const GET_REPLY = template((seqid) =>
-  encodeResponse('RPC_RRDB_RRDB_GET', seqid, 'ERR_OK', {
-    error: 0,
-    value,
-    app_id: APP_ID,
-    partition_index: 0,
-    server: '',
-  }),
-);
-const PUT_REPLY = template((seqid) =>
-  encodeResponse('RPC_RRDB_RRDB_PUT', seqid, 'ERR_OK', {
-    error: 0,
-    app_id: APP_ID,
-    partition_index: 0,
-    decree: 1n,
-    server: '',
-  }),
-);
-const NAME_PREFIX = 'RPC_RRDB_RRDB_'.length;
-
-/**
- * The replica side of one request frame (header v1): its seqid and which reply it gets, read at
- * fixed offsets like the TCP floor's decoder; the reply goes into `out` at `at`.
- */
-function answer(frame: Buffer, out: Buffer[]): void {
-  const body = 16 + frame.readInt32BE(8);
-  const nameLength = frame.readInt32BE(body + 4);
-  const seqid = frame.readInt32BE(body + 8 + nameLength);
-  const t = frame[body + 8 + NAME_PREFIX] === 0x47 /* G */ ? GET_REPLY : PUT_REPLY;
-  const reply = Buffer.allocUnsafe(t.bytes.length);
-  t.bytes.copy(reply, 0);
-  reply.writeInt32BE(seqid, t.seqidAt);
-  out.push(reply);
-}
-
-class MemLink implements Link {
-  private replies: Buffer[] = [];
-  private scheduled = false;
-  private readonly meta: RequestDecoder | null;
-
-  constructor(
-    readonly address: string,
-    private readonly events: LinkEvents,
-  ) {
-    this.meta = address === META ? new RequestDecoder() : null;
-    queueMicrotask(() => events.opened(this));
-  }
-
-  write(bytes: Buffer): void {
-    if (this.meta !== null) {
-      const { frames } = this.meta.push(bytes);
-      for (const f of frames) {
-        const a = queryCfgReply(f, {
-          app_id: APP_ID,
-          partition_count: PARTITIONS,
-          partitions: Array.from({ length: PARTITIONS }, (_, i) =>
-            partitionConfig(APP_ID, i, 3n, REPLICAS[i % REPLICAS.length]!, []),
-          ),
-        });
-        if (a.kind === 'reply') this.replies.push(a.bytes);
-      }
-    } else answer(bytes, this.replies);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(this.deliver);
-  }
-
-  close(): void {}
-
-  private readonly deliver = (): void => {
-    this.scheduled = false;
-    const batch = this.replies;
-    this.replies = [];
-    this.events.data(this, batch.length === 1 ? batch[0]! : Buffer.concat(batch));
-  };
-}
-
-const network = {
-  open: (address: string, events: LinkEvents): Link => new MemLink(address, events),
-  setRef: () => {},
-  released: () => Promise.resolve(),
-};
-
 /** what the in-memory server costs per call: answer() and one concat per DEPTH replies */
 function serverUsPerCall(op: BenchOp): number {
   const frame = requestFrameOf(op === 'get' ? 'RPC_RRDB_RRDB_GET' : 'RPC_RRDB_RRDB_PUT');
@@ -161,19 +58,6 @@ function serverUsPerCall(op: BenchOp): number {
   return (cpu.user + cpu.system) / n;
 }
 
-/** a request frame as the client writes it (header v1) */
-function requestFrameOf(rpc: RpcName): Buffer {
-  const key = Buffer.from('\u0000\u0004hashsort', 'latin1');
-  const args = rpc === 'RPC_RRDB_RRDB_GET' ? key : { key, value, expire_ts_seconds: 0 };
-  return encodeRequest(rpc, 7, args as never, {
-    app_id: APP_ID,
-    partition_index: 0,
-    client_timeout_ms: 1000,
-    partition_hash: 1n,
-    is_backup_request: false,
-  });
-}
-
 const session = new Session();
 async function startProfile(): Promise<void> {
   session.connect();
@@ -187,7 +71,7 @@ async function stopProfile(): Promise<Profile> {
   return profile;
 }
 
-const driver = new NodeDriver({ metaServers: [META] }, {}, network);
+const driver = new NodeDriver({ metaServers: [MEM_META] }, {}, memNetwork);
 const opened = await driver.openTable('bench', 5000);
 if (!opened.ok) throw new Error(`open failed: ${opened.failure.code}`);
 const table = new Table(driver, 'bench', opened.appId, opened.partitionCount);
@@ -198,7 +82,7 @@ try {
       ? { depth, durationMs: ms, maxOps: maxOpsFor(ms) }
       : { depth, durationMs: 600_000, maxOps: Math.max(depth, Math.round(calls)) };
   const run = async (op: BenchOp, limits: ReturnType<typeof limitsOf>) => {
-    const r = await runClient(table, op, keys, value, limits);
+    const r = await runClient(table, op, keys, MEM_VALUE, limits);
     if (r.errors > 0) throw new Error(`${r.errors} ${op} calls failed`);
     callsMade += r.ops;
     return r;

@@ -7,6 +7,7 @@
 // - after close(), no timer is armed and every socket is released.
 import { performance } from 'node:perf_hooks';
 import type { AttemptRecord } from '../core/client/commands.ts';
+import { IdTable } from '../core/client/id-table.ts';
 import {
   type CallFailure,
   type CallSpec,
@@ -16,7 +17,6 @@ import {
   type ObservedEvent,
   type ScannerSpec,
 } from '../core/client/index.ts';
-import { IdTable } from '../core/client/id-table.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
 import type { LoopHooks, Network } from '../core/driver/ports.ts';
 import { watchAbort } from './abort-watch.ts';

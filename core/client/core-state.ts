@@ -25,8 +25,8 @@ import type { ActionCommand, Command, CompiledMachine, ExecState } from '../exec
 import type { RouteSnapshot } from '../routing/route-snapshot.ts';
 import type { AttemptRecord, CallFailure, CoreCommand, ObservedEvent } from './commands.ts';
 import type { Connection } from './connection.ts';
-import { IdSet, IdTable } from './id-table.ts';
 import type { CallSpec, ScannerSpec, ScanRecord } from './events.ts';
+import { IdSet, IdTable } from './id-table.ts';
 import { type CompiledMachines, compiledMachinesFor, type MachineKey } from './machine-set.ts';
 import type { CoreOptions, CoreOptionsInput } from './options.ts';
 import { resolveOptions } from './options-defaults.ts';

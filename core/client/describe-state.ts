@@ -49,9 +49,9 @@ function describeCall(c: CallState, now: number): string {
 }
 
 function describeNode(n: NodeState, now: number): string {
-  const pending = n.conn.pending.entryList().map(
-    ([seq, p]) => `${seq}:${p.kind === 'attempt' ? p.call.spec.callId : p.table.name}`,
-  );
+  const pending = n.conn.pending
+    .entryList()
+    .map(([seq, p]) => `${seq}:${p.kind === 'attempt' ? p.call.spec.callId : p.table.name}`);
   return [
     `node ${n.address}`,
     text(n.state.value),

@@ -5,10 +5,9 @@ import { NODE_HEALTH, REQUEST_STATE, ROUTING_STATE } from '../../machines/index.
 import type { ActionCommand } from '../executor/index.ts';
 import { ProtocolError, rpcInfo } from '../wire/index.ts';
 import { Connection } from './connection.ts';
-import { IdSet } from './id-table.ts';
 import {
-  callIdOf,
   type CoreState,
+  callIdOf,
   emit,
   healthOf,
   type MachineKind,
@@ -19,6 +18,7 @@ import {
   routingStateOf,
 } from './core-state.ts';
 import { hedgesOnHealth } from './hedge-watch.ts';
+import { IdSet } from './id-table.ts';
 import { afterStep, enqueue } from './machine-run.ts';
 import { writeQuery } from './meta-query.ts';
 

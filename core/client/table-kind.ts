@@ -5,8 +5,8 @@ import { NODE_HEALTH } from '../../machines/index.ts';
 import type { ActionCommand } from '../executor/index.ts';
 import { NO_ROUTES } from '../routing/route-snapshot.ts';
 import {
-  callIdOf,
   type CoreState,
+  callIdOf,
   emit,
   failure,
   healthOf,

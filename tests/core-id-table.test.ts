@@ -1,6 +1,7 @@
 // core/client/id-table.ts: the Map and Set stand-ins of the core's per-call tables.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { IdSet, IdTable } from '../core/client/id-table.ts';
 
 describe('IdTable', () => {
@@ -25,15 +26,52 @@ describe('IdTable', () => {
     assert.deepEqual(t.values(), []);
   });
 
-  it('lists values and entries in ascending id order, negative ids (the core’s own calls) too', () => {
+  it('lists values and entries in ascending id order, negative ids (the core’s own calls) first', () => {
     const t = new IdTable<string>();
-    for (const id of [30, 2, 1_000_000, 7]) t.set(id, `v${id}`);
+    for (const id of [30, 2, 1_000_000, 7, 2 ** 40]) t.set(id, `v${id}`);
     t.set(-1, 'own');
-    assert.deepEqual(t.values().slice(0, 4), ['v2', 'v7', 'v30', 'v1000000']);
-    assert.deepEqual(t.values()[4], 'own');
+    assert.deepEqual(t.values(), ['own', 'v2', 'v7', 'v30', 'v1000000', `v${2 ** 40}`]);
     assert.deepEqual(
       t.entryList().map(([id]) => id),
-      [2, 7, 30, 1_000_000, -1],
+      [-1, 2, 7, 30, 1_000_000, 2 ** 40],
+    );
+  });
+
+  it('agrees with a Map under any sequence of sets and deletes (grows, shrinks, wraps its slots)', () => {
+    // Property: for every sequence of set(id)/delete(id) with ids from a small window (so runs of
+    // colliding slots form and break), from anywhere in the integer range, and negative ones, the
+    // table answers get/has/size and lists entries exactly as a Map does (sorted by id).
+    const id = fc.oneof(
+      fc.integer({ min: 0, max: 40 }),
+      fc.integer({ min: -5, max: -1 }),
+      fc.integer({ min: 2 ** 31 - 8, max: 2 ** 31 + 8 }),
+      fc.integer({ min: 1000, max: 1100 }).map((x) => x * 16), // one home slot at capacity 16
+      fc.integer({ min: 0, max: 60 }).map((x) => x * 16 + 15), // the last slot: runs wrap around
+    );
+    const op = fc.record({ del: fc.boolean(), id });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400, size: 'max' }), (ops) => {
+        const t = new IdTable<number>();
+        const ref = new Map<number, number>();
+        let n = 0;
+        for (const o of ops) {
+          if (o.del) assert.equal(t.delete(o.id), ref.delete(o.id));
+          else {
+            t.set(o.id, ++n);
+            ref.set(o.id, n);
+          }
+          assert.equal(t.size, ref.size);
+        }
+        for (const k of [...ref.keys(), 41, -6, 999]) {
+          assert.equal(t.get(k), ref.get(k));
+          assert.equal(t.has(k), ref.has(k));
+        }
+        assert.deepEqual(
+          t.entryList(),
+          [...ref.entries()].sort((a, b) => a[0] - b[0]),
+        );
+      }),
+      { numRuns: 500 },
     );
   });
 
@@ -50,6 +88,19 @@ describe('IdTable', () => {
     // ids 2..5 deleted on the way (6 was never there), 101..105 added: 1 and 101..105 remain
     assert.deepEqual(t.values(), [1, 101, 102, 103, 104, 105]);
     assert.equal(t.size, 6);
+  });
+
+  it('gives the slots of a burst back once it is over', () => {
+    const t = new IdTable<number>();
+    for (let id = 1; id <= 10_000; id++) t.set(id, id);
+    assert.ok(t.capacity >= 20_000, `capacity ${t.capacity} for 10000 entries`);
+    for (let id = 1; id <= 9_990; id++) t.delete(id);
+    assert.equal(t.size, 10);
+    assert.ok(t.capacity <= 128, `capacity ${t.capacity} left for 10 entries`);
+    assert.deepEqual(
+      t.values(),
+      Array.from({ length: 10 }, (_, i) => 9_991 + i),
+    );
   });
 
   it('clear empties it', () => {

@@ -135,6 +135,7 @@ describe('IdSet', () => {
     const a = item(1, 'a');
     s.add(a);
     const impostor = item(1, 'b');
+    assert.throws(() => s.add(impostor), /id 1 is held by another member/);
     assert.equal(s.has(impostor), false);
     assert.equal(s.delete(impostor), false);
     assert.equal(s.size, 1);

@@ -157,8 +157,12 @@ export class IdSet<T> {
     return this.table.size;
   }
 
+  /** a second object with a member's id is a bug of the caller (ids are unique): refused */
   add(item: T): this {
-    this.table.set(this.idOf(item), item);
+    const id = this.idOf(item);
+    const held = this.table.get(id);
+    if (held === undefined) this.table.set(id, item);
+    else if (held !== item) throw new Error(`IdSet: id ${id} is held by another member`);
     return this;
   }
 

@@ -71,7 +71,7 @@ describe('IdTable', () => {
           [...ref.entries()].sort((a, b) => a[0] - b[0]),
         );
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 

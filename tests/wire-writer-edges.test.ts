@@ -12,7 +12,7 @@ import {
   withFastWriter,
 } from '../core/wire/fast-writer.ts';
 import { ThriftWriter } from '../core/wire/thrift-io.ts';
-import { T_I32, T_LIST, T_MAP, T_STRING } from '../core/wire/ttype.ts';
+import { T_I32, T_LIST, T_STRING } from '../core/wire/ttype.ts';
 import type { WireWriter } from '../core/wire/wire-io.ts';
 
 function blob(n: number, seed: number): Buffer {

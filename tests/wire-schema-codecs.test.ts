@@ -366,6 +366,26 @@ describe('skipping an unknown field', () => {
       kind: 'depth-exceeded',
       message: 's: s field 99: nesting deeper than 64',
     });
+
+    // the same through a map's keys and through its values
+    const throughKeys = (levels: number) =>
+      withUnknown(T_MAP, (w) => {
+        for (let i = 1; i < levels; i++) w.writeMapBegin(T_MAP, T_I32, 1);
+        w.writeMapBegin(T_I32, T_I32, 0);
+        for (let i = 1; i < levels; i++) w.writeI32(i);
+      });
+    const throughValues = (levels: number) =>
+      withUnknown(T_MAP, (w) => {
+        for (let i = 1; i < levels; i++) {
+          w.writeMapBegin(T_I32, T_MAP, 1);
+          w.writeI32(i);
+        }
+        w.writeMapBegin(T_I32, T_I32, 0);
+      });
+    for (const build of [throughKeys, throughValues]) {
+      assert.deepEqual(decode(skipS, build(65)), { a: 42 });
+      assert.throws(() => decode(skipS, build(66)), { kind: 'depth-exceeded' });
+    }
   });
 });
 

@@ -17,7 +17,9 @@ import {
   stringCodec,
   structCodec,
 } from '../core/wire/index.ts';
+import { readMessageBegin } from '../core/wire/message-begin.ts';
 import { blobCodec } from '../core/wire/placeholder-codecs.ts';
+import { asProtocolError, ProtocolError } from '../core/wire/protocol-error.ts';
 import {
   T_BOOL,
   T_BYTE,
@@ -550,5 +552,39 @@ describe('struct codec', () => {
       [boolCodec.zero(), i32Codec.zero(), i64Codec.zero(), stringCodec.zero()],
       [false, 0, 0n, ''],
     );
+  });
+});
+
+describe('message begin and error wrapping', () => {
+  it('says which envelope word or type it refuses', () => {
+    const begin = (word: number) =>
+      bytes((w) => {
+        w.writeI32(word | 0);
+        w.writeString('n');
+        w.writeI32(1);
+      });
+    assert.throws(() => readMessageBegin(new FastReader(begin(0x80020002)), () => true), {
+      kind: 'bad-message-version',
+      message: 'message begin 0x80020002 is not strict version 1',
+    });
+    assert.throws(() => readMessageBegin(new FastReader(begin(0x80010001)), (t) => t === 2), {
+      kind: 'bad-message-type',
+      message: 'message type 1 not allowed here',
+    });
+    assert.deepEqual(
+      readMessageBegin(new FastReader(begin(0x80010002)), (t) => t === 2),
+      [2, 'n', 1],
+    );
+  });
+
+  it('asProtocolError keeps a ProtocolError and wraps anything else as internal, saying where', () => {
+    const own = new ProtocolError('bad-field', 'x');
+    assert.equal(asProtocolError(own, 'here'), own);
+    assert.deepEqual(
+      { ...asProtocolError(new TypeError('boom'), 'here') },
+      { name: 'ProtocolError', kind: 'internal' },
+    );
+    assert.equal(asProtocolError(new TypeError('boom'), 'here').message, 'here: TypeError: boom');
+    assert.equal(asProtocolError('text', 'there').message, 'there: text');
   });
 });

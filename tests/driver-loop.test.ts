@@ -154,6 +154,54 @@ describe('driver loop', () => {
     for (const s of seen) assert.ok(Number(s.split('@')[1]) > afterOut, `${s} before the commands`);
   });
 
+  it("delivers only the core's observations, and runs on ports without optional hooks", () => {
+    const seen: ObservedEvent[] = [];
+    const r = rig({ observed: (e) => seen.push(e) });
+    r.loop.feed(openTable);
+    assert.ok(seen.length > 0);
+    for (const e of seen) assert.equal(typeof e.kind, 'string');
+    // hooks and results may leave out any of their functions
+    const bare = new DriverLoop(new ClientCore({ metaServers: [META], seed: 1 }), {
+      clock: { nowMs: () => 0 },
+      network: { open: (address) => ({ address, write: () => {}, close: () => {} }) },
+      timer: { arm: () => {} },
+      results: {},
+      hooks: {},
+    });
+    bare.feed(openTable);
+    bare.feed({ type: 'close' });
+    assert.equal(bare.linkCount, 0);
+  });
+
+  it("a lost link's error code reaches the core only when the link gave one", () => {
+    const lose = (code?: string): CoreEvent | undefined => {
+      const fed: CoreEvent[] = [];
+      const links: Link[] = [];
+      const loop = new DriverLoop(new ClientCore({ metaServers: [META], seed: 1 }), {
+        clock: { nowMs: () => 0 },
+        network: {
+          open(address) {
+            const link: Link = { address, write: () => {}, close: () => {} };
+            links.push(link);
+            return link;
+          },
+        },
+        timer: { arm: () => {} },
+        hooks: { beforeHandle: (e) => fed.push(e) },
+      });
+      loop.feed(openTable);
+      loop.lost(links[0]!, 'reset', code);
+      return fed.at(-1);
+    };
+    assert.deepEqual(lose('ECONNRESET'), {
+      type: 'connectionLost',
+      address: META,
+      reason: 'reset',
+      code: 'ECONNRESET',
+    });
+    assert.deepEqual(lose(), { type: 'connectionLost', address: META, reason: 'reset' });
+  });
+
   it('after every batch the timer port gets the core next deadline (null once closed)', () => {
     const r = rig();
     r.loop.feed(openTable);

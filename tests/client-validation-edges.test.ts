@@ -216,7 +216,7 @@ describe('options objects', () => {
     // a prefix of three letters or more, either way round, case aside
     assert.equal(m('ttl'), `opts has an unknown key "ttl" (did you mean "ttlSeconds"?); ${valid}`);
     assert.equal(m('TIMEOUT'), `opts has an unknown key "TIMEOUT" (did you mean "timeoutMs"?); ${valid}`);
-    assert.equal(m('signals'), `opts has an unknown key "signals" (did you mean "signal"?); ${valid}`);
+    assert.equal(m('signalToUse'), `opts has an unknown key "signalToUse" (did you mean "signal"?); ${valid}`);
     // two edits at most
     assert.equal(m('sigmel'), `opts has an unknown key "sigmel" (did you mean "signal"?); ${valid}`);
     assert.equal(m('timoutMz'), `opts has an unknown key "timoutMz" (did you mean "timeoutMs"?); ${valid}`);

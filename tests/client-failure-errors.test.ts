@@ -93,6 +93,11 @@ describe('call failures', () => {
       failureToError(fail('ERR_INVALID_DATA'), { ...get, write: false }).constructor,
       PegasusError,
     );
+    // and only ERR_INVALID_DATA: a write's other failures keep their class
+    assert.equal(
+      failureToError(fail('ERR_BUSY'), { ...get, op: 'set', write: true }).constructor,
+      PegasusError,
+    );
   });
 
   it('an unknown outcome of a call that is not resent, after a timeout or a reset, has its own class', () => {
@@ -179,6 +184,7 @@ describe('open failures', () => {
         [said.address, said.code, said.message],
         ['m:1', 'ERR_OBJECT_NOT_FOUND', 'meta server m:1: ERR_OBJECT_NOT_FOUND'],
       );
+      assert.equal(said.name, 'PegasusMetaServerError');
     }
     const bare = openFailureToError(fail('ERR_APP_NOT_EXIST', { cause: 'ERR_Z' }), 't');
     assert.deepEqual([bare.message, bare.cause], ['table "t" does not exist', 'ERR_Z']);

@@ -31,6 +31,7 @@ function message(run: () => unknown): string {
     run();
   } catch (e) {
     assert.ok(e instanceof PegasusArgumentError, String(e));
+    assert.equal(e.name, 'PegasusArgumentError');
     return e.message;
   }
   return assert.fail('expected a PegasusArgumentError');
@@ -216,7 +217,10 @@ describe('options objects', () => {
     // a prefix of three letters or more, either way round, case aside
     assert.equal(m('ttl'), `opts has an unknown key "ttl" (did you mean "ttlSeconds"?); ${valid}`);
     assert.equal(m('TIMEOUT'), `opts has an unknown key "TIMEOUT" (did you mean "timeoutMs"?); ${valid}`);
-    assert.equal(m('signalToUse'), `opts has an unknown key "signalToUse" (did you mean "signal"?); ${valid}`);
+    assert.equal(
+      m('signalToUse'),
+      `opts has an unknown key "signalToUse" (did you mean "signal"?); ${valid}`,
+    );
     // two edits at most
     assert.equal(m('sigmel'), `opts has an unknown key "sigmel" (did you mean "signal"?); ${valid}`);
     assert.equal(m('timoutMz'), `opts has an unknown key "timoutMz" (did you mean "timeoutMs"?); ${valid}`);

@@ -5,16 +5,23 @@
 // one-way" is one-way. Each pinned because a Stryker mutant survived the wire tests without it
 // (docs/MUTANTS.md).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isRpcName, RPC_NAMES, type RpcName, rpcInfo } from '../core/wire/index.ts';
 
-const ROOT = join(import.meta.dirname, '..');
+/** docs/PROTOCOL.md of the repository (a Stryker sandbox inside it has no docs/ of its own) */
+function protocolDoc(): string {
+  for (let dir = join(import.meta.dirname, '..'); ; dir = dirname(dir)) {
+    const p = join(dir, 'docs', 'PROTOCOL.md');
+    if (existsSync(p)) return readFileSync(p, 'utf8');
+    if (dirname(dir) === dir) throw new Error('docs/PROTOCOL.md not found');
+  }
+}
 
 /** rows of the table in section 4.2: name and the "kind" column, plus the result column */
 function replicaTable(): { name: string; result: string; kind: string }[] {
-  const doc = readFileSync(join(ROOT, 'docs', 'PROTOCOL.md'), 'utf8');
+  const doc = protocolDoc();
   const start = doc.indexOf('### 4.2 Replica server');
   const end = doc.indexOf('\n## ', start);
   const rows: { name: string; result: string; kind: string }[] = [];

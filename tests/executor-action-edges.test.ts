@@ -80,7 +80,7 @@ describe('executor: actions outside the subset', () => {
 
   it('a delay name without an implementation', () => {
     rejects(
-      machine(raise({ type: 'E' }, { delay: 'soon', id: 't' })),
+      machine(raise({ type: 'E' }, { delay: 'soon' as never, id: 't' })),
       'delay',
       "'soon' has no implementation in delays",
     );

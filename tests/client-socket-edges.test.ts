@@ -98,4 +98,35 @@ describe('NodeNetwork', () => {
       await new Promise((r) => server.close(r));
     }
   });
+
+  it('a closed link is left alone by later ref switching (no listener piles up on its dead socket)', async () => {
+    const { server, address } = await listen();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const network = new NodeNetwork();
+      let opened: () => void = () => {};
+      const isOpen = new Promise<void>((r) => {
+        opened = r;
+      });
+      const events: LinkEvents = { opened: () => opened(), data: () => {}, lost: () => {} };
+      const link = network.open(address, events) as Link & { socket: SocketLink };
+      await isOpen;
+      link.close();
+      await network.released();
+      const listeners = link.socket.socket.listenerCount('connect');
+      // the driver switches refs at every change between "something pending" and "nothing pending"
+      for (let i = 0; i < 12; i++) network.setRef(i % 2 === 0);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(link.socket.socket.listenerCount('connect'), listeners);
+      assert.deepEqual(
+        warnings.map((w) => w.name),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+      await new Promise((r) => server.close(r));
+    }
+  });
 });

@@ -45,4 +45,17 @@ describe('backup request option bounds and messages', () => {
       'backupRequestDelayMs needs header v1 (a backup request is a header v1 flag); this client uses headerVersion 0',
     );
   });
+
+  it('a delay that is no finite number (NaN, Infinity) is refused', () => {
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.equal(
+        message(() => tableBackups({ backupRequestDelayMs: v }, 1)),
+        `backupRequestDelayMs must be a number of ms from 0 (off) to ${I32}, got ${v}`,
+      );
+      assert.equal(
+        message(() => hedgeOf(NO_BACKUPS, { backupRequestDelayMs: v }, 1)),
+        `backupRequestDelayMs must be a number of ms from 0 (off) to ${I32}, got ${v}`,
+      );
+    }
+  });
 });

@@ -141,7 +141,9 @@ describe('client metrics', () => {
     const r = recordingProvider();
     assert.equal(meterProviderOf(r.provider), r.provider);
     assert.equal(meterProviderOf('global'), metrics.getMeterProvider());
-    for (const bad of [null, 5, 'local', {}, { getMeter: 'x' }])
+    // a function, even one with a getMeter property, is no provider object
+    const fn = Object.assign(() => r.provider, { getMeter: () => r.provider.getMeter('x') });
+    for (const bad of [null, 5, 'local', {}, { getMeter: 'x' }, fn])
       assert.throws(
         () => meterProviderOf(bad),
         (e: unknown) =>

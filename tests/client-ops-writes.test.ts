@@ -177,6 +177,11 @@ describe('write plans', () => {
     );
   });
 
+  it('set and incr address one record: an empty hash key is allowed (the sort key picks the partition)', () => {
+    assert.deepEqual(setPlan('', 's', 'v', undefined).args.key, encodeKey(B(''), B('s')));
+    assert.deepEqual(incrPlan('', 's', 1, undefined).args.key, encodeKey(B(''), B('s')));
+  });
+
   it('checkAndSet: not idempotent; set_diff_sort_key says whether the set key is another one', () => {
     const same = checkAndSetPlan('h', 'k', 'valueExist', 'op', 'k', 'v', undefined, false);
     assert.deepEqual(

@@ -375,3 +375,155 @@ describe('contexts nobody reads', () => {
     }
   });
 });
+
+describe('how a scan ends', () => {
+  it("a scan failing at its batch deadline after a lost context names the lost context's error as its cause", () => {
+    const { h } = world(MACHINES);
+    scripted(h, [
+      (req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n }),
+      (req) => scanAnswer(req, { error: 1 }),
+      // the re-open is never answered
+    ]);
+    open(h);
+    next(h, 100, fullSpec({ batchTimeoutMs: 300 }));
+    const f = failureOf(next(h, 101, undefined, 400));
+    assert.equal(f?.code, 'ERR_TIMEOUT');
+    assert.equal(f?.cause, 'ERR_STORAGE_1');
+    assert.deepEqual(
+      f?.attempts.map((a) => [a.node, a.outcome]),
+      [[N1, 'ERR_OK']],
+    );
+    assert.deepEqual(h.core.openScannerIds(), []);
+  });
+
+  it('a hash scan ends without asking meta; a full scan asks once, after its last segment', () => {
+    const queries = (h: BudgetHarness) => sentTo(h, META, 'RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX').length;
+    {
+      const { h } = world(MACHINES);
+      scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')] })]);
+      open(h);
+      const before = queries(h);
+      const first = next(h, 100, fullSpec({ hashScanHash: 5n, partitions: [] }), 10);
+      assert.equal(recordsOf(first)?.records.length, 1);
+      const done = next(h, 101, undefined, 5);
+      assert.deepEqual(recordsOf(done), { records: [], done: true }, 'done at once');
+      assert.equal(queries(h), before);
+    }
+    {
+      const h = new BudgetHarness({ metaServers: [META], seed: 7, machines: MACHINES, ...PINNED });
+      h.scripts.set(META, (req) =>
+        queryCfgReply(req, {
+          app_id: 1,
+          partition_count: 2,
+          partitions: [partitionConfig(1, 0, 1n, N1), partitionConfig(1, 1, 1n, N1)],
+        }),
+      );
+      scripted(h, [(req) => scanAnswer(req, {}), (req) => scanAnswer(req, {})]);
+      open(h);
+      const before = queries(h);
+      const done = next(h, 100, fullSpec({ partitions: [0, 1], partitionCount: 2 }), 200);
+      assert.deepEqual(recordsOf(done), { records: [], done: true });
+      assert.equal(sentTo(h, N1, GET_SCANNER).length, 2, 'both segments');
+      assert.equal(queries(h) - before, 1, 'one confirmation, after the last segment');
+    }
+  });
+
+  it('a scan that ended after a meta query was sent waits for the answer of a query sent after it', () => {
+    const { h } = world(MACHINES);
+    open(h);
+    const base = h.scripts.get(META)!;
+    // meta answers slowly, so the first scanner's confirmation is in flight when the second ends
+    h.scripts.set(META, (req, hh) => {
+      const a = base(req, hh);
+      return a.kind === 'reply' ? { ...a, delayMs: 30 } : a;
+    });
+    h.scripts.set(N1, (req) =>
+      req.name === GET_SCANNER ? scanAnswer(req, {}, req.header.partition_index + 1) : { kind: 'silent' },
+    );
+    const before = sentTo(h, META, 'RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX').length;
+    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+    h.runUntil(h.nowMs + 60);
+    h.feed({ type: 'scanNext', callId: 200, scannerId: 2, spec: fullSpec() });
+    h.runUntil(h.nowMs + 400);
+    assert.equal(h.settledOf(100)?.ok, true);
+    assert.equal(h.settledOf(200)?.ok, true);
+    const queries = sentTo(h, META, 'RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX').slice(before);
+    assert.equal(queries.length, 2, `queries at ${queries.map((q) => q.atMs)}`);
+    // the second scanner ended only after the answer of the query sent after its end
+    assert.ok(h.settledOf(200)!.atMs > queries[1]!.atMs);
+  });
+
+  it('an ended scan leaves no timer behind', () => {
+    const { h } = world(MACHINES);
+    scripted(h, [(req) => scanAnswer(req, {})]);
+    open(h);
+    const done = next(h, 100, fullSpec({ batchTimeoutMs: 60_000 }));
+    assert.deepEqual(recordsOf(done), { records: [], done: true });
+    // the table's refresh quiets down; nothing of the scanner (its batch deadline) is left
+    h.runUntil(h.nowMs + 5000);
+    assert.equal(h.core.timerCount(), 0);
+    assert.equal(h.core.nextTimerMs(), null);
+  });
+
+  it('a closed scanner clears its context only on a connection that is up', () => {
+    for (const drop of [false, true]) {
+      const { h } = world(MACHINES);
+      scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n })]);
+      open(h);
+      next(h, 100, fullSpec());
+      assert.equal(h.core.scannerState(1), 'yielding');
+      if (drop) h.dropConnection(N1);
+      const cmds = h.feed({ type: 'scanClose', scannerId: 1, error: 'ERR_ABORTED' });
+      const sends = cmds.filter((c) => c.type === 'send' && c.address === N1);
+      assert.equal(sends.length, drop ? 0 : 1, `dropped: ${drop}`);
+      if (!drop)
+        assert.deepEqual(
+          sentTo(h, N1, CLEAR).map((r) => argsOf(CLEAR, r.frame)),
+          [9n],
+        );
+      assert.deepEqual(h.core.openScannerIds(), []);
+    }
+  });
+});
+
+describe('a table split more often than a scan can follow', () => {
+  const splitWorld = (counts: number[]) => {
+    const h = new BudgetHarness({ metaServers: [META], seed: 7, machines: MACHINES, ...PINNED });
+    h.scripts.set(META, (req) =>
+      queryCfgReply(req, {
+        app_id: 1,
+        partition_count: counts.length > 1 ? counts.shift()! : counts[0]!,
+        partitions: [partitionConfig(1, 0, 1n, N1)],
+      }),
+    );
+    return h;
+  };
+
+  it('found in a reply: the scan fails with ERR_SPLITTING and clears the context it got', () => {
+    const h = splitWorld([512]);
+    scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n })]);
+    open(h);
+    const f = failureOf(next(h, 100, fullSpec()));
+    assert.equal(f?.code, 'ERR_SPLITTING');
+    assert.equal(f?.cause, 'the table split too often during the scan');
+    assert.deepEqual(
+      f?.attempts.map((a) => a.outcome),
+      ['ERR_OK'],
+    );
+    assert.deepEqual(
+      sentTo(h, N1, CLEAR).map((r) => argsOf(CLEAR, r.frame)),
+      [9n],
+    );
+  });
+
+  it("found in meta's confirmation: the scan fails with ERR_SPLITTING", () => {
+    const h = splitWorld([1, 512]);
+    scripted(h, [(req) => scanAnswer(req, {})]);
+    open(h);
+    const f = failureOf(next(h, 100, fullSpec()));
+    assert.equal(f?.code, 'ERR_SPLITTING');
+    assert.equal(f?.cause, 'the table split too often during the scan');
+    assert.deepEqual(f?.attempts, []);
+    assert.deepEqual(h.core.openScannerIds(), []);
+  });
+});

@@ -1,0 +1,38 @@
+// The node and table kinds at the core (core/client/node-kind.ts, table-kind.ts): what a meta
+// failure records, which waiting calls a usable node wakes, and what each node health lets a meta
+// query do. Pinned because Stryker mutants of these kinds survived the core tests.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CoreCommand } from '../core/client/index.ts';
+import { CoreHarness, queryCfgReply } from './helpers/core-harness.ts';
+
+const M1 = '127.0.0.1:34601';
+
+type Opened = Extract<CoreCommand, { type: 'tableOpened' }>;
+const openedOf = (h: CoreHarness, requestId: number) =>
+  h.commands
+    .map((c) => c.cmd)
+    .find((c): c is Opened => c.type === 'tableOpened' && c.requestId === requestId);
+const failureOf = (h: CoreHarness, requestId: number) => {
+  const cmd = openedOf(h, requestId);
+  assert.ok(cmd !== undefined && !cmd.ok, `open ${requestId} failed`);
+  return cmd.failure;
+};
+
+describe('what a meta failure records', () => {
+  it("a meta's answer after a reconnect is recorded as its answer, not as the earlier connection failure", () => {
+    const h = new CoreHarness({ metaServers: [M1] });
+    h.connectBehaviour.set(M1, 'refuse');
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 5000 });
+    h.runUntil(10);
+    assert.deepEqual(failureOf(h, 1).metaErrors, [{ address: M1, code: 'ERR_CONNECTION_REFUSED' }]);
+    // meta comes back, and answers with an error
+    h.connectBehaviour.set(M1, 'accept');
+    h.scripts.set(M1, (req) => queryCfgReply(req, { err: 'ERR_UNKNOWN' }));
+    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 2000 });
+    h.runUntil(h.nowMs + 3000);
+    const f = failureOf(h, 2);
+    assert.equal(f.code, 'ERR_TIMEOUT');
+    assert.deepEqual(f.metaErrors, [{ address: M1, code: 'ERR_UNKNOWN' }]);
+  });
+});

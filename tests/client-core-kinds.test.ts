@@ -36,3 +36,27 @@ describe('what a meta failure records', () => {
     assert.deepEqual(f.metaErrors, [{ address: M1, code: 'ERR_UNKNOWN' }]);
   });
 });
+
+describe('a meta query on a meta known down', () => {
+  it('fails at once, recorded with why the connection failed (not as a reset)', () => {
+    const h = new CoreHarness({ metaServers: [M1], reconnectBackoffMs: 1000, reconnectBackoffCapMs: 1000 });
+    h.connectBehaviour.set(M1, 'refuse');
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 5000 });
+    h.runUntil(10);
+    assert.deepEqual(failureOf(h, 1).metaErrors, [{ address: M1, code: 'ERR_CONNECTION_REFUSED' }]);
+    assert.equal(h.core.nodeHealth(M1), 'down');
+    // a second open while meta is down (before its reconnect): the next query finds it down
+    const connects = h.commands.filter((c) => c.cmd.type === 'connect').length;
+    h.feed({ type: 'openTable', requestId: 2, table: 't', timeoutMs: 5000 });
+    h.runUntil(500);
+    assert.equal(h.core.nodeHealth(M1), 'down');
+    const f = failureOf(h, 2);
+    assert.equal(f.code, 'ERR_META_UNREACHABLE');
+    assert.deepEqual(f.metaErrors, [{ address: M1, code: 'ERR_CONNECTION_REFUSED' }]);
+    assert.equal(
+      h.commands.filter((c) => c.cmd.type === 'connect').length,
+      connects,
+      'no connect while down',
+    );
+  });
+});

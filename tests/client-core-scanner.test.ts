@@ -251,6 +251,7 @@ describe('where a scan goes on after a failure', () => {
       const f = failureOf(next(h, 100, fullSpec()));
       assert.equal(f?.code, `ERR_STORAGE_${status}`);
       assert.equal(f?.cause, null);
+      assert.equal(f?.outcomeUnknown, false);
       assert.deepEqual(
         f?.attempts.map((a) => a.outcome),
         ['ERR_OK'],
@@ -506,6 +507,7 @@ describe('a table split more often than a scan can follow', () => {
     const f = failureOf(next(h, 100, fullSpec()));
     assert.equal(f?.code, 'ERR_SPLITTING');
     assert.equal(f?.cause, 'the table split too often during the scan');
+    assert.equal(f?.outcomeUnknown, false);
     assert.deepEqual(
       f?.attempts.map((a) => a.outcome),
       ['ERR_OK'],
@@ -523,7 +525,124 @@ describe('a table split more often than a scan can follow', () => {
     const f = failureOf(next(h, 100, fullSpec()));
     assert.equal(f?.code, 'ERR_SPLITTING');
     assert.equal(f?.cause, 'the table split too often during the scan');
+    assert.equal(f?.outcomeUnknown, false);
     assert.deepEqual(f?.attempts, []);
     assert.deepEqual(h.core.openScannerIds(), []);
+  });
+});
+
+describe('scanner details the consumer sees', () => {
+  it('records carry their expiry only when the reply gives one; a batch settles without attempts', () => {
+    const { h } = world(MACHINES);
+    scripted(h, [
+      (req) =>
+        scanAnswer(req, {
+          kvs: [{ ...kv('a', '1'), expire_ts_seconds: 77 }, kv('a', '2')],
+          context_id: -1n,
+        }),
+    ]);
+    open(h);
+    const first = next(h, 100, fullSpec({ returnExpireTs: true }));
+    assert.deepEqual(first, {
+      type: 'settle',
+      callId: 100,
+      ok: true,
+      result: {
+        records: [
+          { key: key('a', '1'), value: Buffer.from('v'), expireTs: 77 },
+          { key: key('a', '2'), value: Buffer.from('v') },
+        ],
+        done: false,
+      },
+      attempts: [],
+    });
+  });
+
+  it('an empty batch with a context leaves the resume point at the scan start', () => {
+    const { h } = world(MACHINES);
+    scripted(h, [
+      (req) => scanAnswer(req, { kvs: [], context_id: 9n }),
+      (req) => scanAnswer(req, { error: 1 }),
+      (req) => scanAnswer(req, { kvs: [kv('b', '1')] }),
+    ]);
+    open(h);
+    const spec = fullSpec({ startKey: key('a', ''), startInclusive: true });
+    const first = next(h, 100, spec, 200);
+    assert.deepEqual(
+      recordsOf(first)?.records.map((r) => r.key),
+      [key('b', '1')],
+    );
+    const opens = sentTo(h, N1, GET_SCANNER);
+    assert.equal(opens.length, 2);
+    const resumed = argsOf(GET_SCANNER, opens[1]!.frame);
+    assert.deepEqual(resumed.start_key, key('a', ''));
+    assert.equal(resumed.start_inclusive, true);
+  });
+
+  it('a scan that times out on a hung node re-opens after its last key', () => {
+    const { h } = world(MACHINES);
+    scripted(h, [
+      (req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n }),
+      (req) => scanAnswer(req, { kvs: [kv('b', '1')] }),
+    ]);
+    h.scripts.set(
+      N1,
+      ((base) => (req: RequestFrame, hh: BudgetHarness) => {
+        // scans stay silent; get_scanner is answered from the list
+        if (req.name === SCAN) return { kind: 'silent' } as const;
+        return base(req, hh);
+      })(h.scripts.get(N1)!) as never,
+    );
+    open(h);
+    next(h, 100, fullSpec({ batchTimeoutMs: 5000 }));
+    const second = next(h, 101, undefined, 1000);
+    assert.deepEqual(
+      recordsOf(second)?.records.map((r) => r.key),
+      [key('b', '1')],
+    );
+    const opens = sentTo(h, N1, GET_SCANNER);
+    assert.equal(opens.length, 2);
+    assert.deepEqual(argsOf(GET_SCANNER, opens[1]!.frame).start_key, key('a', '1'));
+  });
+
+  it("a scanner's calls take new negative ids, never a caller's", () => {
+    const { h } = world(MACHINES);
+    scripted(h, [
+      (req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n }),
+      (req) => scanAnswer(req, { kvs: [kv('a', '2')], context_id: 9n }),
+      (req) => scanAnswer(req, { kvs: [kv('a', '3')], context_id: 9n }),
+    ]);
+    open(h);
+    const seen = new Set<number>();
+    next(h, 100, fullSpec());
+    for (let i = 0; i < 3; i++) {
+      h.feed({ type: 'scanNext', callId: 101 + i, scannerId: 1 });
+      for (const id of h.core.pendingCallIds()) seen.add(id);
+      h.runUntil(h.nowMs + 20);
+    }
+    assert.equal(seen.size, 3, `a new id for each scan: ${[...seen]}`);
+    assert.ok(
+      [...seen].every((id) => id < 0),
+      `${[...seen]}`,
+    );
+  });
+
+  it('a consumer that stops fails its awaited batch with exactly its error', () => {
+    const { h } = world(MACHINES);
+    scripted(h, []);
+    open(h);
+    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+    const cmds = h.feed({ type: 'scanClose', scannerId: 1, error: 'ERR_ABORTED' });
+    assert.deepEqual(
+      cmds.filter((c) => c.type === 'settle'),
+      [
+        {
+          type: 'settle',
+          callId: 100,
+          ok: false,
+          failure: { code: 'ERR_ABORTED', cause: null, outcomeUnknown: false, attempts: [] },
+        },
+      ],
+    );
   });
 });

@@ -10,9 +10,16 @@ import { encodeResponse, type RequestFrame } from '../core/wire/index.ts';
 import type { KeyValue, ScanResponse } from '../core/wire/types.ts';
 import { MACHINES } from '../machines/index.ts';
 import { PINNED } from './fixtures/machines/delays.ts';
-import { META, N1, open, sentTo, world } from './fixtures/machines/kill-world.ts';
+import { GET, get, META, N1, N2, open, sentTo, world } from './fixtures/machines/kill-world.ts';
 import { BudgetHarness } from './helpers/budget-harness.ts';
-import { argsOf, partitionConfig, queryCfgReply, type ServerAnswer } from './helpers/core-harness.ts';
+import {
+  argsOf,
+  errorReply,
+  getReply,
+  partitionConfig,
+  queryCfgReply,
+  type ServerAnswer,
+} from './helpers/core-harness.ts';
 
 const GET_SCANNER = 'RPC_RRDB_RRDB_GET_SCANNER';
 const SCAN = 'RPC_RRDB_RRDB_SCAN';
@@ -462,6 +469,11 @@ describe('how a scan ends', () => {
     assert.deepEqual(recordsOf(done), { records: [], done: true });
     // the table's refresh quiets down; nothing of the scanner (its batch deadline) is left
     h.runUntil(h.nowMs + 5000);
+    // the consumer's request settled once, and nothing else did
+    assert.deepEqual(
+      h.commands.flatMap((c) => (c.cmd.type === 'settle' ? [c.cmd.callId] : [])),
+      [100],
+    );
     assert.equal(h.core.timerCount(), 0);
     assert.equal(h.core.nextTimerMs(), null);
   });
@@ -644,5 +656,33 @@ describe('scanner details the consumer sees', () => {
         },
       ],
     );
+  });
+});
+
+describe('a scan stays on the node holding its context', () => {
+  it('after the primary moved, the next batch is still read from the node that opened the context', () => {
+    const { h, cfg } = world(MACHINES);
+    h.scripts.set(N1, (req) => {
+      if (req.name === GET_SCANNER) return scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n });
+      if (req.name === SCAN) return scanAnswer(req, { kvs: [kv('a', '2')] });
+      return errorReply(req, 'ERR_INVALID_STATE');
+    });
+    h.scripts.set(N2, (req) => (req.name === GET ? getReply(req, 'v') : { kind: 'silent' }));
+    open(h);
+    next(h, 100, fullSpec());
+    // the primary moves to N2; a caller's read on N1 learns it
+    cfg.primary = N2;
+    cfg.ballot = 2n;
+    const id = h.call(get());
+    h.runUntil(h.nowMs + 200);
+    assert.equal(h.settledOf(id)?.ok, true);
+    assert.equal(h.core.routeTable('t')?.partitions[0]?.primary, N2);
+    const second = next(h, 101);
+    assert.deepEqual(
+      recordsOf(second)?.records.map((r) => r.key),
+      [key('a', '2')],
+    );
+    assert.equal(sentTo(h, N1, SCAN).length, 1);
+    assert.equal(sentTo(h, N2, SCAN).length, 0);
   });
 });

@@ -686,3 +686,22 @@ describe('a scan stays on the node holding its context', () => {
     assert.equal(sentTo(h, N2, SCAN).length, 0);
   });
 });
+
+describe('clearing a context on a suspect node', () => {
+  it('a closed scanner clears its context also while its node is suspect (an attempt on it timed out)', () => {
+    const { h } = world(MACHINES);
+    // N1 answers scanners, never a caller's get
+    scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n })]);
+    open(h);
+    next(h, 100, fullSpec());
+    assert.equal(h.core.scannerState(1), 'yielding');
+    h.call(get(5000));
+    h.runUntil(h.nowMs + PINNED.attemptTimeoutMs + 5);
+    assert.equal(h.core.nodeHealth(N1), 'suspect');
+    h.feed({ type: 'scanClose', scannerId: 1, error: 'ERR_ABORTED' });
+    assert.deepEqual(
+      sentTo(h, N1, CLEAR).map((r) => argsOf(CLEAR, r.frame)),
+      [9n],
+    );
+  });
+});

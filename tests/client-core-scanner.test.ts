@@ -705,3 +705,28 @@ describe('clearing a context on a suspect node', () => {
     );
   });
 });
+
+describe('a table dropped during a scan', () => {
+  it('fails the scan with ERR_APP_NOT_EXIST, without re-opening it', () => {
+    const { h } = world(MACHINES);
+    scripted(h, [
+      (req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n }),
+      (req) => ({
+        kind: 'reply',
+        delayMs: 1,
+        bytes: encodeResponse(SCAN, req.seqid, 'ERR_OBJECT_NOT_FOUND'),
+      }),
+    ]);
+    open(h);
+    next(h, 100, fullSpec());
+    // meta now says the table is gone
+    h.scripts.set(META, (req) => queryCfgReply(req, { err: 'ERR_OBJECT_NOT_FOUND' }));
+    const f = failureOf(next(h, 101, undefined, 500));
+    assert.equal(f?.code, 'ERR_APP_NOT_EXIST');
+    assert.equal(sentTo(h, N1, GET_SCANNER).length, 1, 'not re-opened');
+    assert.deepEqual(
+      f?.attempts.map((a) => [a.node, a.outcome]),
+      [[N1, 'ERR_OBJECT_NOT_FOUND']],
+    );
+  });
+});

@@ -730,3 +730,28 @@ describe('a table dropped during a scan', () => {
     );
   });
 });
+
+describe('a split too deep found by a scan', () => {
+  it('fails the scan with ERR_SPLITTING at once, without re-opening it', () => {
+    const { h } = world(MACHINES);
+    h.scripts.set(N1, (req) => {
+      if (req.name === GET_SCANNER) return scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n });
+      if (req.name === SCAN) return scanAnswer(req, { kvs: [kv('a', '2')], context_id: 9n }, 200);
+      return errorReply(req, 'ERR_INVALID_STATE');
+    });
+    open(h);
+    next(h, 100, fullSpec());
+    // the table now has more partitions than the scan can follow; a caller's read learns it
+    h.scripts.set(META, (req) =>
+      queryCfgReply(req, { app_id: 1, partition_count: 512, partitions: [partitionConfig(1, 0, 2n, N1)] }),
+    );
+    h.feed({ type: 'scanNext', callId: 101, scannerId: 1 });
+    h.call(get(5000));
+    h.runUntil(h.nowMs + 600);
+    assert.equal(h.core.routeTable('t')?.partitionCount, 512);
+    const settle = h.commands.map((c) => c.cmd).find((c) => c.type === 'settle' && c.callId === 101);
+    const f = failureOf(settle);
+    assert.equal(f?.code, 'ERR_SPLITTING');
+    assert.equal(sentTo(h, N1, GET_SCANNER).length, 1, 'not re-opened');
+  });
+});

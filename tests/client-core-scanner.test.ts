@@ -755,3 +755,23 @@ describe('a split too deep found by a scan', () => {
     assert.equal(sentTo(h, N1, GET_SCANNER).length, 1, 'not re-opened');
   });
 });
+
+describe('a scan answered with an ambiguous error', () => {
+  it('is resent on its context (a scan is idempotent), not re-opened', () => {
+    const { h } = world(MACHINES);
+    scripted(h, [
+      (req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n }),
+      (req) => ({ kind: 'reply', delayMs: 1, bytes: encodeResponse(SCAN, req.seqid, 'ERR_TIMEOUT') }),
+      (req) => scanAnswer(req, { kvs: [kv('b', '1')] }),
+    ]);
+    open(h);
+    next(h, 100, fullSpec());
+    const second = next(h, 101, undefined, 300);
+    assert.deepEqual(
+      recordsOf(second)?.records.map((r) => r.key),
+      [key('b', '1')],
+    );
+    assert.equal(sentTo(h, N1, SCAN).length, 2);
+    assert.equal(sentTo(h, N1, GET_SCANNER).length, 1, 'not re-opened');
+  });
+});

@@ -775,3 +775,27 @@ describe('a scan answered with an ambiguous error', () => {
     assert.equal(sentTo(h, N1, GET_SCANNER).length, 1, 'not re-opened');
   });
 });
+
+describe("another table's meta answer", () => {
+  it("does not confirm a scan's end: only its own table's answer does", () => {
+    const { h } = world(MACHINES);
+    scripted(h, [(req) => scanAnswer(req, {})]);
+    open(h);
+    const base = h.scripts.get(META)!;
+    // meta answers about 't' slowly, about 'u' at once
+    h.scripts.set(META, (req, hh) => {
+      const a = base(req, hh);
+      const table = argsOf('RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX', req).app_name;
+      return a.kind === 'reply' && table === 't' ? { ...a, delayMs: 300 } : a;
+    });
+    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+    h.runUntil(h.nowMs + 100);
+    assert.equal(h.core.scannerState(1), 'confirming');
+    h.feed({ type: 'openTable', requestId: 2, table: 'u', timeoutMs: 1000 });
+    h.runUntil(h.nowMs + 50);
+    assert.equal(h.opened.at(-1)?.requestId, 2, "'u' opened");
+    assert.equal(h.settledOf(100), undefined, "not confirmed by 'u'");
+    h.runUntil(h.nowMs + 500);
+    assert.equal(h.settledOf(100)?.ok, true);
+  });
+});

@@ -60,4 +60,18 @@ describe('split children', () => {
     assert.deepEqual(run.segments[0]!.startKey, big.key);
     assert.equal(run.segments[0]!.startInclusive, false);
   });
+
+  it('a segment is kept as it is when the count did not grow (also when a cancelled split halved it)', () => {
+    const two: ScannerSpec = { ...spec, partitions: [1], partitionCount: 2 };
+    const run = { spec: two, segments: firstSegments(two), ended: [] } as unknown as ScannerRun;
+    const before = run.segments[0];
+    assert.ok(splitCurrent(run, 1));
+    assert.equal(run.segments.length, 1);
+    assert.equal(run.segments[0], before);
+    assert.ok(splitCurrent(run, 2));
+    assert.deepEqual(
+      run.segments.map((s) => [s.index, s.count]),
+      [[1, 2]],
+    );
+  });
 });

@@ -60,3 +60,23 @@ describe('a meta query on a meta known down', () => {
     );
   });
 });
+
+describe('opening and closing', () => {
+  it("an opened table reports meta's app id and partition count; close() disconnects every open connection", () => {
+    const h = new CoreHarness({ metaServers: [M1] });
+    h.scripts.set(M1, (req) => queryCfgReply(req, { app_id: 3, partition_count: 4, partitions: [] }));
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
+    h.runUntil(20);
+    assert.deepEqual(openedOf(h, 1), {
+      type: 'tableOpened',
+      requestId: 1,
+      ok: true,
+      config: { app_id: 3, partition_count: 4 },
+    });
+    const cmds = h.feed({ type: 'close' });
+    assert.deepEqual(
+      cmds.filter((c) => c.type === 'disconnect'),
+      [{ type: 'disconnect', address: M1 }],
+    );
+  });
+});

@@ -1,0 +1,108 @@
+// What arrives from the servers (core/client/replies.ts): several frames in one chunk of data, each
+// matched to what waits for it, whatever the frames before it did (a late reply, an error, a value,
+// a meta answer). The driver hands the core whatever the socket read, so one read often holds many
+// replies. Scripted servers and virtual time; the chunks are fed by hand.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ADMIN_TABLE } from '../core/client/meta-calls.ts';
+import { encodeResponse, type RpcName } from '../core/wire/index.ts';
+import { MACHINES, REQUEST_STATE } from '../machines/index.ts';
+import { PINNED } from './fixtures/machines/delays.ts';
+import { GET, get, META, N1, open, QUERY, world } from './fixtures/machines/kill-world.ts';
+import { BudgetHarness } from './helpers/budget-harness.ts';
+import { type CoreHarness, partitionConfig, type ServerAnswer } from './helpers/core-harness.ts';
+
+const silent = (): ServerAnswer => ({ kind: 'silent' });
+const LIST = 'RPC_CM_LIST_APPS';
+
+const getOk = (seqid: number, value: string) =>
+  encodeResponse(GET, seqid, 'ERR_OK', {
+    error: 0,
+    value: Buffer.from(value),
+    app_id: 1,
+    partition_index: 0,
+    server: '',
+  });
+
+/** the sequence ids of the requests of one kind `address` received, in order */
+const seqids = (h: CoreHarness, address: string, name: string) =>
+  h.sent.filter((s) => s.address === address && s.frame.name === name).map((s) => s.frame.seqid);
+
+const valueOf = (h: CoreHarness, id: number) =>
+  Buffer.from((h.settledOf(id)?.result as { value: Uint8Array } | undefined)?.value ?? []).toString();
+
+const list = () =>
+  ({
+    table: ADMIN_TABLE,
+    rpc: LIST,
+    args: { status: 1 },
+    partitionHash: 0n,
+    idempotent: true,
+    timeoutMs: 5000,
+  }) as const;
+
+describe('client core: several replies in one chunk', () => {
+  it('a late reply, an error and two values in one chunk: every frame after the first is still matched', () => {
+    const { h } = world(MACHINES);
+    open(h);
+    h.scripts.set(N1, silent);
+    const a = h.call(get());
+    const b = h.call(get());
+    const c = h.call(get());
+    h.runUntil(h.nowMs + 5);
+    const [sa, sb, sc] = seqids(h, N1, GET);
+    const chunk = Buffer.concat([
+      getOk(999_999, 'late'), // nothing waits for it: dropped
+      encodeResponse(GET, sa!, 'ERR_INVALID_PARAMETERS'),
+      getOk(sb!, 'b'),
+      getOk(sc!, 'c'),
+    ]);
+    h.feed({ type: 'data', address: N1, bytes: chunk });
+    assert.equal(h.settledOf(a)?.code, 'ERR_INVALID_PARAMETERS');
+    assert.equal(valueOf(h, b), 'b');
+    assert.equal(valueOf(h, c), 'c');
+  });
+
+  it("meta's RPC-level error on a query, then an admin call's answer, in one chunk: both are heard", () => {
+    const h = new BudgetHarness({ metaServers: [META], seed: 3, machines: MACHINES, ...PINNED });
+    h.scripts.set(META, silent);
+    const data = h.call(get()); // the table is not open: the core queries meta for it
+    const admin = h.call(list());
+    h.runUntil(5);
+    const [query] = seqids(h, META, QUERY);
+    const [listed] = seqids(h, META, LIST);
+    const chunk = Buffer.concat([
+      encodeResponse(QUERY, query!, 'ERR_BUSY'),
+      encodeResponse(LIST, listed!, 'ERR_OK', { err: 'ERR_OK', infos: [] }),
+    ]);
+    h.feed({ type: 'data', address: META, bytes: chunk });
+    assert.equal(h.settledOf(admin)?.ok, true, 'the admin answer after the failed query was heard');
+    assert.equal(h.core.metaQueriesInFlight('t'), 0, 'the query failed');
+    assert.equal(h.core.callState(data), REQUEST_STATE.waitingRoute);
+  });
+
+  it("meta's answer to a query, then an admin call's answer, in one chunk: both are heard", () => {
+    const h = new BudgetHarness({ metaServers: [META], seed: 3, machines: MACHINES, ...PINNED });
+    h.scripts.set(META, silent);
+    h.scripts.set(N1, silent);
+    const data = h.call(get());
+    const admin = h.call(list());
+    h.runUntil(5);
+    const [query] = seqids(h, META, QUERY);
+    const [listed] = seqids(h, META, LIST);
+    const chunk = Buffer.concat([
+      encodeResponse(QUERY, query!, 'ERR_OK', {
+        err: 'ERR_OK',
+        app_id: 1,
+        partition_count: 1,
+        is_stateful: true,
+        partitions: [partitionConfig(1, 0, 1n, N1)],
+      }),
+      encodeResponse(LIST, listed!, 'ERR_OK', { err: 'ERR_OK', infos: [] }),
+    ]);
+    h.feed({ type: 'data', address: META, bytes: chunk });
+    assert.equal(h.settledOf(admin)?.ok, true, 'the admin answer after the query answer was heard');
+    assert.equal(h.core.routeTable('t')?.partitions[0]?.primary, N1, 'the routes were learned');
+    assert.notEqual(h.core.callState(data), REQUEST_STATE.waitingRoute);
+  });
+});

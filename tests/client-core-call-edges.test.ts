@@ -31,9 +31,9 @@ import {
 } from './helpers/core-harness.ts';
 
 const silent = (): ServerAnswer => ({ kind: 'silent' });
-const CLEAR = 'RPC_RRDB_RRDB_CLEAR_SCANNER';
+const CLEAR = 'RPC_RRDB_RRDB_CLEAR_SCANNER' as const;
 
-const clearScanner = (pinnedNode?: string, args: unknown = 42n) => ({
+const clearScanner = (pinnedNode?: string, args: bigint = 42n) => ({
   ...get(),
   rpc: CLEAR,
   args,
@@ -86,7 +86,7 @@ describe('client core: one-way sends', () => {
 
   it('a one-way send whose arguments cannot be encoded fails ERR_INVALID_PARAMETERS and sends nothing', () => {
     const { h } = twoOpen();
-    const id = h.call(clearScanner(N1, 'not a context id'));
+    const id = h.call(clearScanner(N1, 'not a context id' as unknown as bigint));
     const s = settleOf(h, id);
     assert.ok(s !== undefined && !s.ok);
     assert.deepEqual(

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ADMIN_TABLE } from '../core/client/meta-calls.ts';
-import { encodeResponse, type RpcName } from '../core/wire/index.ts';
+import { encodeResponse } from '../core/wire/index.ts';
 import { MACHINES, REQUEST_STATE } from '../machines/index.ts';
 import { PINNED } from './fixtures/machines/delays.ts';
 import { GET, get, META, N1, open, QUERY, world } from './fixtures/machines/kill-world.ts';
@@ -28,7 +28,7 @@ const getOk = (seqid: number, value: string) =>
 const seqids = (h: CoreHarness, address: string, name: string) =>
   h.sent.filter((s) => s.address === address && s.frame.name === name).map((s) => s.frame.seqid);
 
-const valueOf = (h: CoreHarness, id: number) =>
+const settledValue = (h: CoreHarness, id: number) =>
   Buffer.from((h.settledOf(id)?.result as { value: Uint8Array } | undefined)?.value ?? []).toString();
 
 const list = () =>
@@ -59,8 +59,8 @@ describe('client core: several replies in one chunk', () => {
     ]);
     h.feed({ type: 'data', address: N1, bytes: chunk });
     assert.equal(h.settledOf(a)?.code, 'ERR_INVALID_PARAMETERS');
-    assert.equal(valueOf(h, b), 'b');
-    assert.equal(valueOf(h, c), 'c');
+    assert.equal(settledValue(h, b), 'b');
+    assert.equal(settledValue(h, c), 'c');
   });
 
   it("meta's RPC-level error on a query, then an admin call's answer, in one chunk: both are heard", () => {

@@ -178,6 +178,26 @@ describe('client core: calls and their node', () => {
     assert.equal(sentTo(h, N1, INCR).length, 1);
   });
 
+  it('a call that runs out of time after rejections fails ERR_TIMEOUT, the last rejection its cause', () => {
+    const { h } = world(MACHINES);
+    open(h);
+    h.scripts.set(N1, (req) => errorReply(req, 'ERR_INVALID_STATE'));
+    const id = h.call(get(100));
+    h.runUntil(h.nowMs + 200);
+    const s = settleOf(h, id);
+    assert.ok(s !== undefined && !s.ok);
+    assert.deepEqual([s.failure.code, s.failure.cause], ['ERR_TIMEOUT', 'ERR_INVALID_STATE']);
+  });
+
+  it('a scan request is a read: unanswered at its attempt timeout, it is sent again', () => {
+    const { h } = world(MACHINES);
+    open(h);
+    h.scripts.set(N1, silent);
+    h.call({ ...get(1000), rpc: 'RPC_RRDB_RRDB_SCAN', args: { context_id: 7n }, idempotent: false });
+    h.runUntil(h.nowMs + 430);
+    assert.equal(sentTo(h, N1, 'RPC_RRDB_RRDB_SCAN').length, 2);
+  });
+
   it('a request machine asking for an action the core does not know is an error naming it', () => {
     const config = cloneConfig(requestMachine.config) as unknown as {
       states: { active: { states: { resolving: { entry: unknown } } } };

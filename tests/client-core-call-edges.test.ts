@@ -59,6 +59,9 @@ describe('client core: one-way sends', () => {
     assert.equal(h.settledOf(id)?.ok, true);
     assert.equal(sentTo(h, N2, CLEAR).length, 1);
     assert.equal(sentTo(h, N1, CLEAR).length, 0);
+    const unpinned = h.call(clearScanner());
+    assert.equal(h.settledOf(unpinned)?.ok, true);
+    assert.equal(sentTo(h, N1, CLEAR).length, 1, 'an unpinned one goes to the primary');
   });
 
   it('a one-way send goes out on a suspect node (its connection is open) but not on one still connecting', () => {

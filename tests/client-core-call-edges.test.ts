@@ -201,6 +201,28 @@ describe('client core: calls and their node', () => {
     assert.equal(sentTo(h, N1, 'RPC_RRDB_RRDB_SCAN').length, 2);
   });
 
+  it('a call routed after waiting leaves the waiting set: the next query asks only for partitions still waited for', () => {
+    const { h } = world(MACHINES);
+    const two = (req: Parameters<typeof queryCfgReply>[0]) =>
+      queryCfgReply(req, {
+        app_id: 1,
+        partition_count: 2,
+        partitions: [partitionConfig(1, 0, 1n, N1, [N2]), partitionConfig(1, 1, 1n, N2, [N1])],
+      });
+    h.scripts.set(META, two);
+    h.scripts.set(N1, silent);
+    h.scripts.set(N2, (req) => errorReply(req, 'ERR_INVALID_STATE'));
+    const a = h.call({ ...get(5000), partitionHash: 0n }); // waits for the routes, then goes to N1
+    h.runUntil(h.nowMs + 20);
+    assert.equal(h.core.callState(a), REQUEST_STATE.awaiting);
+    const queriesBefore = h.sent.filter((s) => s.address === META && s.frame.name === QUERY).length;
+    h.call({ ...get(5000), partitionHash: 1n }); // rejected by N2: partition 1 is refreshed
+    h.runUntil(h.nowMs + 150);
+    const queries = h.sent.filter((s) => s.address === META && s.frame.name === QUERY).slice(queriesBefore);
+    assert.ok(queries.length > 0, 'meta was asked');
+    assert.deepEqual(argsOf(QUERY, queries[0]!.frame).partition_indices, [1]);
+  });
+
   it('a request machine asking for an action the core does not know is an error naming it', () => {
     const config = cloneConfig(requestMachine.config) as unknown as {
       states: { active: { states: { resolving: { entry: unknown } } } };

@@ -8,9 +8,14 @@ import { ADMIN_TABLE } from '../core/client/meta-calls.ts';
 import { encodeResponse } from '../core/wire/index.ts';
 import { MACHINES, REQUEST_STATE } from '../machines/index.ts';
 import { PINNED } from './fixtures/machines/delays.ts';
-import { GET, get, META, N1, open, QUERY, world } from './fixtures/machines/kill-world.ts';
+import { GET, get, META, META2, N1, open, QUERY, sentTo, world } from './fixtures/machines/kill-world.ts';
 import { BudgetHarness } from './helpers/budget-harness.ts';
-import { type CoreHarness, partitionConfig, type ServerAnswer } from './helpers/core-harness.ts';
+import {
+  type CoreHarness,
+  partitionConfig,
+  queryCfgReply,
+  type ServerAnswer,
+} from './helpers/core-harness.ts';
 
 const silent = (): ServerAnswer => ({ kind: 'silent' });
 const LIST = 'RPC_CM_LIST_APPS';
@@ -104,5 +109,29 @@ describe('client core: several replies in one chunk', () => {
     assert.equal(h.settledOf(admin)?.ok, true, 'the admin answer after the query answer was heard');
     assert.equal(h.core.routeTable('t')?.partitions[0]?.primary, N1, 'the routes were learned');
     assert.notEqual(h.core.callState(data), REQUEST_STATE.waitingRoute);
+  });
+});
+
+describe("client core: meta's forward", () => {
+  it('a forward naming the leader by address and by host:port follows the address', () => {
+    const { h } = world(MACHINES, { metas: [META, META2] });
+    const elsewhere = { host: '127.0.0.1', port: 34609, type: 1 };
+    const ok = (req: Parameters<typeof queryCfgReply>[0]) =>
+      queryCfgReply(req, { app_id: 1, partition_count: 1, partitions: [partitionConfig(1, 0, 1n, N1)] });
+    h.scripts.set(META, (req) =>
+      queryCfgReply(req, {
+        err: 'ERR_FORWARD_TO_OTHERS',
+        partitions: [{ ...partitionConfig(0, 0, 0n, META2), hp_primary: elsewhere }],
+      }),
+    );
+    h.scripts.set(META2, ok);
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 3000 });
+    h.runUntil(100);
+    assert.deepEqual(h.opened, [{ requestId: 1, ok: true, code: null }]);
+    assert.equal(sentTo(h, META2, QUERY).length, 1);
+    assert.ok(
+      h.commands.every((c) => c.cmd.type !== 'connect' || c.cmd.address !== '127.0.0.1:34609'),
+      'the host:port is not used when the address is given',
+    );
   });
 });

@@ -8,6 +8,7 @@
 // replace the default file set (`npm test -- tests/wire-fragments.test.ts`).
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const USAGE = `usage: npm test [-- [node test runner flags] [test files]]
@@ -17,6 +18,8 @@ Time limits (milliseconds, environment):
   TEST_CHILD_WAIT_MS   one test that starts a child process   (default 300000)
   TEST_FILE_TIMEOUT_MS one test file                          (default 600000)
   TEST_SUITE_LIMIT_MS  the whole run                          (default 1800000)
+Test files run TEST_CONCURRENCY at a time (default: the machine's available parallelism, at least 2;
+node's own default leaves one core idle on a 2-core machine). --test-concurrency=N overrides it.
 `;
 
 function envMs(name: string, fallback: number): number {
@@ -31,6 +34,9 @@ if (args.includes('--help') || args.includes('-h')) {
 }
 const fileTimeoutMs = envMs('TEST_FILE_TIMEOUT_MS', 600_000);
 const suiteLimitMs = envMs('TEST_SUITE_LIMIT_MS', 1_800_000);
+// files are mostly one process each, often waiting on sockets and timers: on 2 cores, 2 at a time
+// took the suite from 5 min 24 s to 3 min 11 s with every test passing (2026-12-06)
+const concurrency = Math.round(envMs('TEST_CONCURRENCY', Math.max(2, availableParallelism())));
 
 const files = args.filter((a) => !a.startsWith('-') && a.endsWith('.ts'));
 const flags = args.filter((a) => !files.includes(a));
@@ -49,6 +55,7 @@ const child = spawn(
     '--test',
     `--test-timeout=${fileTimeoutMs}`,
     ...(flags.some((f) => f.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec']),
+    ...(flags.some((f) => f.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${concurrency}`]),
     ...flags,
     ...files,
   ],

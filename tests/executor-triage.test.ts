@@ -80,3 +80,18 @@ describe('executor triage: delays', () => {
     );
   });
 });
+
+describe('executor triage: the initial microstep', () => {
+  it("the root's own initial actions run when the machine starts", () => {
+    const m = createMachine({
+      id: 'x',
+      initial: { target: 'a', actions: 'rootInit' },
+      states: { a: { initial: { target: 'b', actions: 'aInit' }, states: { b: { entry: 'inB' } } } },
+    } as never) as AnyStateMachine;
+    const [, cmds] = compileMachine(m).initial(undefined as never);
+    assert.deepEqual(
+      cmds.map((c) => c.type),
+      ['rootInit', 'aInit', 'inB'],
+    );
+  });
+});

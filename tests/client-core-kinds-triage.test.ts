@@ -1,0 +1,40 @@
+// Which waiting calls a node becoming usable wakes (core/client/node-kind.ts onNodeUsable): a call
+// waiting for its partition's primary proceeds as soon as that node's connection is ready.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MACHINES } from '../machines/index.ts';
+import { GET, get, N1, open, sentTo, world } from './fixtures/machines/kill-world.ts';
+import { getReply } from './helpers/core-harness.ts';
+
+describe('a node becoming usable wakes the calls waiting for it', () => {
+  it("a call waiting for its primary's connection is sent as soon as the primary is ready", () => {
+    const { h } = world(MACHINES, { options: { reconnectBackoffMs: 50, reconnectBackoffCapMs: 50 } });
+    open(h);
+    h.connectBehaviour.set(N1, 'refuse');
+    h.scripts.set(N1, (req) => getReply(req, 'v'));
+    const first = h.call(get(5000));
+    h.runUntil(h.nowMs + 5);
+    assert.equal(h.core.nodeHealth(N1), 'down');
+    // a call routed while its primary is known down waits in its table for a usable route
+    const id = h.call(get(5000));
+    h.runUntil(h.nowMs + 5);
+    assert.equal(h.settledOf(first), undefined, 'still waiting');
+    assert.equal(h.settledOf(id), undefined, 'still waiting');
+    h.connectBehaviour.set(N1, 'accept');
+    h.runUntil(h.nowMs + 400);
+    const connects = h.commands.filter((c) => c.cmd.type === 'connect' && c.cmd.address === N1);
+    // refused at 11, reconnected after the 50 ms backoff (not by a call)
+    assert.deepEqual(
+      connects.map((c) => c.atMs),
+      [10, 60],
+    );
+    const reconnect = 60;
+    // the connection opens 1 ms after its connect: the call goes out then, not at a later retry
+    assert.deepEqual(
+      sentTo(h, N1, GET).map((s) => s.atMs),
+      [reconnect + 1, reconnect + 1],
+    );
+    for (const c of [first, id])
+      assert.deepEqual([h.settledOf(c)?.ok, h.settledOf(c)?.atMs], [true, reconnect + 2]);
+  });
+});

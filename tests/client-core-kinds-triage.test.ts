@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MACHINES } from '../machines/index.ts';
-import { GET, get, N1, open, sentTo, world } from './fixtures/machines/kill-world.ts';
+import { GET, get, N1, N2, open, sentTo, world } from './fixtures/machines/kill-world.ts';
 import { getReply } from './helpers/core-harness.ts';
 
 describe('a node becoming usable wakes the calls waiting for it', () => {
@@ -36,5 +36,24 @@ describe('a node becoming usable wakes the calls waiting for it', () => {
     );
     for (const c of [first, id])
       assert.deepEqual([h.settledOf(c)?.ok, h.settledOf(c)?.atMs], [true, reconnect + 2]);
+  });
+});
+
+describe('another node becoming usable', () => {
+  it('does not wake a call waiting for its own down primary, nor send it to that other node', () => {
+    const { h } = world(MACHINES, { options: { reconnectBackoffMs: 1000, reconnectBackoffCapMs: 1000 } });
+    open(h);
+    h.connectBehaviour.set(N1, 'refuse');
+    h.call(get(5000));
+    h.runUntil(h.nowMs + 5);
+    assert.equal(h.core.nodeHealth(N1), 'down');
+    const id = h.call(get(5000));
+    h.runUntil(h.nowMs + 5);
+    // a GET pinned to N2 connects N2: N2 becoming ready is no route for the waiting GETs
+    h.call({ ...get(5000), pinnedNode: N2 });
+    h.runUntil(h.nowMs + 20);
+    assert.equal(h.core.nodeHealth(N2), 'ready');
+    assert.equal(sentTo(h, N2, GET).length, 1, 'only the pinned GET');
+    assert.equal(h.settledOf(id), undefined);
   });
 });

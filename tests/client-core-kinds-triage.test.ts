@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MACHINES } from '../machines/index.ts';
-import { GET, get, N1, N2, open, sentTo, world } from './fixtures/machines/kill-world.ts';
-import { getReply } from './helpers/core-harness.ts';
+import { GET, get, META, N1, N2, open, sentTo, world } from './fixtures/machines/kill-world.ts';
+import { CoreHarness, getReply } from './helpers/core-harness.ts';
 
 describe('a node becoming usable wakes the calls waiting for it', () => {
   it("a call waiting for its primary's connection is sent as soon as the primary is ready", () => {
@@ -55,5 +55,21 @@ describe('another node becoming usable', () => {
     assert.equal(h.core.nodeHealth(N2), 'ready');
     assert.equal(sentTo(h, N2, GET).length, 1, 'only the pinned GET');
     assert.equal(h.settledOf(id), undefined);
+  });
+});
+
+describe('a malformed frame', () => {
+  it("a meta's malformed answer is recorded as ERR_PROTOCOL in the open's meta errors", () => {
+    const h = new CoreHarness({ metaServers: [META] });
+    // a frame whose header claims an impossible length
+    h.scripts.set(META, () => ({
+      kind: 'reply',
+      bytes: Buffer.from('THFT\xff\xff\xff\xff\xff\xff\xff\xff', 'latin1'),
+    }));
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 500 });
+    h.runUntil(600);
+    const cmd = h.commands.map((c) => c.cmd).find((c) => c.type === 'tableOpened');
+    assert.ok(cmd !== undefined && !cmd.ok, 'open failed');
+    assert.deepEqual(cmd.failure.metaErrors, [{ address: META, code: 'ERR_PROTOCOL' }]);
   });
 });

@@ -73,3 +73,22 @@ describe('a malformed frame', () => {
     assert.deepEqual(cmd.failure.metaErrors, [{ address: META, code: 'ERR_PROTOCOL' }]);
   });
 });
+
+describe('refresh observations', () => {
+  it("a table polling meta for a call's route reports the refresh's table and phase", () => {
+    const { h } = world(MACHINES, { options: { reconnectBackoffMs: 1000, reconnectBackoffCapMs: 1000 } });
+    open(h);
+    h.connectBehaviour.set(N1, 'refuse');
+    h.call(get(5000));
+    h.runUntil(h.nowMs + 200);
+    const refreshes = h.commands
+      .map((c) => c.cmd)
+      .flatMap((c) => (c.type === 'observe' && c.event.kind === 'refresh' ? [c.event] : []));
+    assert.deepEqual(refreshes.slice(0, 4), [
+      { kind: 'refresh', table: 't', phase: 'query' },
+      { kind: 'refresh', table: 't', phase: 'poll' },
+      { kind: 'refresh', table: 't', phase: 'query' },
+      { kind: 'refresh', table: 't', phase: 'poll' },
+    ]);
+  });
+});

@@ -95,3 +95,38 @@ describe('meta calls: the forwarded leader', () => {
     assert.deepEqual(order(h), [META, META2, META, META2]);
   });
 });
+
+describe('meta calls: where an attempt goes and what is told', () => {
+  it('a followed leader is told as a leader event of the admin table ("")', () => {
+    const h = harness();
+    h.scripts.set(META, (req) => forward(req, META3));
+    h.scripts.set(META3, ok);
+    h.call(query());
+    h.runUntil(300);
+    const leaders = h.commands.flatMap((c) =>
+      c.cmd.type === 'observe' && c.cmd.event.kind === 'leader' ? [c.cmd.event] : [],
+    );
+    assert.deepEqual(leaders, [{ kind: 'leader', table: '', address: META3 }]);
+  });
+
+  it('meta answering ERR_TIMEOUT in its struct moves the call to the next meta', () => {
+    const h = harness();
+    h.scripts.set(META, (req) => queryCfgReply(req, { err: 'ERR_TIMEOUT', partitions: [] }));
+    h.scripts.set(META2, ok);
+    const id = h.call(query());
+    h.runUntil(300);
+    assert.equal(h.settledOf(id)?.ok, true);
+    assert.deepEqual(order(h), [META, META2]);
+  });
+
+  it('a second call while the leader guess is still connecting waits for it, not for the next meta', () => {
+    const h = harness();
+    h.connectBehaviour.set(META, 'hang');
+    h.scripts.set(META2, ok);
+    h.scripts.set(META3, ok);
+    h.call(query());
+    h.call(query());
+    h.runUntil(PINNED.connectTimeoutMs - 1);
+    assert.deepEqual(order(h), [], 'nothing sent before the connect timeout');
+  });
+});

@@ -130,3 +130,17 @@ describe('meta calls: where an attempt goes and what is told', () => {
     assert.deepEqual(order(h), [], 'nothing sent before the connect timeout');
   });
 });
+
+describe('meta calls: calls that find the leader connecting', () => {
+  it('two calls at once on a fresh client: both are sent to the leader once it connects, and settle', () => {
+    const h = harness();
+    h.scripts.set(META, ok);
+    const a = h.call(query());
+    const b = h.call(query());
+    h.runUntil(50);
+    assert.equal(h.settledOf(a)?.ok, true);
+    assert.equal(h.settledOf(b)?.ok, true);
+    assert.ok(h.settledOf(b)!.atMs <= 5, `settled at ${h.settledOf(b)!.atMs}`);
+    assert.deepEqual(order(h), [META, META]);
+  });
+});

@@ -144,3 +144,20 @@ describe('meta calls: calls that find the leader connecting', () => {
     assert.deepEqual(order(h), [META, META]);
   });
 });
+
+describe('meta calls: every meta down', () => {
+  it('a call that found every meta refusing is sent once one accepts again, well before its deadline', () => {
+    const h = harness();
+    for (const m of [META, META2, META3]) h.connectBehaviour.set(m, 'refuse');
+    h.scripts.set(META, ok);
+    h.scripts.set(META2, ok);
+    h.scripts.set(META3, ok);
+    const id = h.call({ ...query(), timeoutMs: 5000 });
+    h.runUntil(100);
+    assert.deepEqual(order(h), []);
+    for (const m of [META, META2, META3]) h.connectBehaviour.set(m, 'accept');
+    h.runUntil(2000);
+    assert.equal(h.settledOf(id)?.ok, true);
+    assert.ok(h.settledOf(id)!.atMs < 1000, `settled at ${h.settledOf(id)!.atMs}`);
+  });
+});

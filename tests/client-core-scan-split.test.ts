@@ -7,26 +7,10 @@ import type { ScannerRun } from '../core/client/core-state.ts';
 import type { ScannerSpec } from '../core/client/events.ts';
 import { acceptBatch, firstSegments, splitCurrent } from '../core/client/scan-results.ts';
 import { encodeKey, partitionHash } from '../core/routing/index.ts';
+import { fullScanSpec } from './helpers/scanner-spec.ts';
 
 const EMPTY = Buffer.alloc(0);
-const spec: ScannerSpec = {
-  table: 't',
-  hashScanHash: null,
-  partitions: [0],
-  partitionCount: 1,
-  startKey: EMPTY,
-  stopKey: EMPTY,
-  startInclusive: true,
-  stopInclusive: false,
-  batchSize: 10,
-  noValue: false,
-  returnExpireTs: false,
-  hashKeyFilterType: 0,
-  hashKeyFilterPattern: EMPTY,
-  sortKeyFilterType: 0,
-  sortKeyFilterPattern: EMPTY,
-  batchTimeoutMs: 5000,
-};
+const spec = fullScanSpec();
 
 /** the hash class (of 256, one initial partition) of a key with hash key `h` */
 const classOf = (h: Buffer) => Number(BigInt.asUintN(64, partitionHash(h, EMPTY)) % 256n);

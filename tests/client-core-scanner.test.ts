@@ -20,34 +20,13 @@ import {
   queryCfgReply,
   type ServerAnswer,
 } from './helpers/core-harness.ts';
+import { fullScanSpec } from './helpers/scanner-spec.ts';
 
 const GET_SCANNER = 'RPC_RRDB_RRDB_GET_SCANNER';
 const SCAN = 'RPC_RRDB_RRDB_SCAN';
 const CLEAR = 'RPC_RRDB_RRDB_CLEAR_SCANNER';
-const EMPTY = Buffer.alloc(0);
 const key = (h: string, s: string) => encodeKey(Buffer.from(h), Buffer.from(s));
 const kv = (h: string, s: string, v = 'v'): KeyValue => ({ key: key(h, s), value: Buffer.from(v) });
-
-/** a full scan of the one partition of `world`'s table */
-const fullSpec = (over: Partial<ScannerSpec> = {}): ScannerSpec => ({
-  table: 't',
-  hashScanHash: null,
-  partitions: [0],
-  partitionCount: 1,
-  startKey: EMPTY,
-  stopKey: EMPTY,
-  startInclusive: true,
-  stopInclusive: false,
-  batchSize: 10,
-  noValue: false,
-  returnExpireTs: false,
-  hashKeyFilterType: 0,
-  hashKeyFilterPattern: EMPTY,
-  sortKeyFilterType: 0,
-  sortKeyFilterPattern: EMPTY,
-  batchTimeoutMs: 5000,
-  ...over,
-});
 
 /** a get_scanner or scan answer (by the request's own name) */
 function scanAnswer(req: RequestFrame, resp: Partial<ScanResponse>, delayMs = 1): ServerAnswer {
@@ -97,7 +76,7 @@ describe('what a scanner sends', () => {
     const { h } = world(MACHINES);
     scripted(h, [(req) => scanAnswer(req, {})]);
     open(h);
-    const spec = fullSpec({
+    const spec = fullScanSpec({
       startKey: key('a', '1'),
       stopKey: key('z', ''),
       startInclusive: false,
@@ -147,7 +126,7 @@ describe('what a scanner sends', () => {
     const { h } = world(MACHINES);
     scripted(h, [(req) => scanAnswer(req, {})]);
     open(h);
-    next(h, 100, fullSpec({ hashScanHash: 12345n, partitions: [] }));
+    next(h, 100, fullScanSpec({ hashScanHash: 12345n, partitions: [] }));
     const [req] = sentTo(h, N1, GET_SCANNER);
     assert.ok(req !== undefined);
     const args = argsOf(GET_SCANNER, req.frame);
@@ -167,7 +146,7 @@ describe('what a scanner sends', () => {
     );
     scripted(h, [(req) => scanAnswer(req, {})]);
     open(h);
-    next(h, 100, fullSpec({ partitions: [1], partitionCount: 2 }));
+    next(h, 100, fullScanSpec({ partitions: [1], partitionCount: 2 }));
     const [req] = sentTo(h, N1, GET_SCANNER);
     assert.equal(req?.frame.header.partition_hash, 1n);
     assert.equal(req?.frame.header.partition_index, 1);
@@ -180,7 +159,7 @@ describe('what a scanner sends', () => {
       (req) => scanAnswer(req, { kvs: [kv('b', '1')], context_id: -1n }),
     ]);
     open(h);
-    const first = next(h, 100, fullSpec({ batchTimeoutMs: 3000 }));
+    const first = next(h, 100, fullScanSpec({ batchTimeoutMs: 3000 }));
     assert.deepEqual(
       recordsOf(first)?.records.map((r) => r.key),
       [key('a', '1')],
@@ -209,7 +188,7 @@ describe('what a scanner sends', () => {
       (req) => scanAnswer(req, {}),
     ]);
     open(h);
-    next(h, 100, fullSpec({ batchTimeoutMs: 300 }));
+    next(h, 100, fullScanSpec({ batchTimeoutMs: 300 }));
     next(h, 101);
     const [scan] = sentTo(h, N1, SCAN);
     assert.ok(scan !== undefined);
@@ -229,7 +208,7 @@ describe('where a scan goes on after a failure', () => {
       (req) => scanAnswer(req, { kvs: [kv('b', '1')] }),
     ]);
     open(h);
-    next(h, 100, fullSpec({ batchTimeoutMs: 3000 }));
+    next(h, 100, fullScanSpec({ batchTimeoutMs: 3000 }));
     const second = next(h, 101, undefined, 200);
     assert.deepEqual(
       recordsOf(second)?.records.map((r) => r.key),
@@ -255,7 +234,7 @@ describe('where a scan goes on after a failure', () => {
       const { h } = world(MACHINES);
       scripted(h, [(req) => scanAnswer(req, { error: status })]);
       open(h);
-      const f = failureOf(next(h, 100, fullSpec()));
+      const f = failureOf(next(h, 100, fullScanSpec()));
       assert.equal(f?.code, `ERR_STORAGE_${status}`);
       assert.equal(f?.cause, null);
       assert.equal(f?.outcomeUnknown, false);
@@ -275,7 +254,7 @@ describe('where a scan goes on after a failure', () => {
       (req) => scanAnswer(req, { error: 5 }),
     ]);
     open(h);
-    next(h, 100, fullSpec());
+    next(h, 100, fullScanSpec());
     const f = failureOf(next(h, 101));
     assert.equal(f?.code, 'ERR_STORAGE_5');
     assert.equal(sentTo(h, N1, GET_SCANNER).length, 1);
@@ -289,7 +268,7 @@ describe('where a scan goes on after a failure', () => {
         (req) => ({ kind: 'reply', delayMs: 1, bytes: encodeResponse(SCAN, req.seqid, code) }),
       ]);
       open(h);
-      next(h, 100, fullSpec());
+      next(h, 100, fullScanSpec());
       const f = failureOf(next(h, 101, undefined, 100));
       assert.equal(f?.code, code);
       assert.equal(sentTo(h, N1, GET_SCANNER).length, 1, `${code}: not re-opened`);
@@ -302,7 +281,7 @@ describe("the consumer's requests", () => {
     const { h } = world(MACHINES);
     scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')] }, 50)]);
     open(h);
-    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullScanSpec() });
     const cmds = h.feed({ type: 'scanNext', callId: 101, scannerId: 1 });
     assert.deepEqual(cmds, [
       {
@@ -326,7 +305,7 @@ describe("the consumer's requests", () => {
     open(h);
     h.feed({ type: 'close' });
     for (const [callId, spec] of [
-      [100, fullSpec()],
+      [100, fullScanSpec()],
       [101, undefined],
     ] as const) {
       const cmds = h.feed(
@@ -356,7 +335,7 @@ describe('contexts nobody reads', () => {
         (req) => scanAnswer(req, { context_id: id, partition_index: 0 }, PINNED.attemptTimeoutMs + 100),
       ]);
       open(h);
-      h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+      h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullScanSpec() });
       h.runUntil(h.nowMs + PINNED.attemptTimeoutMs + 200);
       const clears = sentTo(h, N1, CLEAR);
       assert.deepEqual(
@@ -373,7 +352,7 @@ describe('contexts nobody reads', () => {
       const { h } = world(MACHINES);
       scripted(h, [(req) => scanAnswer(req, resp, PINNED.attemptTimeoutMs + 100)]);
       open(h);
-      h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+      h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullScanSpec() });
       h.runUntil(h.nowMs + PINNED.attemptTimeoutMs + 200);
       assert.deepEqual(
         sentTo(h, N1, CLEAR),
@@ -393,7 +372,7 @@ describe('how a scan ends', () => {
       // the re-open is never answered
     ]);
     open(h);
-    next(h, 100, fullSpec({ batchTimeoutMs: 300 }));
+    next(h, 100, fullScanSpec({ batchTimeoutMs: 300 }));
     const f = failureOf(next(h, 101, undefined, 400));
     assert.equal(f?.code, 'ERR_TIMEOUT');
     assert.equal(f?.cause, 'ERR_STORAGE_1');
@@ -411,7 +390,7 @@ describe('how a scan ends', () => {
       scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')] })]);
       open(h);
       const before = queries(h);
-      const first = next(h, 100, fullSpec({ hashScanHash: 5n, partitions: [] }), 10);
+      const first = next(h, 100, fullScanSpec({ hashScanHash: 5n, partitions: [] }), 10);
       assert.equal(recordsOf(first)?.records.length, 1);
       const done = next(h, 101, undefined, 5);
       assert.deepEqual(recordsOf(done), { records: [], done: true }, 'done at once');
@@ -429,7 +408,7 @@ describe('how a scan ends', () => {
       scripted(h, [(req) => scanAnswer(req, {}), (req) => scanAnswer(req, {})]);
       open(h);
       const before = queries(h);
-      const done = next(h, 100, fullSpec({ partitions: [0, 1], partitionCount: 2 }), 200);
+      const done = next(h, 100, fullScanSpec({ partitions: [0, 1], partitionCount: 2 }), 200);
       assert.deepEqual(recordsOf(done), { records: [], done: true });
       assert.equal(sentTo(h, N1, GET_SCANNER).length, 2, 'both segments');
       assert.equal(queries(h) - before, 1, 'one confirmation, after the last segment');
@@ -449,9 +428,9 @@ describe('how a scan ends', () => {
       req.name === GET_SCANNER ? scanAnswer(req, {}, req.header.partition_index + 1) : { kind: 'silent' },
     );
     const before = sentTo(h, META, 'RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX').length;
-    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullScanSpec() });
     h.runUntil(h.nowMs + 60);
-    h.feed({ type: 'scanNext', callId: 200, scannerId: 2, spec: fullSpec() });
+    h.feed({ type: 'scanNext', callId: 200, scannerId: 2, spec: fullScanSpec() });
     h.runUntil(h.nowMs + 400);
     assert.equal(h.settledOf(100)?.ok, true);
     assert.equal(h.settledOf(200)?.ok, true);
@@ -465,7 +444,7 @@ describe('how a scan ends', () => {
     const { h } = world(MACHINES);
     scripted(h, [(req) => scanAnswer(req, {})]);
     open(h);
-    const done = next(h, 100, fullSpec({ batchTimeoutMs: 60_000 }));
+    const done = next(h, 100, fullScanSpec({ batchTimeoutMs: 60_000 }));
     assert.deepEqual(recordsOf(done), { records: [], done: true });
     // the table's refresh quiets down; nothing of the scanner (its batch deadline) is left
     h.runUntil(h.nowMs + 5000);
@@ -483,7 +462,7 @@ describe('how a scan ends', () => {
       const { h } = world(MACHINES);
       scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n })]);
       open(h);
-      next(h, 100, fullSpec());
+      next(h, 100, fullScanSpec());
       assert.equal(h.core.scannerState(1), 'yielding');
       if (drop) h.dropConnection(N1);
       const cmds = h.feed({ type: 'scanClose', scannerId: 1, error: 'ERR_ABORTED' });
@@ -516,7 +495,7 @@ describe('a table split more often than a scan can follow', () => {
     const h = splitWorld([512]);
     scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n })]);
     open(h);
-    const f = failureOf(next(h, 100, fullSpec()));
+    const f = failureOf(next(h, 100, fullScanSpec()));
     assert.equal(f?.code, 'ERR_SPLITTING');
     assert.equal(f?.cause, 'the table split too often during the scan');
     assert.equal(f?.outcomeUnknown, false);
@@ -534,7 +513,7 @@ describe('a table split more often than a scan can follow', () => {
     const h = splitWorld([1, 512]);
     scripted(h, [(req) => scanAnswer(req, {})]);
     open(h);
-    const f = failureOf(next(h, 100, fullSpec()));
+    const f = failureOf(next(h, 100, fullScanSpec()));
     assert.equal(f?.code, 'ERR_SPLITTING');
     assert.equal(f?.cause, 'the table split too often during the scan');
     assert.equal(f?.outcomeUnknown, false);
@@ -554,7 +533,7 @@ describe('scanner details the consumer sees', () => {
         }),
     ]);
     open(h);
-    const first = next(h, 100, fullSpec({ returnExpireTs: true }));
+    const first = next(h, 100, fullScanSpec({ returnExpireTs: true }));
     assert.deepEqual(first, {
       type: 'settle',
       callId: 100,
@@ -578,7 +557,7 @@ describe('scanner details the consumer sees', () => {
       (req) => scanAnswer(req, { kvs: [kv('b', '1')] }),
     ]);
     open(h);
-    const spec = fullSpec({ startKey: key('a', ''), startInclusive: true });
+    const spec = fullScanSpec({ startKey: key('a', ''), startInclusive: true });
     const first = next(h, 100, spec, 200);
     assert.deepEqual(
       recordsOf(first)?.records.map((r) => r.key),
@@ -606,7 +585,7 @@ describe('scanner details the consumer sees', () => {
       })(h.scripts.get(N1)!) as never,
     );
     open(h);
-    next(h, 100, fullSpec({ batchTimeoutMs: 5000 }));
+    next(h, 100, fullScanSpec({ batchTimeoutMs: 5000 }));
     const second = next(h, 101, undefined, 1000);
     assert.deepEqual(
       recordsOf(second)?.records.map((r) => r.key),
@@ -626,7 +605,7 @@ describe('scanner details the consumer sees', () => {
     ]);
     open(h);
     const seen = new Set<number>();
-    next(h, 100, fullSpec());
+    next(h, 100, fullScanSpec());
     for (let i = 0; i < 3; i++) {
       h.feed({ type: 'scanNext', callId: 101 + i, scannerId: 1 });
       for (const id of h.core.pendingCallIds()) seen.add(id);
@@ -643,7 +622,7 @@ describe('scanner details the consumer sees', () => {
     const { h } = world(MACHINES);
     scripted(h, []);
     open(h);
-    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullScanSpec() });
     const cmds = h.feed({ type: 'scanClose', scannerId: 1, error: 'ERR_ABORTED' });
     assert.deepEqual(
       cmds.filter((c) => c.type === 'settle'),
@@ -669,7 +648,7 @@ describe('a scan stays on the node holding its context', () => {
     });
     h.scripts.set(N2, (req) => (req.name === GET ? getReply(req, 'v') : { kind: 'silent' }));
     open(h);
-    next(h, 100, fullSpec());
+    next(h, 100, fullScanSpec());
     // the primary moves to N2; a caller's read on N1 learns it
     cfg.primary = N2;
     cfg.ballot = 2n;
@@ -693,7 +672,7 @@ describe('clearing a context on a suspect node', () => {
     // N1 answers scanners, never a caller's get
     scripted(h, [(req) => scanAnswer(req, { kvs: [kv('a', '1')], context_id: 9n })]);
     open(h);
-    next(h, 100, fullSpec());
+    next(h, 100, fullScanSpec());
     assert.equal(h.core.scannerState(1), 'yielding');
     h.call(get(5000));
     h.runUntil(h.nowMs + PINNED.attemptTimeoutMs + 5);
@@ -718,7 +697,7 @@ describe('a table dropped during a scan', () => {
       }),
     ]);
     open(h);
-    next(h, 100, fullSpec());
+    next(h, 100, fullScanSpec());
     // meta now says the table is gone
     h.scripts.set(META, (req) => queryCfgReply(req, { err: 'ERR_OBJECT_NOT_FOUND' }));
     const f = failureOf(next(h, 101, undefined, 500));
@@ -740,7 +719,7 @@ describe('a split too deep found by a scan', () => {
       return errorReply(req, 'ERR_INVALID_STATE');
     });
     open(h);
-    next(h, 100, fullSpec());
+    next(h, 100, fullScanSpec());
     // the table now has more partitions than the scan can follow; a caller's read learns it
     h.scripts.set(META, (req) =>
       queryCfgReply(req, { app_id: 1, partition_count: 512, partitions: [partitionConfig(1, 0, 2n, N1)] }),
@@ -765,7 +744,7 @@ describe('a scan answered with an ambiguous error', () => {
       (req) => scanAnswer(req, { kvs: [kv('b', '1')] }),
     ]);
     open(h);
-    next(h, 100, fullSpec());
+    next(h, 100, fullScanSpec());
     const second = next(h, 101, undefined, 300);
     assert.deepEqual(
       recordsOf(second)?.records.map((r) => r.key),
@@ -788,7 +767,7 @@ describe("another table's meta answer", () => {
       const table = argsOf('RPC_CM_QUERY_PARTITION_CONFIG_BY_INDEX', req).app_name;
       return a.kind === 'reply' && table === 't' ? { ...a, delayMs: 300 } : a;
     });
-    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullSpec() });
+    h.feed({ type: 'scanNext', callId: 100, scannerId: 1, spec: fullScanSpec() });
     h.runUntil(h.nowMs + 100);
     assert.equal(h.core.scannerState(1), 'confirming');
     h.feed({ type: 'openTable', requestId: 2, table: 'u', timeoutMs: 1000 });

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AnyStateMachine, createMachine, log, raise } from 'xstate';
-import { CompileError, compileMachine } from '../core/executor/index.ts';
+import { compileMachine } from '../core/executor/index.ts';
+import { rejectsAtCompile } from './helpers/compile-rejects.ts';
 
 const machine = (
   entry: unknown,
@@ -20,18 +21,6 @@ const machine = (
       delays,
     } as never,
   ) as AnyStateMachine;
-
-function rejects(m: AnyStateMachine, feature: string, detail: string): void {
-  assert.throws(
-    () => compileMachine(m),
-    (e: unknown) => {
-      assert.ok(e instanceof CompileError, String(e));
-      assert.equal(e.feature, feature);
-      assert.equal(e.message, `executor: state '#x.a': unsupported ${feature}: ${detail}`);
-      return true;
-    },
-  );
-}
 
 describe('executor: named actions', () => {
   it('without an implementation: a command of that type, with its params', () => {
@@ -48,21 +37,25 @@ describe('executor: named actions', () => {
   });
 
   it('an implementation that is no function is refused', () => {
-    rejects(machine('bad', { bad: 5 }), "action 'bad'", 'implementation is not a function');
-    rejects(machine('bad', { bad: 'other' }), "action 'bad'", 'implementation is not a function');
+    rejectsAtCompile(machine('bad', { bad: 5 }), "action 'bad'", 'implementation is not a function');
+    rejectsAtCompile(machine('bad', { bad: 'other' }), "action 'bad'", 'implementation is not a function');
   });
 });
 
 describe('executor: actions outside the subset', () => {
   it('an inline function, named in the message', () => {
     function bump() {}
-    rejects(machine(bump), 'inline action', "function 'bump': use a named action from setup()");
+    rejectsAtCompile(machine(bump), 'inline action', "function 'bump': use a named action from setup()");
   });
 
   it('a builtin other than assign, raise and cancel', () => {
-    rejects(machine(log('hi')), "action 'xstate.log'", 'only assign, raise and cancel are supported');
+    rejectsAtCompile(
+      machine(log('hi')),
+      "action 'xstate.log'",
+      'only assign, raise and cancel are supported',
+    );
     // the same builtin as the implementation of a named action
-    rejects(
+    rejectsAtCompile(
       machine('say', { say: log('hi') }),
       "action 'xstate.log'",
       'only assign, raise and cancel are supported',
@@ -70,8 +63,8 @@ describe('executor: actions outside the subset', () => {
   });
 
   it('a raise of a string event, and a delayed raise without an id', () => {
-    rejects(machine(raise('E' as never)), 'raise', 'string events (xstate throws)');
-    rejects(
+    rejectsAtCompile(machine(raise('E' as never)), 'raise', 'string events (xstate throws)');
+    rejectsAtCompile(
       machine(raise({ type: 'E' }, { delay: 5 })),
       'raise',
       'a delayed raise needs a string `id` (the timer id)',
@@ -79,7 +72,7 @@ describe('executor: actions outside the subset', () => {
   });
 
   it('a delay name without an implementation', () => {
-    rejects(
+    rejectsAtCompile(
       machine(raise({ type: 'E' }, { delay: 'soon' as never, id: 't' })),
       'delay',
       "'soon' has no implementation in delays",

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AnyStateMachine, assign, cancel, createMachine, raise } from 'xstate';
-import { CompileError, compileMachine } from '../core/executor/index.ts';
+import { compileMachine } from '../core/executor/index.ts';
+import { rejectsAtCompile } from './helpers/compile-rejects.ts';
 
 type Ctx = { context: { n: number } };
 
@@ -15,18 +16,6 @@ const machine = (entry: unknown, states: Record<string, unknown> = {}, on: Recor
     context: { n: 1 },
     states: { a: { entry, on }, ...states },
   } as never) as AnyStateMachine;
-
-function rejects(m: AnyStateMachine, feature: string, detail: string): void {
-  assert.throws(
-    () => compileMachine(m),
-    (e: unknown) => {
-      assert.ok(e instanceof CompileError, String(e));
-      assert.equal(e.feature, feature);
-      assert.equal(e.message, `executor: state '#x.a': unsupported ${feature}: ${detail}`);
-      return true;
-    },
-  );
-}
 
 const plain = (cmds: readonly object[]) => cmds.map((c) => ({ ...c }));
 
@@ -44,14 +33,14 @@ describe('executor triage: cancel', () => {
   });
 
   it('a cancel whose id is neither a string nor a function is refused', () => {
-    rejects(machine(cancel(5 as never)), 'cancel', 'sendId must be a string or a function');
+    rejectsAtCompile(machine(cancel(5 as never)), 'cancel', 'sendId must be a string or a function');
   });
 });
 
 describe('executor triage: assign and raise', () => {
   it('an assignment that is neither a function nor an object is refused', () => {
-    rejects(machine(assign(null as never)), 'assign', 'bad assignment');
-    rejects(machine(assign(5 as never)), 'assign', 'bad assignment');
+    rejectsAtCompile(machine(assign(null as never)), 'assign', 'bad assignment');
+    rejectsAtCompile(machine(assign(5 as never)), 'assign', 'bad assignment');
   });
 
   it('a raise whose event is a function raises the event it returns', () => {
@@ -73,7 +62,7 @@ describe('executor triage: delays', () => {
   });
 
   it('a delay that is no number, function or name is refused', () => {
-    rejects(
+    rejectsAtCompile(
       machine(raise({ type: 'E' }, { delay: true as never, id: 't' })),
       'delay',
       'unsupported delay true',

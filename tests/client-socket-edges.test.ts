@@ -74,18 +74,24 @@ describe('SocketLink: the reason of a socket error', () => {
   });
 });
 
+/** a link of `network` to `address`, once its socket is connected */
+async function openLink(network: NodeNetwork, address: string): Promise<Link & { socket: SocketLink }> {
+  let opened: () => void = () => {};
+  const isOpen = new Promise<void>((r) => {
+    opened = r;
+  });
+  const events: LinkEvents = { opened: () => opened(), data: () => {}, lost: () => {} };
+  const link = network.open(address, events) as Link & { socket: SocketLink };
+  await isOpen;
+  return link;
+}
+
 describe('NodeNetwork', () => {
   it('released() resolves only once every socket it opened was released by the OS', async () => {
     const { server, address } = await listen();
     try {
       const network = new NodeNetwork();
-      let opened: () => void = () => {};
-      const isOpen = new Promise<void>((r) => {
-        opened = r;
-      });
-      const events: LinkEvents = { opened: () => opened(), data: () => {}, lost: () => {} };
-      const link = network.open(address, events) as Link & { socket: SocketLink };
-      await isOpen;
+      const link = await openLink(network, address);
       let released = false;
       void link.socket.closed.then(() => {
         released = true;
@@ -106,13 +112,7 @@ describe('NodeNetwork', () => {
     process.on('warning', onWarning);
     try {
       const network = new NodeNetwork();
-      let opened: () => void = () => {};
-      const isOpen = new Promise<void>((r) => {
-        opened = r;
-      });
-      const events: LinkEvents = { opened: () => opened(), data: () => {}, lost: () => {} };
-      const link = network.open(address, events) as Link & { socket: SocketLink };
-      await isOpen;
+      const link = await openLink(network, address);
       link.close();
       await network.released();
       const listeners = link.socket.socket.listenerCount('connect');

@@ -57,7 +57,7 @@ can be repeated with PROPERTY_SEED=<seed>; a counterexample is saved under trace
 
   --minutes N          time budget of the whole run, search and exploration together (default 5);
                        the run ends within it plus a few seconds of start-up and reporting
-  --property NAME      only this property: ${[...SEARCHES.map((s) => s.property), SCANS].join(', ')}
+  --property NAME      only this property: ${[...new Set([...SEARCHES.map((s) => s.property), SCANS])].join(', ')}
                        (and no exploration)
   --batch N            scenarios per seed (default 500)
   --explore-states N   state budget of the exhaustive explorer, 0 to skip it (default 300000)

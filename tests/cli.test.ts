@@ -95,6 +95,15 @@ describe('scripts: --help', () => {
     assert.deepEqual(failures, []);
   });
 
+  it('npm run properties --help names each property once', async () => {
+    const r = await run(process.execPath, ['--import', 'tsx', 'scripts/deep-properties.ts', '--help']);
+    const list = /--property NAME\s+only this property: ([^\n]+)/.exec(r.stdout)?.[1];
+    assert.ok(list !== undefined, r.stdout);
+    const names = list.split(', ');
+    assert.ok(names.includes('simulation-safety') && names.includes('simulation-scans'), list);
+    assert.deepEqual(names, [...new Set(names)], `a property listed twice: ${list}`);
+  });
+
   it('a usage error exits 2 with the usage on stderr (replay without a trace)', async () => {
     for (const args of [[], ['--nope'], ['a.ndjson', '--html']]) {
       const r = await run(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', ...args]);

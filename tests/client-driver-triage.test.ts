@@ -1,0 +1,162 @@
+// client/node-driver.ts's scan paths (scanNext, scanClose) over a scripted server, in-process: a scan
+// yields the server's batches, leaving it early clears the server's context at once, and a scanner
+// ended after client.close() feeds the closed core nothing. Pinned because only the TCP onebox scan
+// test reached these lines, and mutants of them survived the driver runs.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PegasusClient, type PegasusScanner, type TraceRecord } from '../client/index.ts';
+import { encodeKey } from '../core/routing/index.ts';
+import type { RequestFrame } from '../core/wire/index.ts';
+import type { KeyValue } from '../core/wire/types.ts';
+import { args, configReply, FakeServer, QUERY_CFG, reply, tableMissingReply } from './helpers/fake-server.ts';
+
+const GET_SCANNER = 'RPC_RRDB_RRDB_GET_SCANNER';
+const SCAN = 'RPC_RRDB_RRDB_SCAN';
+const CLEAR = 'RPC_RRDB_RRDB_CLEAR_SCANNER';
+const CONTEXT = 5n;
+
+const kv = (h: string, s: string): KeyValue => ({
+  key: encodeKey(Buffer.from(h), Buffer.from(s)),
+  value: Buffer.from(`v${s}`),
+});
+
+/**
+ * The meta and only primary of table "t" (1 partition): get_scanner answers s1, s2 and keeps
+ * context 5 open; a scan of it answers s3 and completes, unless `scanSilent`.
+ */
+async function scanServer(scanSilent = false): Promise<FakeServer> {
+  const s = await FakeServer.start();
+  s.handler = (f: RequestFrame) => {
+    if (f.name === QUERY_CFG)
+      return args(QUERY_CFG, f).app_name === 't' ? configReply(f, 1, () => s.address) : tableMissingReply(f);
+    if (f.name === GET_SCANNER)
+      return reply(f, GET_SCANNER, { error: 0, kvs: [kv('h', '1'), kv('h', '2')], context_id: CONTEXT });
+    if (f.name === SCAN && !scanSilent)
+      return reply(f, SCAN, { error: 0, kvs: [kv('h', '3')], context_id: -1n });
+    return 'silent';
+  };
+  return s;
+}
+
+/** rejects when `p` has not settled within `ms` (a scan the driver never fed to the core stalls) */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+async function untilTrue(condition: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}
+
+async function sortKeys(scanner: PegasusScanner): Promise<string[]> {
+  const out: string[] = [];
+  for await (const r of scanner) out.push(r.sortKey.toString());
+  return out;
+}
+
+describe('NodeDriver: scans over a scripted server', () => {
+  it('a scan yields every batch the server sends, the first request carrying the spec', async () => {
+    const s = await scanServer();
+    const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
+    try {
+      const t = await client.openTable('t');
+      assert.deepEqual(await within(sortKeys(t.scan('h', { batchSize: 2 })), 3000, 'scan'), ['1', '2', '3']);
+      assert.equal(s.frames(GET_SCANNER).length, 1);
+      assert.equal(args(GET_SCANNER, s.frames(GET_SCANNER)[0]!).batch_size, 2);
+      assert.deepEqual(
+        s.frames(SCAN).map((f) => args(SCAN, f).context_id),
+        [CONTEXT],
+      );
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
+  it("leaving a scan early clears the server's context at once, before the client closes", async () => {
+    const s = await scanServer();
+    const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
+    try {
+      const t = await client.openTable('t');
+      const seen: string[] = [];
+      await within(
+        (async () => {
+          for await (const r of t.scan('h')) {
+            seen.push(r.sortKey.toString());
+            break;
+          }
+        })(),
+        3000,
+        'scan',
+      );
+      assert.deepEqual(seen, ['1']);
+      assert.ok(
+        await untilTrue(() => s.frames(CLEAR).length > 0, 2000),
+        'no clear_scanner reached the server',
+      );
+      assert.deepEqual(
+        s.frames(CLEAR).map((f) => args(CLEAR, f)),
+        [CONTEXT],
+      );
+      assert.equal(s.frames(SCAN).length, 0);
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
+  it('an abort while a batch is awaited ends the scan at once, though the server never answers', async () => {
+    const s = await scanServer(true);
+    const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
+    try {
+      const t = await client.openTable('t');
+      const ac = new AbortController();
+      const scanner = t.scan('h', { signal: ac.signal });
+      assert.equal((await within(scanner.next(), 3000, 'first batch')).value?.sortKey.toString(), '1');
+      assert.equal((await scanner.next()).value?.sortKey.toString(), '2');
+      const pending = scanner.next();
+      assert.ok(await untilTrue(() => s.frames(SCAN).length > 0, 2000), 'the second batch was not asked for');
+      ac.abort(new Error('stop'));
+      await assert.rejects(within(pending, 1000, 'the aborted batch'), { name: 'PegasusAbortError' });
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
+  it('a scanner ended after client.close() feeds the closed core nothing', async () => {
+    const s = await scanServer();
+    const trace: TraceRecord[] = [];
+    const traced = new PegasusClient({
+      metaServers: [s.address],
+      timeoutMs: 2000,
+      trace: (r) => trace.push(r),
+    });
+    try {
+      const t = await traced.openTable('t');
+      const scanner = t.scan('h');
+      assert.equal((await within(scanner.next(), 3000, 'first batch')).value?.sortKey.toString(), '1');
+      await traced.close();
+      const fedType = (r: TraceRecord) => (r.type === 'in' ? (r.event as { type: string }).type : null);
+      const closeAt = trace.findIndex((r) => fedType(r) === 'close');
+      assert.ok(closeAt >= 0);
+      await scanner.return();
+      const after = trace.slice(closeAt + 1).flatMap((r) => {
+        const type = fedType(r);
+        return type === null ? [] : [type];
+      });
+      assert.deepEqual(after, []);
+    } finally {
+      await traced.close();
+      await s.close();
+    }
+  });
+});

@@ -1,9 +1,17 @@
 // client/node-driver.ts's scan paths (scanNext, scanClose) over a scripted server, in-process: a scan
 // yields the server's batches, leaving it early clears the server's context at once, and a scanner
 // ended after client.close() feeds the closed core nothing. Pinned because only the TCP onebox scan
-// test reached these lines, and mutants of them survived the driver runs.
+// test reached these lines, and mutants of them survived the driver runs. Also NodeNetwork's
+// starting keep-alive state (client/node-ports.ts, client/socket-link.ts): a socket opened before any
+// ref switch does not hold the process (a child process shows it).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { PegasusClient, type PegasusScanner, type TraceRecord } from '../client/index.ts';
 import { encodeKey } from '../core/routing/index.ts';
 import type { RequestFrame } from '../core/wire/index.ts';
@@ -157,6 +165,74 @@ describe('NodeDriver: scans over a scripted server', () => {
     } finally {
       await traced.close();
       await s.close();
+    }
+  });
+});
+
+/**
+ * Runs `code` (a module; ADDRESS and NETWORK_URL are given) in a child process; resolves with its
+ * stdout once it exits. Fails when it still runs `afterOpenMs` after printing "open".
+ */
+async function childExit(code: string, address: string, afterOpenMs: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'pegasus-ts-ref-'));
+  const script = join(dir, 'child.mts');
+  const url = pathToFileURL(resolve(import.meta.dirname, '../client/node-ports.ts')).href;
+  writeFileSync(
+    script,
+    `const ADDRESS = ${JSON.stringify(address)};\nconst NETWORK_URL = ${JSON.stringify(url)};\n${code}`,
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let late: NodeJS.Timeout | undefined;
+  // tsx's start-up alone can take seconds under load: the limit before "open" is generous
+  const startLimit = setTimeout(() => child.kill(), 30_000);
+  try {
+    return await new Promise<string>((res, rej) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (late === undefined && out.includes('open'))
+          late = setTimeout(() => {
+            child.kill();
+            rej(new Error(`the child still ran ${afterOpenMs} ms after its socket opened`));
+          }, afterOpenMs);
+      });
+      child.on('exit', (code) => (code === 0 ? res(out) : rej(new Error(`child exit ${code}: ${out}`))));
+    });
+  } finally {
+    clearTimeout(startLimit);
+    clearTimeout(late);
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('NodeNetwork: keep-alive before any ref switch', () => {
+  it('a socket opened before setRef was ever called does not keep the process alive', async () => {
+    // the server keeps every connection open: only the child's own reference could end it
+    const conns = new Set<Socket>();
+    const server = createServer((c) => {
+      conns.add(c);
+      c.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const out = await childExit(
+        `const { NodeNetwork } = await import(NETWORK_URL);
+         // holds the child until the socket is open; after that only the socket could
+         const hold = setTimeout(() => {}, 20_000);
+         new NodeNetwork().open(ADDRESS, {
+           opened() { console.log('open'); clearTimeout(hold); },
+           data() {},
+           lost(_l, reason) { console.log('lost ' + reason); clearTimeout(hold); },
+         });`,
+        address,
+        3000,
+      );
+      assert.equal(out.trim(), 'open');
+    } finally {
+      for (const c of conns) c.destroy();
+      await new Promise((r) => server.close(r));
     }
   });
 });

@@ -3,16 +3,23 @@
 // ended after client.close() feeds the closed core nothing. Pinned because only the TCP onebox scan
 // test reached these lines, and mutants of them survived the driver runs. Also NodeNetwork's
 // starting keep-alive state (client/node-ports.ts, client/socket-link.ts): a socket opened before any
-// ref switch does not hold the process (a child process shows it).
+// ref switch does not hold the process (a child process shows it). And client/metrics.ts's answer to
+// meterProvider 'global' when the optional peer dependency @opentelemetry/api is not installed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { PegasusClient, type PegasusScanner, type TraceRecord } from '../client/index.ts';
+import {
+  PegasusArgumentError,
+  PegasusClient,
+  type PegasusScanner,
+  type TraceRecord,
+} from '../client/index.ts';
 import { encodeKey } from '../core/routing/index.ts';
 import type { RequestFrame } from '../core/wire/index.ts';
 import type { KeyValue } from '../core/wire/types.ts';
@@ -233,6 +240,37 @@ describe('NodeNetwork: keep-alive before any ref switch', () => {
     } finally {
       for (const c of conns) c.destroy();
       await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe("meterProvider 'global' without @opentelemetry/api", () => {
+  it('the constructor refuses it with an argument error that says what to install', () => {
+    // the package is a dev dependency here: hide it the way a missing package fails (require throws
+    // MODULE_NOT_FOUND), for this test only
+    const M = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+    const load = M._load;
+    const missing = Object.assign(new Error("Cannot find module '@opentelemetry/api'"), {
+      code: 'MODULE_NOT_FOUND',
+    });
+    M._load = function (this: unknown, request: string, ...rest: unknown[]) {
+      if (request === '@opentelemetry/api') throw missing;
+      return load.call(this, request, ...rest);
+    };
+    try {
+      let caught: unknown;
+      try {
+        new PegasusClient({ metaServers: ['127.0.0.1:1'], meterProvider: 'global' });
+      } catch (e) {
+        caught = e;
+      }
+      assert.ok(caught instanceof PegasusArgumentError, String(caught));
+      assert.equal(
+        caught.message,
+        "meterProvider 'global' needs the optional peer dependency @opentelemetry/api (npm install @opentelemetry/api): Error: Cannot find module '@opentelemetry/api'",
+      );
+    } finally {
+      M._load = load;
     }
   });
 });

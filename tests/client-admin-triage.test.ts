@@ -9,9 +9,11 @@ import {
   PegasusArgumentError,
   PegasusClient,
   PegasusClientClosedError,
+  PegasusOutcomeUnknownError,
   PegasusTableNotFoundError,
   PegasusTimeoutError,
 } from '../client/index.ts';
+import type { TraceRecord } from '../client/trace.ts';
 import { encodeResponse, type RequestFrame, type RpcName } from '../core/wire/index.ts';
 import type { AppInfo, PartitionConfiguration } from '../core/wire/types.ts';
 import { args, FakeServer, partition } from './helpers/fake-server.ts';
@@ -84,32 +86,41 @@ const healthy = (i: number) => ({
   secondaries: ['10.0.0.2:1', '10.0.0.3:1'],
 });
 
-describe('client.admin: what each call sends and returns', () => {
-  it('createTable sends the name, 8 partitions and 3 replicas by default, never success_if_exist', async () => {
-    const s = await meta({ [CREATE]: () => ({ err: 'ERR_OK', appid: 12 }) });
-    await withClient(s, async (c) => {
-      assert.deepEqual(await c.admin.createTable('made'), { appId: 12 });
-      assert.deepEqual(await c.admin.createTable('big', { partitions: 65536, replicas: 16 }), { appId: 12 });
-      assert.deepEqual(await c.admin.createTable('small', { partitions: 1, replicas: 1 }), { appId: 12 });
-      const sent = s.frames(CREATE).map((f) => args(CREATE, f));
-      assert.deepEqual(
-        sent.map((a) => [a.app_name, a.options.partition_count, a.options.replica_count]),
-        [
-          ['made', 8, 3],
-          ['big', 65536, 16],
-          ['small', 1, 1],
-        ],
-      );
-      for (const a of sent) {
-        assert.equal(a.options.success_if_exist, false);
-        assert.equal(a.options.app_type, 'pegasus');
-        assert.equal(a.options.is_stateful, true);
-        assert.equal(a.options.envs.size, 0);
-      }
-    });
-  });
+/** every test ends by itself: a stalled call or sleep fails it */
+const LIMIT = { timeout: 20_000 };
 
-  it('dropTable sends the name and never success_if_not_exist', async () => {
+describe('client.admin: what each call sends and returns', () => {
+  it(
+    'createTable sends the name, 8 partitions and 3 replicas by default, never success_if_exist',
+    LIMIT,
+    async () => {
+      const s = await meta({ [CREATE]: () => ({ err: 'ERR_OK', appid: 12 }) });
+      await withClient(s, async (c) => {
+        assert.deepEqual(await c.admin.createTable('made'), { appId: 12 });
+        assert.deepEqual(await c.admin.createTable('big', { partitions: 65536, replicas: 16 }), {
+          appId: 12,
+        });
+        assert.deepEqual(await c.admin.createTable('small', { partitions: 1, replicas: 1 }), { appId: 12 });
+        const sent = s.frames(CREATE).map((f) => args(CREATE, f));
+        assert.deepEqual(
+          sent.map((a) => [a.app_name, a.options.partition_count, a.options.replica_count]),
+          [
+            ['made', 8, 3],
+            ['big', 65536, 16],
+            ['small', 1, 1],
+          ],
+        );
+        for (const a of sent) {
+          assert.equal(a.options.success_if_exist, false);
+          assert.equal(a.options.app_type, 'pegasus');
+          assert.equal(a.options.is_stateful, true);
+          assert.equal(a.options.envs.size, 0);
+        }
+      });
+    },
+  );
+
+  it('dropTable sends the name and never success_if_not_exist', LIMIT, async () => {
     const s = await meta({ [DROP]: () => ({ err: 'ERR_OK' }) });
     await withClient(s, async (c) => {
       assert.equal(await c.admin.dropTable('gone'), undefined);
@@ -123,96 +134,108 @@ describe('client.admin: what each call sends and returns', () => {
 });
 
 describe('client.admin: lists', () => {
-  it('listTables asks for available tables, or every one with all, and names each status', async () => {
-    const statuses = [0, 1, 2, 3, 4, 5, 6, 7, 99];
-    const s = await meta({
-      [LIST]: () => ({
-        err: 'ERR_OK',
-        infos: statuses.map((st) =>
-          app(`t${st}`, st, { app_id: st + 1, partition_count: 2 * st, max_replica_count: st }),
-        ),
-      }),
-    });
-    await withClient(s, async (c) => {
-      const listed = await c.admin.listTables();
-      assert.deepEqual(listed[2], {
-        name: 't2',
-        appId: 3,
-        partitionCount: 4,
-        replicaCount: 2,
-        status: 'creating',
+  it(
+    'listTables asks for available tables, or every one with all, and names each status',
+    LIMIT,
+    async () => {
+      const statuses = [0, 1, 2, 3, 4, 5, 6, 7, 99];
+      const s = await meta({
+        [LIST]: () => ({
+          err: 'ERR_OK',
+          infos: statuses.map((st) =>
+            app(`t${st}`, st, { app_id: st + 1, partition_count: 2 * st, max_replica_count: st }),
+          ),
+        }),
       });
-      assert.deepEqual(
-        listed.map((t) => t.status),
-        [
-          'invalid',
-          'available',
-          'creating',
-          'createFailed',
-          'dropping',
-          'dropFailed',
-          'dropped',
-          'recalling',
-          'invalid',
-        ],
-      );
-      await c.admin.listTables({ all: true });
-      await c.admin.listTables({ all: false });
-      assert.deepEqual(
-        s.frames(LIST).map((f) => args(LIST, f).status),
-        [1, 0, 1],
-      );
-    });
-  });
+      await withClient(s, async (c) => {
+        const listed = await c.admin.listTables();
+        assert.deepEqual(listed[2], {
+          name: 't2',
+          appId: 3,
+          partitionCount: 4,
+          replicaCount: 2,
+          status: 'creating',
+        });
+        assert.deepEqual(
+          listed.map((t) => t.status),
+          [
+            'invalid',
+            'available',
+            'creating',
+            'createFailed',
+            'dropping',
+            'dropFailed',
+            'dropped',
+            'recalling',
+            'invalid',
+          ],
+        );
+        await c.admin.listTables({ all: true });
+        await c.admin.listTables({ all: false });
+        assert.deepEqual(
+          s.frames(LIST).map((f) => args(LIST, f).status),
+          [1, 0, 1],
+        );
+      });
+    },
+  );
 
-  it('listNodes asks for every node; an address is the node, else its host and port; alive only when alive', async () => {
-    const s = await meta({
-      [NODES]: () => ({
-        err: 'ERR_OK',
-        infos: [
-          { status: 1, node: '10.0.0.1:1' },
-          { status: 2, node: '10.0.0.2:2', hp_node: { host: 'other', port: 9, type: 1 } },
-          { status: 0, node: '', hp_node: { host: 'c', port: 3, type: 1 } },
-          { status: 1, node: '' },
-        ],
-      }),
-    });
-    await withClient(s, async (c) => {
-      assert.deepEqual(await c.admin.listNodes(), [
-        { address: '10.0.0.1:1', alive: true },
-        { address: '10.0.0.2:2', alive: false },
-        { address: 'c:3', alive: false },
-        { address: '', alive: true },
-      ]);
-      assert.deepEqual(
-        s.frames(NODES).map((f) => args(NODES, f).status),
-        [0],
-      );
-    });
-  });
+  it(
+    'listNodes asks for every node; an address is the node, else its host and port; alive only when alive',
+    LIMIT,
+    async () => {
+      const s = await meta({
+        [NODES]: () => ({
+          err: 'ERR_OK',
+          infos: [
+            { status: 1, node: '10.0.0.1:1' },
+            { status: 2, node: '10.0.0.2:2', hp_node: { host: 'other', port: 9, type: 1 } },
+            { status: 0, node: '', hp_node: { host: 'c', port: 3, type: 1 } },
+            { status: 1, node: '' },
+          ],
+        }),
+      });
+      await withClient(s, async (c) => {
+        assert.deepEqual(await c.admin.listNodes(), [
+          { address: '10.0.0.1:1', alive: true },
+          { address: '10.0.0.2:2', alive: false },
+          { address: 'c:3', alive: false },
+          { address: '', alive: true },
+        ]);
+        assert.deepEqual(
+          s.frames(NODES).map((f) => args(NODES, f).status),
+          [0],
+        );
+      });
+    },
+  );
 });
 
 describe('client.admin: arguments', () => {
-  it('partitions: a power of two from 1 to 65536; replicas: an integer from 1 to 16; each message names the value', async () => {
-    const s = await meta({});
-    await withClient(s, async (c) => {
-      for (const bad of [0, 3, 6, 131072, 1.5, -2, Number.NaN, '8']) {
-        await assert.rejects(c.admin.createTable('x', { partitions: bad as number }), {
-          name: 'PegasusArgumentError',
-          message: `partitions must be a power of two from 1 to 65536, got ${String(bad)}`,
-        });
-      }
-      for (const bad of [0, 17, 2.5, -1, '3']) {
-        await assert.rejects(c.admin.createTable('x', { replicas: bad as number }), {
-          name: 'PegasusArgumentError',
-          message: `replicas must be an integer from 1 to 16, got ${String(bad)}`,
-        });
-      }
-      assert.equal(s.frames(CREATE).length, 0);
-    });
-  });
+  it(
+    'partitions: a power of two from 1 to 65536; replicas: an integer from 1 to 16; each message names the value',
+    LIMIT,
+    async () => {
+      const s = await meta({});
+      await withClient(s, async (c) => {
+        for (const bad of [0, 3, 6, 131072, 1.5, -2, Number.NaN, '8']) {
+          await assert.rejects(c.admin.createTable('x', { partitions: bad as number }), {
+            name: 'PegasusArgumentError',
+            message: `partitions must be a power of two from 1 to 65536, got ${String(bad)}`,
+          });
+        }
+        for (const bad of [0, 17, 2.5, -1, '3']) {
+          await assert.rejects(c.admin.createTable('x', { replicas: bad as number }), {
+            name: 'PegasusArgumentError',
+            message: `replicas must be an integer from 1 to 16, got ${String(bad)}`,
+          });
+        }
+        assert.equal(s.frames(CREATE).length, 0);
+      });
+    },
+  );
 
-  it("each call names 'table name', 'options' and 'all', and knows its own option keys", async () => {
+  it("each call names 'table name', 'options' and 'all', and knows its own option keys", LIMIT, async () => {
     const s = await meta({
       [CREATE]: () => ({ err: 'ERR_OK', appid: 1 }),
       [DROP]: () => ({ err: 'ERR_OK' }),
@@ -260,50 +283,58 @@ describe('client.admin: arguments', () => {
 });
 
 describe('client.admin: waitTableHealthy', () => {
-  it('asks meta about the table with no partition indices, and resolves once it is healthy', async () => {
-    const s = await meta({ [QUERY]: () => config(2, healthy) });
-    await withClient(s, async (c) => {
-      await c.admin.waitTableHealthy('t', { timeoutMs: 2000 });
-      assert.deepEqual(
-        s.frames(QUERY).map((f) => args(QUERY, f)),
-        [{ app_name: 't', partition_indices: [] }],
-      );
-    });
-  });
+  it(
+    'asks meta about the table with no partition indices, and resolves once it is healthy',
+    LIMIT,
+    async () => {
+      const s = await meta({ [QUERY]: () => config(2, healthy) });
+      await withClient(s, async (c) => {
+        await c.admin.waitTableHealthy('t', { timeoutMs: 2000 });
+        assert.deepEqual(
+          s.frames(QUERY).map((f) => args(QUERY, f)),
+          [{ app_name: 't', partition_indices: [] }],
+        );
+      });
+    },
+  );
 
-  it('a partition without a primary, short of replicas or not listed is sick: polled every 100 ms until healthy', async () => {
-    // answers in turn (the last one stays): each kind of sickness, then a healthy table
-    const answers = [
-      config(2, (i) => (i === 1 ? { ...healthy(i), primary: '' } : healthy(i))),
-      config(2, (i) => (i === 0 ? { ...healthy(i), secondaries: ['10.0.0.2:1'] } : healthy(i))),
-      config(2, healthy, 1),
-      config(0, healthy, 0),
-      config(2, healthy),
-    ];
-    const at: number[] = [];
-    const s = await meta({
-      [QUERY]: () => {
-        at.push(performance.now());
-        return answers[Math.min(at.length - 1, answers.length - 1)]!;
-      },
-    });
-    await withClient(s, async (c) => {
-      const started = performance.now();
-      await c.admin.waitTableHealthy('t', { timeoutMs: 8000 });
-      assert.equal(at.length, 5);
-      const gaps = at.slice(1).map((t, i) => t - at[i]!);
-      assert.ok(
-        gaps.every((g) => g >= 90),
-        `asked again after ${gaps.map(Math.round)} ms`,
-      );
-      // far from the deadline: it did not sleep until it
-      assert.ok(performance.now() - started < 4000);
-    });
-  });
+  it(
+    'a partition without a primary, short of replicas or not listed is sick: polled every 100 ms until healthy',
+    LIMIT,
+    async () => {
+      // answers in turn (the last one stays): each kind of sickness, then a healthy table
+      const answers = [
+        config(2, (i) => (i === 1 ? { ...healthy(i), primary: '' } : healthy(i))),
+        config(2, (i) => (i === 0 ? { ...healthy(i), secondaries: ['10.0.0.2:1'] } : healthy(i))),
+        config(2, healthy, 1),
+        config(0, healthy, 0),
+        config(2, healthy),
+      ];
+      const at: number[] = [];
+      const s = await meta({
+        [QUERY]: () => {
+          at.push(performance.now());
+          return answers[Math.min(at.length - 1, answers.length - 1)]!;
+        },
+      });
+      await withClient(s, async (c) => {
+        const started = performance.now();
+        await c.admin.waitTableHealthy('t', { timeoutMs: 8000 });
+        assert.equal(at.length, 5);
+        const gaps = at.slice(1).map((t, i) => t - at[i]!);
+        assert.ok(
+          gaps.every((g) => g >= 90),
+          `asked again after ${gaps.map(Math.round)} ms`,
+        );
+        // far from the deadline: it did not sleep until it
+        assert.ok(performance.now() - started < 4000);
+      });
+    },
+  );
 });
 
 describe('client.admin: how waitTableHealthy ends otherwise', () => {
-  it('past its timeout: a timeout error saying what was wrong at the last answer', async () => {
+  it('past its timeout: a timeout error saying what was wrong at the last answer', LIMIT, async () => {
     const s = await meta({
       [QUERY]: () => config(4, (i) => (i < 3 ? { ...healthy(i), primary: '' } : healthy(i))),
     });
@@ -326,7 +357,7 @@ describe('client.admin: how waitTableHealthy ends otherwise', () => {
     });
   });
 
-  it('a table being created is polled until the deadline, which then says so', async () => {
+  it('a table being created is polled until the deadline, which then says so', LIMIT, async () => {
     const s = await meta({
       [QUERY]: () => ({
         err: 'ERR_BUSY_CREATING',
@@ -346,7 +377,7 @@ describe('client.admin: how waitTableHealthy ends otherwise', () => {
     });
   });
 
-  it('no such table: a table-not-found error at once', async () => {
+  it('no such table: a table-not-found error at once', LIMIT, async () => {
     const s = await meta({});
     await withClient(s, async (c) => {
       const e = await c.admin.waitTableHealthy('t', { timeoutMs: 2000 }).catch((x: unknown) => x);
@@ -356,7 +387,7 @@ describe('client.admin: how waitTableHealthy ends otherwise', () => {
     });
   });
 
-  it('aborted while it waits between polls: an abort error with the reason', async () => {
+  it('aborted while it waits between polls: an abort error with the reason', LIMIT, async () => {
     const s = await meta({ [QUERY]: () => config(1, (i) => ({ ...healthy(i), primary: '' })) });
     await withClient(s, async (c) => {
       const ac = new AbortController();
@@ -376,49 +407,63 @@ describe('client.admin: how waitTableHealthy ends otherwise', () => {
     });
   });
 
-  it('the client closed while it waits between polls: it ends at once as closed, not at its deadline', async () => {
-    const s = await meta({ [QUERY]: () => config(1, (i) => ({ ...healthy(i), primary: '' })) });
-    const client = new PegasusClient({ metaServers: [s.address], timeoutMs: 2000 });
-    try {
-      const waiting = client.admin.waitTableHealthy('t', { timeoutMs: 5000 }).catch((x: unknown) => x);
-      while (s.frames(QUERY).filter((f) => args(QUERY, f).app_name === 't').length === 0)
-        await new Promise((r) => setTimeout(r, 5));
-      // inside the 100 ms sleep after the first answer
-      await new Promise((r) => setTimeout(r, 30));
-      const started = performance.now();
-      await client.close();
-      const e = await waiting;
-      assert.ok(performance.now() - started < 1000, 'it waited for its deadline');
-      assert.ok(e instanceof PegasusClientClosedError, String(e));
-      assert.deepEqual([e.op, e.table], ['waitTableHealthy', 't']);
-    } finally {
-      await client.close();
-      await s.close();
-    }
-  });
+  it(
+    'the client closed while it waits between polls: it ends at once as closed, not at its deadline',
+    LIMIT,
+    async () => {
+      const s = await meta({ [QUERY]: () => config(1, (i) => ({ ...healthy(i), primary: '' })) });
+      const client = new PegasusClient({ metaServers: [s.address], timeoutMs: 2000 });
+      try {
+        let settled = false;
+        const waiting = client.admin.waitTableHealthy('t', { timeoutMs: 5000 }).catch((x: unknown) => x);
+        void waiting.then(() => {
+          settled = true;
+        });
+        while (s.frames(QUERY).filter((f) => args(QUERY, f).app_name === 't').length === 0)
+          await new Promise((r) => setTimeout(r, 5));
+        // inside the 100 ms sleep after the first answer
+        await new Promise((r) => setTimeout(r, 30));
+        const started = performance.now();
+        await client.close();
+        // the sleep was cut short: it ended before the sockets were released, not at its next poll
+        assert.equal(settled, true);
+        const e = await waiting;
+        assert.ok(performance.now() - started < 1000, 'it waited for its deadline');
+        assert.ok(e instanceof PegasusClientClosedError, String(e));
+        assert.deepEqual([e.op, e.table], ['waitTableHealthy', 't']);
+      } finally {
+        await client.close();
+        await s.close();
+      }
+    },
+  );
 });
 
 describe('client.admin: failed calls', () => {
-  it('an aborted signal: nothing is sent; the error names the op, the table and the reason', async () => {
-    const s = await meta({});
-    await withClient(s, async (c) => {
-      const ac = new AbortController();
-      const reason = new Error('no');
-      ac.abort(reason);
-      const dropped = await c.admin.dropTable('t', { signal: ac.signal }).catch((x: unknown) => x);
-      assert.ok(dropped instanceof PegasusAbortError, String(dropped));
-      assert.deepEqual(
-        [dropped.code, dropped.message, dropped.cause, dropped.op, dropped.table],
-        ['ERR_ABORTED', 'dropTable aborted before it was sent', reason, 'dropTable', 't'],
-      );
-      const listed = await c.admin.listNodes({ signal: ac.signal }).catch((x: unknown) => x);
-      assert.ok(listed instanceof PegasusAbortError, String(listed));
-      assert.deepEqual([listed.op, listed.table], ['listNodes', '']);
-      assert.equal(s.frames(DROP).length + s.frames(NODES).length, 0);
-    });
-  });
+  it(
+    'an aborted signal: nothing is sent; the error names the op, the table and the reason',
+    LIMIT,
+    async () => {
+      const s = await meta({});
+      await withClient(s, async (c) => {
+        const ac = new AbortController();
+        const reason = new Error('no');
+        ac.abort(reason);
+        const dropped = await c.admin.dropTable('t', { signal: ac.signal }).catch((x: unknown) => x);
+        assert.ok(dropped instanceof PegasusAbortError, String(dropped));
+        assert.deepEqual(
+          [dropped.code, dropped.message, dropped.cause, dropped.op, dropped.table],
+          ['ERR_ABORTED', 'dropTable aborted before it was sent', reason, 'dropTable', 't'],
+        );
+        const listed = await c.admin.listNodes({ signal: ac.signal }).catch((x: unknown) => x);
+        assert.ok(listed instanceof PegasusAbortError, String(listed));
+        assert.deepEqual([listed.op, listed.table], ['listNodes', '']);
+        assert.equal(s.frames(DROP).length + s.frames(NODES).length, 0);
+      });
+    },
+  );
 
-  it('no such table: a table-not-found error naming the op and the table', async () => {
+  it('no such table: a table-not-found error naming the op and the table', LIMIT, async () => {
     const s = await meta({ [DROP]: () => ({ err: 'ERR_APP_NOT_EXIST' }) });
     await withClient(s, async (c) => {
       const e = await c.admin.dropTable('t').catch((x: unknown) => x);
@@ -430,27 +475,33 @@ describe('client.admin: failed calls', () => {
     });
   });
 
-  it("other failures keep meta's code; a list names no table; an unanswered create may have happened", async () => {
-    const s = await meta({ [CREATE]: () => ({ err: 'ERR_APP_EXIST', appid: 0 }), [LIST]: () => 'silent' });
-    await withClient(s, async (c) => {
-      const exists = await c.admin.createTable('t').catch((x: unknown) => x);
-      assert.ok(exists instanceof Error);
-      assert.deepEqual(
-        [
-          (exists as { code?: string }).code,
-          (exists as { op?: string }).op,
-          (exists as { table?: string }).table,
-        ],
-        ['ERR_APP_EXIST', 'createTable', 't'],
-      );
-      const listed = await c.admin.listTables({ timeoutMs: 300 }).catch((x: unknown) => x);
-      assert.ok(listed instanceof PegasusTimeoutError, String(listed));
-      assert.deepEqual([listed.op, listed.table], ['listTables', '(admin)']);
-      assert.match(listed.message, /^listTables on table "\(admin\)" timed out/);
-    });
-  });
+  it(
+    "other failures keep meta's code; a list names no table; an unanswered create may have happened",
+    LIMIT,
+    async () => {
+      const s = await meta({ [CREATE]: () => ({ err: 'ERR_APP_EXIST', appid: 0 }), [LIST]: () => 'silent' });
+      await withClient(s, async (c) => {
+        const exists = await c.admin.createTable('t').catch((x: unknown) => x);
+        assert.ok(exists instanceof Error);
+        assert.deepEqual(
+          [
+            (exists as { code?: string }).code,
+            (exists as { op?: string }).op,
+            (exists as { table?: string }).table,
+          ],
+          ['ERR_APP_EXIST', 'createTable', 't'],
+        );
+        assert.ok(!(exists instanceof PegasusTableNotFoundError));
+        assert.equal(exists.message, 'createTable on table "t" failed with ERR_APP_EXIST (1 attempt(s))');
+        const listed = await c.admin.listTables({ timeoutMs: 300 }).catch((x: unknown) => x);
+        assert.ok(listed instanceof PegasusTimeoutError, String(listed));
+        assert.deepEqual([listed.op, listed.table], ['listTables', '(admin)']);
+        assert.match(listed.message, /^listTables on table "\(admin\)" timed out/);
+      });
+    },
+  );
 
-  it('aborted while meta is silent: the abort error carries the reason', async () => {
+  it('aborted while meta is silent: the abort error carries the reason', LIMIT, async () => {
     const s = await meta({ [NODES]: () => 'silent' });
     await withClient(s, async (c) => {
       const ac = new AbortController();
@@ -463,4 +514,119 @@ describe('client.admin: failed calls', () => {
       assert.equal(e.cause, reason);
     });
   });
+});
+
+describe('client.admin: more ends', () => {
+  it(
+    'an unanswered createTable or dropTable may have happened; an unanswered list is a plain timeout',
+    LIMIT,
+    async () => {
+      const s = await meta({ [CREATE]: () => 'silent', [DROP]: () => 'silent', [NODES]: () => 'silent' });
+      await withClient(s, async (c) => {
+        for (const call of [
+          () => c.admin.createTable('t', { timeoutMs: 300 }),
+          () => c.admin.dropTable('t', { timeoutMs: 300 }),
+        ]) {
+          const e = await call().catch((x: unknown) => x);
+          assert.ok(e instanceof PegasusOutcomeUnknownError, String(e));
+        }
+        const e = await c.admin.listNodes({ timeoutMs: 300 }).catch((x: unknown) => x);
+        assert.ok(e instanceof PegasusTimeoutError && !(e instanceof PegasusOutcomeUnknownError), String(e));
+      });
+    },
+  );
+
+  it(
+    "meta's ERR_OBJECT_NOT_FOUND is a table-not-found too; an admin list names no table in it",
+    LIMIT,
+    async () => {
+      const s = await meta({
+        [DROP]: () => ({ err: 'ERR_OBJECT_NOT_FOUND' }),
+        [NODES]: () => ({ err: 'ERR_OBJECT_NOT_FOUND', infos: [] }),
+      });
+      await withClient(s, async (c) => {
+        const dropped = await c.admin.dropTable('t').catch((x: unknown) => x);
+        assert.ok(dropped instanceof PegasusTableNotFoundError, String(dropped));
+        assert.deepEqual(
+          [dropped.code, dropped.message],
+          ['ERR_OBJECT_NOT_FOUND', 'dropTable on table "t": the table does not exist'],
+        );
+        const listed = await c.admin.listNodes().catch((x: unknown) => x);
+        assert.ok(listed instanceof PegasusTableNotFoundError, String(listed));
+        assert.deepEqual(
+          [listed.message, listed.op, listed.table],
+          ['listNodes: the table does not exist', 'listNodes', ''],
+        );
+      });
+    },
+  );
+
+  it(
+    'timeoutMs is checked by name; a deadline already due asks meta nothing and says so',
+    LIMIT,
+    async () => {
+      const s = await meta({ [QUERY]: () => config(1, healthy) });
+      await withClient(s, async (c) => {
+        await assert.rejects(c.admin.dropTable('t', { timeoutMs: -1 }), (e: Error) =>
+          e.message.startsWith('timeoutMs '),
+        );
+        await assert.rejects(c.admin.waitTableHealthy('t', { timeoutMs: -1 }), (e: Error) =>
+          e.message.startsWith('timeoutMs '),
+        );
+        // the smallest positive timeout: the deadline is the start itself
+        const e = await c.admin
+          .waitTableHealthy('t', { timeoutMs: Number.MIN_VALUE })
+          .catch((x: unknown) => x);
+        assert.ok(e instanceof PegasusTimeoutError, String(e));
+        assert.equal(e.message, 'waitTableHealthy on table "t" timed out: meta was not asked yet');
+        assert.equal(s.frames(QUERY).filter((f) => args(QUERY, f).app_name === 't').length, 0);
+      });
+    },
+  );
+
+  it(
+    'the client closed as an answer comes in: a sick table ends as a timeout at once, a table being created as closed',
+    LIMIT,
+    async () => {
+      for (const [answer, expected] of [
+        [config(1, (i) => ({ ...healthy(i), primary: '' })), 'PegasusTimeoutError'],
+        [
+          { err: 'ERR_BUSY_CREATING', app_id: 0, partition_count: 0, is_stateful: true, partitions: [] },
+          'PegasusClientClosedError',
+        ],
+      ] as const) {
+        const s = await meta({ [QUERY]: () => answer });
+        let closing: Promise<void> | undefined;
+        // the trace hook runs inside the client's loop, right after the answer settled the call
+        const client: PegasusClient = new PegasusClient({
+          metaServers: [s.address],
+          timeoutMs: 2000,
+          trace: (r: TraceRecord) => {
+            if (r.type === 'out' && (r.cmd as { type: string }).type === 'settle') closing ??= client.close();
+          },
+        });
+        try {
+          let settled = false;
+          const waiting = client.admin.waitTableHealthy('t', { timeoutMs: 5000 }).catch((x: unknown) => x);
+          void waiting.then(() => {
+            settled = true;
+          });
+          while (closing === undefined) await new Promise((r) => setTimeout(r, 5));
+          await closing;
+          // it ended before the sockets were released: it slept for no poll
+          assert.equal(settled, true);
+          const e = await waiting;
+          assert.equal((e as Error).constructor.name, expected, String(e));
+          if (e instanceof PegasusTimeoutError)
+            assert.equal(
+              e.message,
+              'waitTableHealthy on table "t" timed out: 1 of 1 partitions lack a primary or replicas',
+            );
+        } finally {
+          await client.close();
+          await s.close();
+        }
+      }
+    },
+  );
 });

@@ -77,8 +77,11 @@ async function sortKeys(scanner: PegasusScanner): Promise<string[]> {
   return out;
 }
 
+/** every test ends by itself: a stalled call or sleep fails it */
+const LIMIT = { timeout: 20_000 };
+
 describe('NodeDriver: scans over a scripted server', () => {
-  it('a scan yields every batch the server sends, the first request carrying the spec', async () => {
+  it('a scan yields every batch the server sends, the first request carrying the spec', LIMIT, async () => {
     const s = await scanServer();
     const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
     try {
@@ -96,58 +99,69 @@ describe('NodeDriver: scans over a scripted server', () => {
     }
   });
 
-  it("leaving a scan early clears the server's context at once, before the client closes", async () => {
-    const s = await scanServer();
-    const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
-    try {
-      const t = await client.openTable('t');
-      const seen: string[] = [];
-      await within(
-        (async () => {
-          for await (const r of t.scan('h')) {
-            seen.push(r.sortKey.toString());
-            break;
-          }
-        })(),
-        3000,
-        'scan',
-      );
-      assert.deepEqual(seen, ['1']);
-      assert.ok(
-        await untilTrue(() => s.frames(CLEAR).length > 0, 2000),
-        'no clear_scanner reached the server',
-      );
-      assert.deepEqual(
-        s.frames(CLEAR).map((f) => args(CLEAR, f)),
-        [CONTEXT],
-      );
-      assert.equal(s.frames(SCAN).length, 0);
-    } finally {
-      await client.close();
-      await s.close();
-    }
-  });
+  it(
+    "leaving a scan early clears the server's context at once, before the client closes",
+    LIMIT,
+    async () => {
+      const s = await scanServer();
+      const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
+      try {
+        const t = await client.openTable('t');
+        const seen: string[] = [];
+        await within(
+          (async () => {
+            for await (const r of t.scan('h')) {
+              seen.push(r.sortKey.toString());
+              break;
+            }
+          })(),
+          3000,
+          'scan',
+        );
+        assert.deepEqual(seen, ['1']);
+        assert.ok(
+          await untilTrue(() => s.frames(CLEAR).length > 0, 2000),
+          'no clear_scanner reached the server',
+        );
+        assert.deepEqual(
+          s.frames(CLEAR).map((f) => args(CLEAR, f)),
+          [CONTEXT],
+        );
+        assert.equal(s.frames(SCAN).length, 0);
+      } finally {
+        await client.close();
+        await s.close();
+      }
+    },
+  );
 
-  it('an abort while a batch is awaited ends the scan at once, though the server never answers', async () => {
-    const s = await scanServer(true);
-    const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
-    try {
-      const t = await client.openTable('t');
-      const ac = new AbortController();
-      const scanner = t.scan('h', { signal: ac.signal });
-      assert.equal((await within(scanner.next(), 3000, 'first batch')).value?.sortKey.toString(), '1');
-      assert.equal((await scanner.next()).value?.sortKey.toString(), '2');
-      const pending = scanner.next();
-      assert.ok(await untilTrue(() => s.frames(SCAN).length > 0, 2000), 'the second batch was not asked for');
-      ac.abort(new Error('stop'));
-      await assert.rejects(within(pending, 1000, 'the aborted batch'), { name: 'PegasusAbortError' });
-    } finally {
-      await client.close();
-      await s.close();
-    }
-  });
+  it(
+    'an abort while a batch is awaited ends the scan at once, though the server never answers',
+    LIMIT,
+    async () => {
+      const s = await scanServer(true);
+      const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
+      try {
+        const t = await client.openTable('t');
+        const ac = new AbortController();
+        const scanner = t.scan('h', { signal: ac.signal });
+        assert.equal((await within(scanner.next(), 3000, 'first batch')).value?.sortKey.toString(), '1');
+        assert.equal((await scanner.next()).value?.sortKey.toString(), '2');
+        const pending = scanner.next();
+        assert.ok(
+          await untilTrue(() => s.frames(SCAN).length > 0, 2000),
+          'the second batch was not asked for',
+        );
+        ac.abort(new Error('stop'));
+        await assert.rejects(within(pending, 1000, 'the aborted batch'), { name: 'PegasusAbortError' });
+      } finally {
+        await client.close();
+        await s.close();
+      }
+    },
+  );
 
-  it('a scanner ended after client.close() feeds the closed core nothing', async () => {
+  it('a scanner ended after client.close() feeds the closed core nothing', LIMIT, async () => {
     const s = await scanServer();
     const trace: TraceRecord[] = [];
     const traced = new PegasusClient({
@@ -214,7 +228,7 @@ async function childExit(code: string, address: string, afterOpenMs: number): Pr
 }
 
 describe('NodeNetwork: keep-alive before any ref switch', () => {
-  it('a socket opened before setRef was ever called does not keep the process alive', async () => {
+  it('a socket opened before setRef was ever called does not keep the process alive', LIMIT, async () => {
     // the server keeps every connection open: only the child's own reference could end it
     const conns = new Set<Socket>();
     const server = createServer((c) => {

@@ -161,6 +161,36 @@ describe('NodeDriver: scans over a scripted server', () => {
     },
   );
 
+  it('two scanners open at once each read their own records', LIMIT, async () => {
+    // the server answers each hash key's get_scanner with that key's records, one batch, complete
+    const s = await FakeServer.start();
+    s.handler = (f: RequestFrame) => {
+      if (f.name === QUERY_CFG)
+        return args(QUERY_CFG, f).app_name === 't'
+          ? configReply(f, 1, () => s.address)
+          : tableMissingReply(f);
+      if (f.name === GET_SCANNER) {
+        const h = args(GET_SCANNER, f).start_key.subarray(2, 3).toString();
+        return reply(f, GET_SCANNER, { error: 0, kvs: [kv(h, '1'), kv(h, '2')], context_id: -1n });
+      }
+      return 'silent';
+    };
+    const client = await PegasusClient.connect({ metaServers: [s.address], timeoutMs: 2000 });
+    try {
+      const t = await client.openTable('t');
+      const a = t.scan('a');
+      const b = t.scan('b');
+      const first = await within(a.next(), 3000, 'scanner a');
+      const fromB = await within(sortKeys(b), 3000, 'scanner b');
+      const restOfA = await within(sortKeys(a), 3000, 'scanner a');
+      assert.deepEqual([first.value?.hashKey.toString(), fromB, restOfA], ['a', ['1', '2'], ['2']]);
+      assert.equal(s.frames(GET_SCANNER).length, 2);
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
   it('a scanner ended after client.close() feeds the closed core nothing', LIMIT, async () => {
     const s = await scanServer();
     const trace: TraceRecord[] = [];

@@ -9,6 +9,7 @@ import { ADMIN_TABLE } from '../core/client/meta-calls.ts';
 import type { RequestFrame } from '../core/wire/index.ts';
 import { MACHINES } from '../machines/index.ts';
 import { GET, get, META, META2, N1, N2, open, QUERY, sentTo, world } from './fixtures/machines/kill-world.ts';
+import { BudgetHarness } from './helpers/budget-harness.ts';
 import {
   CoreHarness,
   errorReply,
@@ -33,7 +34,7 @@ const adminQuery = (timeoutMs: number) =>
 const metaOk = (req: RequestFrame): ServerAnswer =>
   queryCfgReply(req, { app_id: 4, partition_count: 1, partitions: [] });
 /** the metas, in order, that were asked something from `fromMs` on */
-const metasAsked = (h: CoreHarness, fromMs: number) =>
+const metasAsked = (h: BudgetHarness, fromMs: number) =>
   h.sent.filter((x) => x.atMs >= fromMs && METAS.includes(x.address)).map((x) => x.address);
 
 describe('a node becoming usable wakes the calls waiting for it', () => {
@@ -125,7 +126,7 @@ describe('refresh observations', () => {
 
 describe('an admin call while every meta is down', () => {
   it('leaves the leader guess one past the last meta it tried: the next admin call asks that meta first', () => {
-    const h = new CoreHarness({ metaServers: METAS, seed: 3, machines: MACHINES });
+    const h = new BudgetHarness({ metaServers: METAS, seed: 3, machines: MACHINES });
     for (const m of METAS) h.connectBehaviour.set(m, 'refuse');
     // tries META, META2, META3 (each refused), then waits for one; it ends before any comes back
     const first = h.call(adminQuery(20));
@@ -176,7 +177,7 @@ describe('an admin call while every meta is down', () => {
 
 describe('table kind', () => {
   it('a query abandoned at its timeout leaves nothing pending on the meta connection', () => {
-    const h = new CoreHarness({ metaServers: [META, META2], seed: 3, machines: MACHINES });
+    const h = new BudgetHarness({ metaServers: [META, META2], seed: 3, machines: MACHINES });
     h.scripts.set(META, () => ({ kind: 'silent' }));
     h.scripts.set(META2, () => ({ kind: 'silent' }));
     h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 60_000 });
@@ -193,7 +194,7 @@ describe('table kind', () => {
   });
 
   it('two tables opened in the same instant share the meta connection being opened', () => {
-    const h = new CoreHarness({ metaServers: [META], seed: 3, machines: MACHINES });
+    const h = new BudgetHarness({ metaServers: [META], seed: 3, machines: MACHINES });
     h.scripts.set(META, (req) => queryCfgReply(req, { app_id: 1, partition_count: 1, partitions: [] }));
     h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 });
     h.feed({ type: 'openTable', requestId: 2, table: 'u', timeoutMs: 1000 });

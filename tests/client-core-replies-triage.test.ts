@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { MACHINES } from '../machines/index.ts';
 import { GET, get, META, N1, N2, open, QUERY, sentTo, world } from './fixtures/machines/kill-world.ts';
 import type { BudgetHarness } from './helpers/budget-harness.ts';
-import { errorReply, getReply } from './helpers/core-harness.ts';
+import { argsOf, errorReply, getReply, partitionConfig, queryCfgReply } from './helpers/core-harness.ts';
 
 /** the routing observations the core reported, with when */
 const routingSeen = (h: BudgetHarness) =>
@@ -69,5 +69,75 @@ describe('client core: routing observations', () => {
         },
       ],
     );
+  });
+});
+
+describe("client core: meta's answers that teach only part of the table", () => {
+  /**
+   * Meta answers in turn from `answers` (the first opens the table); each get is rejected as stale
+   * routing by N1 until `rejections` run out. Returns the partitions each query asked for.
+   */
+  function queriesAfter(answers: Array<Parameters<typeof queryCfgReply>[1]>, rejections: number) {
+    const { h } = world(MACHINES);
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.shift() ?? answers.at(-1) ?? {}));
+    open(h);
+    let left = rejections;
+    h.scripts.set(N1, (req) => (left-- > 0 ? errorReply(req, 'ERR_INVALID_STATE') : getReply(req, 'v')));
+    const id = h.call(get(5000));
+    h.runUntil(h.nowMs + 1000);
+    const asked = sentTo(h, META, QUERY).map((q) => argsOf(QUERY, q.frame).partition_indices);
+    return { asked, settled: h.settledOf(id) };
+  }
+  const p = (index: number, ballot: bigint) => partitionConfig(1, index, ballot, N1);
+
+  const one = { app_id: 1, partition_count: 1, partitions: [p(0, 1n)] };
+
+  it('a split, a cancelled split or a recreation learned from an answer about one partition: the next query asks for the whole table', () => {
+    // four partitions, partition 1 not known: halving keeps 0 and 1, and the answer names only 0
+    const four = { app_id: 1, partition_count: 4, partitions: [p(0, 1n), p(2, 1n), p(3, 1n)] };
+    const cases = {
+      split: [one, { app_id: 1, partition_count: 2, partitions: [p(0, 2n)] }],
+      cancelSplit: [four, { app_id: 1, partition_count: 2, partitions: [p(0, 2n)] }],
+      recreated: [one, { app_id: 2, partition_count: 2, partitions: [p(0, 1n)] }],
+    };
+    for (const [name, [first, partial]] of Object.entries(cases)) {
+      const last = { ...partial!, partitions: [p(0, 3n), p(1, 3n)] };
+      const { asked, settled } = queriesAfter([first!, partial!, last], 2);
+      assert.equal(settled?.ok, true, name);
+      // the open's full query, then the stale partition only, then (the table known in part) all
+      assert.equal(asked.length, 3, name);
+      assert.equal(asked[1]!.length, 1, `${name}: ${JSON.stringify(asked)}`);
+      assert.deepEqual(asked[2], [], `${name}: ${JSON.stringify(asked)}`);
+    }
+  });
+
+  it('a split learned with every partition in the answer: the next query still asks only for what calls need', () => {
+    const split = { app_id: 1, partition_count: 2, partitions: [p(0, 2n), p(1, 2n)] };
+    const { asked, settled } = queriesAfter([one, split, { ...split, partitions: [p(0, 3n), p(1, 3n)] }], 2);
+    assert.equal(settled?.ok, true);
+    assert.equal(asked.length, 3);
+    assert.equal(asked[2]!.length, 1, `one partition asked for: ${JSON.stringify(asked)}`);
+  });
+
+  it('a first answer that lists only some partitions: the next query asks only for what calls need', () => {
+    // meta left partition 1 out; nothing was cached before, so this is no split or recreation
+    const partial = { app_id: 1, partition_count: 2, partitions: [p(0, 1n)] };
+    const full = { app_id: 1, partition_count: 2, partitions: [p(0, 2n), p(1, 2n)] };
+    const { asked, settled } = queriesAfter([partial, full], 1);
+    assert.equal(settled?.ok, true);
+    assert.equal(asked.length, 2);
+    assert.equal(asked[1]!.length, 1, `one partition asked for: ${JSON.stringify(asked)}`);
+  });
+
+  it('an answer with a partition count no table can have teaches nothing: the open fails, naming it', () => {
+    const { h } = world(MACHINES);
+    h.scripts.set(META, (req) => queryCfgReply(req, { app_id: 1, partition_count: 0, partitions: [] }));
+    h.feed({ type: 'openTable', requestId: 1, table: 't', timeoutMs: 300 });
+    h.runUntil(400);
+    const opened = h.commands.map((c) => c.cmd).find((c) => c.type === 'tableOpened');
+    assert.ok(opened?.type === 'tableOpened' && !opened.ok, 'the open failed');
+    assert.equal(opened.failure.code, 'ERR_TIMEOUT');
+    assert.deepEqual(opened.failure.metaErrors, [{ address: META, code: 'ERR_INVALID_DATA' }]);
+    assert.equal(h.core.routeTable('t')?.partitionCount, 0, 'no routes learned');
   });
 });

@@ -141,3 +141,32 @@ describe("client core: meta's answers that teach only part of the table", () => 
     assert.equal(h.core.routeTable('t')?.partitionCount, 0, 'no routes learned');
   });
 });
+
+describe('client core: a routing answer and the hedged reads of its table', () => {
+  it('a hedged read waiting for a secondary sends its backup once an answer names one that is ready', () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = []; // no secondary at first: the hedge has nowhere to send a backup
+    open(h);
+    let n1Gets = 0;
+    // N1 never answers the hedged read; it rejects the second get as stale routing (a refresh)
+    h.scripts.set(N1, (req) => (n1Gets++ === 1 ? errorReply(req, 'ERR_INVALID_STATE') : { kind: 'silent' }));
+    h.scripts.set(N2, (req) => getReply(req, 'from-n2'));
+    h.call({ ...get(5000), pinnedNode: N2 }); // N2 connected and ready
+    h.runUntil(h.nowMs + 10);
+    const hedged = h.call({ ...get(5000), hedge: { delayMs: 20, onSuspect: false } });
+    h.runUntil(h.nowMs + 50); // past the hedge delay: no secondary, so the hedge stands by
+    assert.equal(h.settledOf(hedged), undefined);
+    cfg.ballot = 2n;
+    cfg.secondaries = [N2]; // meta's next answer names N2 as a secondary
+    h.call(get(5000));
+    h.runUntil(h.nowMs + 100);
+    const answeredAt = routingSeen(h).at(-1)!.atMs;
+    const backups = sentTo(h, N2, GET).filter((s) => s.frame.header.is_backup_request);
+    assert.deepEqual(
+      backups.map((s) => s.atMs),
+      [answeredAt],
+      'the backup goes out with the answer',
+    );
+    assert.equal(h.settledOf(hedged)?.ok, true);
+  });
+});

@@ -3,6 +3,7 @@
 // answer that changed something, naming what changed). Scripted servers and virtual time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { encodeKey, partitionHash } from '../core/routing/index.ts';
 import { MACHINES } from '../machines/index.ts';
 import { GET, get, META, N1, N2, open, QUERY, sentTo, world } from './fixtures/machines/kill-world.ts';
 import type { BudgetHarness } from './helpers/budget-harness.ts';
@@ -168,5 +169,42 @@ describe('client core: a routing answer and the hedged reads of its table', () =
       'the backup goes out with the answer',
     );
     assert.equal(h.settledOf(hedged)?.ok, true);
+  });
+});
+
+describe('client core: a recreated table named only in part', () => {
+  it('a call in flight on a partition the answer does not name leaves its old node at once', () => {
+    // keys 'a' and 'b' (sort key 's') fall in partitions 0 and 1 of a two-partition table
+    const read = (hashKey: string) => ({
+      ...get(5000),
+      args: encodeKey(Buffer.from(hashKey), Buffer.from('s')),
+      partitionHash: partitionHash(Buffer.from(hashKey), Buffer.from('s')),
+    });
+    const p = (app: number, index: number, primary: string) => partitionConfig(app, index, 1n, primary);
+    const answers = [
+      { app_id: 1, partition_count: 2, partitions: [p(1, 0, N1), p(1, 1, N1)] },
+      // the table was dropped and created again: only partition 1 (the one asked for) is named
+      { app_id: 2, partition_count: 2, partitions: [p(2, 1, N2)] },
+      { app_id: 2, partition_count: 2, partitions: [p(2, 0, N2), p(2, 1, N2)] },
+    ];
+    const { h } = world(MACHINES);
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.shift() ?? answers.at(-1) ?? {}));
+    open(h);
+    let n1Gets = 0;
+    // N1 never answers the first read; it rejects the second (partition 1) as stale routing
+    h.scripts.set(N1, (req) => (n1Gets++ === 1 ? errorReply(req, 'ERR_INVALID_STATE') : { kind: 'silent' }));
+    h.scripts.set(N2, (req) => getReply(req, 'v'));
+    const inFlight = h.call(read('a'));
+    h.runUntil(h.nowMs + 5);
+    const rejected = h.call(read('b'));
+    h.runUntil(h.nowMs + 300);
+    const recreatedAt = routingSeen(h).find((o) => o.event.appId === 2)!.atMs;
+    assert.equal(h.settledOf(rejected)?.ok, true);
+    const settled = h.settledOf(inFlight);
+    assert.equal(settled?.ok, true, 'sent again to the new table, not left to its attempt timeout');
+    // it waits for the full query that follows (a poll later), well before its 400 ms attempt timeout
+    assert.ok(settled!.atMs < recreatedAt + 200, `settled at ${settled!.atMs}, answer at ${recreatedAt}`);
+    const toN2 = sentTo(h, N2, GET).map((x) => x.frame.header.app_id);
+    assert.deepEqual(toN2, [2, 2]);
   });
 });

@@ -4,18 +4,24 @@
 // missing`. The names are those of docs/PROTOCOL.md 4 (the argument and result columns) and of the
 // server's IDL, so an error points at the struct a reader can look up. Each pinned because a Stryker
 // mutant (the name emptied) survived the wire tests without it (docs/MUTANTS.md).
+// The reference reader over thrift's TBinaryProtocol (core/wire/thrift-io.ts) fails as the fast one
+// does: the same kind and message for a truncated read, the same kind for a negative count, offsets
+// relative to the region it reads, and a negative string or binary length is 'bad-length' naming what and where.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   type Codec,
+  FastReader,
   FastWriter,
   isRpcName,
   ProtocolError,
   requestMetaCodec,
   rpcInfo,
 } from '../core/wire/index.ts';
+import { ThriftReader } from '../core/wire/thrift-io.ts';
+import type { WireReader } from '../core/wire/wire-io.ts';
 
 /** docs/PROTOCOL.md of the repository (a Stryker sandbox inside it has no docs/ of its own) */
 function protocolDoc(): string {
@@ -151,5 +157,104 @@ describe('struct codecs name the struct in what they refuse', () => {
       }),
       'check_and_mutate_request.mutate_list: mutate.operation is missing',
     );
+  });
+});
+
+/** kind and message of what `read` throws, or the value it returns */
+function attempt(read: () => unknown): unknown {
+  try {
+    return { value: read() };
+  } catch (e) {
+    assert.ok(e instanceof ProtocolError, `threw ${String(e)}`);
+    return { kind: e.kind, message: e.message };
+  }
+}
+
+/** the same read from both readers over the same region (two bytes of prefix, one after) */
+function both(bytes: number[], read: (r: WireReader) => unknown): [unknown, unknown] {
+  const b = Buffer.from([0xaa, 0xbb, ...bytes, 0xcc]);
+  const end = b.length - 1;
+  return [attempt(() => read(new ThriftReader(b, 2, end))), attempt(() => read(new FastReader(b, 2, end)))];
+}
+
+describe('ThriftReader fails as FastReader does', () => {
+  it('a read past the end of the region is truncated, with the offset and what is left', () => {
+    const cases: [number[], (r: WireReader) => unknown][] = [
+      [[], (r) => r.readByte()],
+      [[1], (r) => r.readI16()],
+      [[0, 0, 1], (r) => r.readI32()],
+      [[0, 0, 0, 0, 1], (r) => r.readI64()],
+      [[0, 0, 0, 0, 0, 0, 1], (r) => r.readDouble()],
+      [[0, 0, 0, 9, 0x61, 0x62], (r) => r.readString()],
+      [[0, 0, 0, 9, 1, 2, 3], (r) => r.readBinary()],
+      [[0, 0, 0, 1, 0, 0, 0], (r) => [r.readI32(), r.readI32()]],
+    ];
+    for (const [bytes, read] of cases) {
+      const [thrift, fast] = both(bytes, read);
+      assert.equal((fast as { kind?: string }).kind, 'truncated', String(read));
+      assert.deepEqual(thrift, fast, String(read));
+    }
+    assert.deepEqual(both([0, 0, 0, 9, 0x61], (r) => r.readString())[0], {
+      kind: 'truncated',
+      message: 'need 9 bytes at offset 4, only 1 left',
+    });
+  });
+
+  it('reads that fit give the same values, up to the last byte of the region', () => {
+    const cases: [number[], (r: WireReader) => unknown][] = [
+      [[0x80], (r) => r.readByte()],
+      [[1], (r) => r.readBool()],
+      [[0xff, 0xfe], (r) => r.readI16()],
+      [[0x80, 0, 0, 1], (r) => r.readI32()],
+      [[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe], (r) => r.readI64()],
+      [[0x40, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18], (r) => r.readDouble()],
+      [[0, 0, 0, 2, 0x68, 0x69], (r) => r.readString()],
+      [[0, 0, 0, 2, 7, 8], (r) => [...r.readBinary()]],
+      [[0, 0, 0, 0], (r) => r.readString()],
+      [[0, 0, 0, 0], (r) => r.readBinary().length],
+      [[0x0b, 0, 0, 0, 0], (r) => [r.readListBegin(), r.elemType]],
+      [[0x0b, 0x08, 0, 0, 0, 0], (r) => [r.readMapBegin(), r.keyType, r.valueType]],
+    ];
+    for (const [bytes, read] of cases) {
+      const [thrift, fast] = both(bytes, (r) => [read(r), r.offset, r.remaining]);
+      assert.ok('value' in (fast as object), String(read));
+      assert.deepEqual(thrift, fast, String(read));
+    }
+  });
+
+  it('a negative list or map count is bad-length, naming it and where its header starts', () => {
+    // FastReader names the offset of the count itself (after the type bytes), ThriftReader that of
+    // the header (thrift reads the types and the count in one call)
+    const list = both([0, 0x0b, 0xff, 0xff, 0xff, 0xfe], (r) => [r.readByte(), r.readListBegin()]);
+    assert.deepEqual(list[0], { kind: 'bad-length', message: 'negative element count -2 at offset 1' });
+    assert.deepEqual(list[1], { kind: 'bad-length', message: 'negative element count -2 at offset 2' });
+    const map = both([0, 0x0b, 0x08, 0xff, 0xff, 0xff, 0xff], (r) => [r.readByte(), r.readMapBegin()]);
+    assert.deepEqual(map[0], { kind: 'bad-length', message: 'negative element count -1 at offset 1' });
+    assert.deepEqual(map[1], { kind: 'bad-length', message: 'negative element count -1 at offset 3' });
+  });
+
+  it('list, map and field headers set the types and the id as FastReader does', () => {
+    const header = (r: WireReader) => {
+      const n = r.readListBegin();
+      const m = r.readMapBegin();
+      const t = r.readFieldBegin();
+      const id = r.fieldId;
+      const stop = r.readFieldBegin();
+      return [n, r.elemType, m, r.keyType, r.valueType, t, id, stop, r.fieldId];
+    };
+    const bytes = [0x0b, 0, 0, 0, 3, 0x08, 0x0a, 0, 0, 0, 2, 0x0c, 0, 7, 0];
+    const [thrift, fast] = both(bytes, header);
+    assert.deepEqual(fast, { value: [3, 0x0b, 2, 0x08, 0x0a, 0x0c, 7, 0, 7] });
+    assert.deepEqual(thrift, fast);
+  });
+
+  it("a negative string or binary length is bad-length, naming what and where (thrift's own check)", () => {
+    const neg = [0xff, 0xff, 0xff, 0xff];
+    const [str] = both([1, ...neg], (r) => [r.readByte(), r.readString()]);
+    assert.equal((str as { kind: string }).kind, 'bad-length');
+    assert.match((str as { message: string }).message, /^string at offset 1: .*Negative string size/);
+    const [bin] = both(neg, (r) => r.readBinary());
+    assert.equal((bin as { kind: string }).kind, 'bad-length');
+    assert.match((bin as { message: string }).message, /^binary at offset 0: .*Negative binary size/);
   });
 });

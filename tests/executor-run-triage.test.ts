@@ -128,7 +128,7 @@ describe('executor run triage: state values', () => {
   it('a value that names no leaf state is refused, saying which', () => {
     const x = compileMachine(nested);
     const [s0] = x.initial(undefined as never);
-    for (const value of ['a', { a: 'q' }, { q: 'b' }, { a: { c: 'q' } }, { a: 'c' }, 7]) {
+    for (const value of ['a', { a: 'q' }, { q: 'b' }, { a: { c: 'q' } }, { a: 'c' }, 7, null]) {
       assert.throws(() => x.transition({ ...s0, value } as never, { type: 'E' } as never), {
         message: `executor: '${JSON.stringify(value)}' is not a leaf state of #n`,
       });

@@ -135,6 +135,21 @@ describe('executor run triage: state values', () => {
     }
   });
 
+  it('a string value is a leaf name, not a path spelled by its characters', () => {
+    // a state named '0' is what a string's first character would be looked up as, were it walked like an object
+    const m = createMachine({
+      id: 'z',
+      initial: '0',
+      states: { '0': { initial: 'a', states: { a: {} } } },
+    } as never);
+    const x = compileMachine(m as AnyStateMachine);
+    const [s0] = x.initial(undefined as never);
+    assert.deepEqual(s0.value, { '0': 'a' });
+    assert.throws(() => x.transition({ ...s0, value: 'ab' } as never, { type: 'E' } as never), {
+      message: `executor: '"ab"' is not a leaf state of #z`,
+    });
+  });
+
   it('values are frozen, nested levels too', () => {
     const x = compileMachine(nested);
     const [s0] = x.initial(undefined as never);

@@ -92,6 +92,16 @@ describe('executor run triage: refusals name the feature and say why', () => {
     rejectsAtCompile(one({ on: { '*': 'a' } }), 'wildcard event descriptor', "'*'");
     rejectsAtCompile(one({ on: { 'E.*': 'a' } }), 'wildcard event descriptor', "'E.*'");
     rejectsAtCompile(one({ on: { E: '#x' } }), 'transition to the machine root', "on 'E'");
+    rejectsAtCompile(
+      one({ on: { E: { target: ['b', 'c'] } } }, { b: {}, c: {} }),
+      'multiple targets',
+      "on 'E'",
+    );
+    // a state with an id and `route` adds an xstate.route transition to the root
+    const routed = one({ on: { E: 'b' } }, { b: { id: 'bb', route: {} } });
+    assert.throws(() => compileMachine(routed), {
+      message: "executor: state '#x': unsupported route: not supported",
+    });
   });
 
   it('an invalid action in a state no transition reaches is refused too', () => {

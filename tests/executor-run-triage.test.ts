@@ -173,6 +173,11 @@ describe('executor run triage: state values', () => {
     assert.deepEqual(x.initial(undefined as never)[0].value, {});
   });
 
+  it('a machine whose root is itself final is done at once', () => {
+    const x = compileMachine(createMachine({ id: 'f', type: 'final' } as never) as AnyStateMachine);
+    assert.deepEqual({ ...x.initial(undefined as never)[0] }, { value: {}, context: {}, status: 'done' });
+  });
+
   it('a machine that starts in a final state is done at once', () => {
     const x = compileMachine(one({ type: 'final' }));
     assert.equal(x.initial(undefined as never)[0].status, 'done');
@@ -213,6 +218,25 @@ describe('executor run triage: raised events and the first step', () => {
       },
     } as never) as AnyStateMachine;
     assert.deepEqual(compileMachine(m).initial(undefined as never)[0].context, { log: 'AB' });
+  });
+
+  it('an eventless transition that assigns is taken again while its guard holds, its other actions too', () => {
+    const m = createMachine({
+      id: 'ev',
+      initial: 'a',
+      context: { n: 0 },
+      states: {
+        a: {
+          always: {
+            guard: ({ context }: Ctx) => context.n < 3,
+            actions: [assign({ n: ({ context }: Ctx) => context.n + 1 }), 'note'],
+          },
+        },
+      },
+    } as never) as AnyStateMachine;
+    const [s, cmds] = compileMachine(m).initial(undefined as never);
+    assert.deepEqual(s.context, { n: 3 });
+    assert.equal(cmds.length, 3);
   });
 
   it("the first step's actions see the event xstate.init", () => {

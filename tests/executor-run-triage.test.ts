@@ -4,7 +4,7 @@
 // its own, and an event that changes nothing gives back the same state object.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AnyStateMachine, assign, createMachine, raise } from 'xstate';
+import { type AnyStateMachine, assign, createMachine, fromPromise, raise, setup } from 'xstate';
 import { CompileError, compileMachine } from '../core/executor/index.ts';
 import { rejectsAtCompile } from './helpers/compile-rejects.ts';
 
@@ -88,6 +88,12 @@ describe('executor run triage: refusals name the feature and say why', () => {
       'history state',
       'not supported',
     );
+    const invoking = setup({ actors: { p: fromPromise(async () => 1) } }).createMachine({
+      id: 'x',
+      initial: 'a',
+      states: { a: { invoke: { src: 'p' } } },
+    });
+    rejectsAtCompile(invoking as AnyStateMachine, 'invoke', 'the core drives I/O itself; no child actors');
     rejectsAtCompile(one({ type: 'final', output: 1 }), 'output', 'final/machine output is not supported');
     rejectsAtCompile(one({ on: { '*': 'a' } }), 'wildcard event descriptor', "'*'");
     rejectsAtCompile(one({ on: { 'E.*': 'a' } }), 'wildcard event descriptor', "'E.*'");

@@ -4,7 +4,15 @@
 // its own, and an event that changes nothing gives back the same state object.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AnyStateMachine, assign, createMachine, fromPromise, raise, setup } from 'xstate';
+import {
+  type AnyStateMachine,
+  assign,
+  createMachine,
+  fromPromise,
+  getNextSnapshot,
+  raise,
+  setup,
+} from 'xstate';
 import { CompileError, compileMachine } from '../core/executor/index.ts';
 import { rejectsAtCompile } from './helpers/compile-rejects.ts';
 
@@ -139,6 +147,20 @@ describe('executor run triage: state values', () => {
     assert.deepEqual(s1.value, { a: { c: 'd' } });
     const [s2] = x.transition(JSON.parse(JSON.stringify(s1)), { type: 'E' } as never);
     assert.equal(s2.value, 'z');
+  });
+
+  it('a path that ends in an empty object names the state it reached, as xstate reads it', () => {
+    // xstate's resolveState reads { a: { c: { d: {} } } } as the leaf d; a restored value of that shape
+    // must step the same way in both
+    const value = { a: { c: { d: {} } } };
+    const x = compileMachine(nested);
+    const [s0] = x.initial(undefined as never);
+    const [s1] = x.transition({ ...s0, value } as never, { type: 'E' } as never);
+    const viaXstate = getNextSnapshot(nested, nested.resolveState({ value, context: undefined } as never), {
+      type: 'E',
+    });
+    assert.equal(viaXstate.value, 'z');
+    assert.equal(s1.value, viaXstate.value);
   });
 
   it('a value that names no leaf state is refused, saying which', () => {

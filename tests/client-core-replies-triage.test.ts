@@ -208,3 +208,40 @@ describe('client core: a recreated table named only in part', () => {
     assert.deepEqual(toN2, [2, 2]);
   });
 });
+
+describe('client core: an answer that leaves out the partition of a call in flight', () => {
+  it('the call keeps its attempt: no second copy is sent while its partition waits for meta', () => {
+    // keys 'a' and 'b' (sort key 's') fall in partitions 0 and 1 of a two-partition table
+    const read = (hashKey: string) => ({
+      ...get(5000),
+      args: encodeKey(Buffer.from(hashKey), Buffer.from('s')),
+      partitionHash: partitionHash(Buffer.from(hashKey), Buffer.from('s')),
+    });
+    const p = (index: number, ballot: bigint) => partitionConfig(1, index, ballot, N1);
+    const answers = [
+      { app_id: 1, partition_count: 2, partitions: [p(0, 1n), p(1, 1n)] },
+      // asked for partition 0 (invalidated by a rejection), meta names only partition 1, unchanged
+      { app_id: 1, partition_count: 2, partitions: [p(1, 1n)] },
+      { app_id: 1, partition_count: 2, partitions: [p(0, 2n), p(1, 1n)] },
+    ];
+    const { h } = world(MACHINES);
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.shift() ?? answers.at(-1) ?? {}));
+    open(h);
+    let n1Gets = 0;
+    // N1 never answers the first read; it rejects the second (same partition) as stale routing
+    h.scripts.set(N1, (req) => {
+      n1Gets++;
+      if (n1Gets === 1) return { kind: 'silent' };
+      return n1Gets === 2 ? errorReply(req, 'ERR_INVALID_STATE') : getReply(req, 'v');
+    });
+    const inFlight = h.call(read('a'));
+    h.runUntil(h.nowMs + 5);
+    const rejected = h.call(read('a'));
+    h.runUntil(h.nowMs + 300); // well before the silent attempt's 400 ms timeout
+    assert.ok(sentTo(h, META, QUERY).length >= 3, 'the partial answer was followed by another query');
+    assert.equal(h.settledOf(rejected)?.ok, true);
+    // the silent attempt still stands: N1 got it, the rejected read, and that read's retry only
+    assert.equal(sentTo(h, N1, GET).length, 3);
+    assert.equal(h.settledOf(inFlight), undefined);
+  });
+});

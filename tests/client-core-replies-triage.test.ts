@@ -245,3 +245,49 @@ describe('client core: an answer that leaves out the partition of a call in flig
     assert.equal(h.settledOf(inFlight), undefined);
   });
 });
+
+describe('client core: an answer that changes no route and the hedged reads of its table', () => {
+  it("a hedged read's backup waits for its delay although another call's rejection left its partition unrouted", () => {
+    // keys 'a' and 'b' (sort key 's') fall in partitions 0 and 1 of a two-partition table
+    const read = (hashKey: string) => ({
+      ...get(5000),
+      args: encodeKey(Buffer.from(hashKey), Buffer.from('s')),
+      partitionHash: partitionHash(Buffer.from(hashKey), Buffer.from('s')),
+    });
+    const p = (index: number, ballot: bigint) => partitionConfig(1, index, ballot, N1, [N2]);
+    const answers = [
+      { app_id: 1, partition_count: 2, partitions: [p(0, 1n), p(1, 1n)] },
+      // asked for partition 0 (invalidated by a rejection), meta names only partition 1, unchanged
+      { app_id: 1, partition_count: 2, partitions: [p(1, 1n)] },
+      { app_id: 1, partition_count: 2, partitions: [p(0, 1n), p(1, 1n)] },
+    ];
+    const { h } = world(MACHINES);
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.shift() ?? answers.at(-1) ?? {}));
+    open(h);
+    let n1Gets = 0;
+    // N1 never answers the hedged read; it rejects the next read (same partition) as stale routing
+    h.scripts.set(N1, (req) => {
+      n1Gets++;
+      if (n1Gets === 1) return { kind: 'silent' };
+      return n1Gets === 2 ? errorReply(req, 'ERR_INVALID_STATE') : getReply(req, 'v');
+    });
+    h.scripts.set(N2, (req) => getReply(req, 'from-n2'));
+    h.call({ ...read('a'), pinnedNode: N2 }); // N2 connected and ready
+    h.runUntil(h.nowMs + 10);
+    const calledAt = h.nowMs;
+    const hedged = h.call({ ...read('a'), hedge: { delayMs: 100, onSuspect: true } });
+    h.runUntil(h.nowMs + 1);
+    const rejected = h.call(read('a'));
+    h.runUntil(h.nowMs + 300);
+    assert.ok(sentTo(h, META, QUERY).length >= 3, 'the partial answer was followed by another query');
+    assert.equal(h.settledOf(rejected)?.ok, true);
+    // no health or route of the hedged read changed that its hedge was not told: only the delay
+    // sends the backup
+    const backups = sentTo(h, N2, GET).filter((s) => s.frame.header.is_backup_request);
+    assert.deepEqual(
+      backups.map((s) => s.atMs),
+      [calledAt + 100],
+    );
+    assert.equal(h.settledOf(hedged)?.ok, true);
+  });
+});

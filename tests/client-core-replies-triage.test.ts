@@ -291,3 +291,38 @@ describe('client core: an answer that changes no route and the hedged reads of i
     assert.equal(h.settledOf(hedged)?.ok, true);
   });
 });
+
+describe('client core: a cancelled split and the hedged reads it moves', () => {
+  it("a hedged read waiting for a down primary sends its backup once the split's cancellation moves it to a partition with a ready secondary", () => {
+    // a key of partition 3 of 4, which is partition 1 of 2
+    const key = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].find(
+      (k) => partitionHash(Buffer.from(k), Buffer.from('s')) % 4n === 3n,
+    )!;
+    const read = {
+      ...get(5000),
+      args: encodeKey(Buffer.from(key), Buffer.from('s')),
+      partitionHash: partitionHash(Buffer.from(key), Buffer.from('s')),
+    };
+    const p = (index: number, secondaries: string[]) => partitionConfig(1, index, 1n, N1, secondaries);
+    const answers = [
+      { app_id: 1, partition_count: 4, partitions: [p(0, []), p(1, [N2]), p(2, []), p(3, [])] },
+      // the split is cancelled: the two partitions left are as they were (no entry changes)
+      { app_id: 1, partition_count: 2, partitions: [p(0, []), p(1, [N2])] },
+    ];
+    const { h } = world(MACHINES, { options: { reconnectBackoffMs: 1000, reconnectBackoffCapMs: 1000 } });
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.length > 1 ? answers.shift()! : answers[0]!));
+    open(h);
+    h.scripts.set(N2, (req) => getReply(req, 'from-n2'));
+    h.call({ ...read, pinnedNode: N2 }); // N2 connected and ready
+    h.runUntil(h.nowMs + 10);
+    h.connectBehaviour.set(N1, 'refuse'); // the primary of every partition is down
+    const hedged = h.call({ ...read, hedge: { delayMs: 100, onSuspect: true } });
+    h.runUntil(h.nowMs + 600);
+    // the second query (the waiting read's refresh) is answered with the cancellation
+    const askedAt = sentTo(h, META, QUERY)[1]!.atMs;
+    const backups = sentTo(h, N2, GET).filter((s) => s.frame.header.is_backup_request);
+    assert.equal(backups.length, 1, 'one backup');
+    assert.ok(backups[0]!.atMs - askedAt <= 5, `backup at ${backups[0]!.atMs}, query at ${askedAt}`);
+    assert.equal(h.settledOf(hedged)?.ok, true);
+  });
+});

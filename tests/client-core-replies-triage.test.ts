@@ -208,3 +208,121 @@ describe('client core: a recreated table named only in part', () => {
     assert.deepEqual(toN2, [2, 2]);
   });
 });
+
+describe('client core: an answer that leaves out the partition of a call in flight', () => {
+  it('the call keeps its attempt: no second copy is sent while its partition waits for meta', () => {
+    // keys 'a' and 'b' (sort key 's') fall in partitions 0 and 1 of a two-partition table
+    const read = (hashKey: string) => ({
+      ...get(5000),
+      args: encodeKey(Buffer.from(hashKey), Buffer.from('s')),
+      partitionHash: partitionHash(Buffer.from(hashKey), Buffer.from('s')),
+    });
+    const p = (index: number, ballot: bigint) => partitionConfig(1, index, ballot, N1);
+    const answers = [
+      { app_id: 1, partition_count: 2, partitions: [p(0, 1n), p(1, 1n)] },
+      // asked for partition 0 (invalidated by a rejection), meta names only partition 1, unchanged
+      { app_id: 1, partition_count: 2, partitions: [p(1, 1n)] },
+      { app_id: 1, partition_count: 2, partitions: [p(0, 2n), p(1, 1n)] },
+    ];
+    const { h } = world(MACHINES);
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.shift() ?? answers.at(-1) ?? {}));
+    open(h);
+    let n1Gets = 0;
+    // N1 never answers the first read; it rejects the second (same partition) as stale routing
+    h.scripts.set(N1, (req) => {
+      n1Gets++;
+      if (n1Gets === 1) return { kind: 'silent' };
+      return n1Gets === 2 ? errorReply(req, 'ERR_INVALID_STATE') : getReply(req, 'v');
+    });
+    const inFlight = h.call(read('a'));
+    h.runUntil(h.nowMs + 5);
+    const rejected = h.call(read('a'));
+    h.runUntil(h.nowMs + 300); // well before the silent attempt's 400 ms timeout
+    assert.ok(sentTo(h, META, QUERY).length >= 3, 'the partial answer was followed by another query');
+    assert.equal(h.settledOf(rejected)?.ok, true);
+    // the silent attempt still stands: N1 got it, the rejected read, and that read's retry only
+    assert.equal(sentTo(h, N1, GET).length, 3);
+    assert.equal(h.settledOf(inFlight), undefined);
+  });
+});
+
+describe('client core: an answer that changes no route and the hedged reads of its table', () => {
+  it("a hedged read's backup waits for its delay although another call's rejection left its partition unrouted", () => {
+    // keys 'a' and 'b' (sort key 's') fall in partitions 0 and 1 of a two-partition table
+    const read = (hashKey: string) => ({
+      ...get(5000),
+      args: encodeKey(Buffer.from(hashKey), Buffer.from('s')),
+      partitionHash: partitionHash(Buffer.from(hashKey), Buffer.from('s')),
+    });
+    const p = (index: number, ballot: bigint) => partitionConfig(1, index, ballot, N1, [N2]);
+    const answers = [
+      { app_id: 1, partition_count: 2, partitions: [p(0, 1n), p(1, 1n)] },
+      // asked for partition 0 (invalidated by a rejection), meta names only partition 1, unchanged
+      { app_id: 1, partition_count: 2, partitions: [p(1, 1n)] },
+      { app_id: 1, partition_count: 2, partitions: [p(0, 1n), p(1, 1n)] },
+    ];
+    const { h } = world(MACHINES);
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.shift() ?? answers.at(-1) ?? {}));
+    open(h);
+    let n1Gets = 0;
+    // N1 never answers the hedged read; it rejects the next read (same partition) as stale routing
+    h.scripts.set(N1, (req) => {
+      n1Gets++;
+      if (n1Gets === 1) return { kind: 'silent' };
+      return n1Gets === 2 ? errorReply(req, 'ERR_INVALID_STATE') : getReply(req, 'v');
+    });
+    h.scripts.set(N2, (req) => getReply(req, 'from-n2'));
+    h.call({ ...read('a'), pinnedNode: N2 }); // N2 connected and ready
+    h.runUntil(h.nowMs + 10);
+    const calledAt = h.nowMs;
+    const hedged = h.call({ ...read('a'), hedge: { delayMs: 100, onSuspect: true } });
+    h.runUntil(h.nowMs + 1);
+    const rejected = h.call(read('a'));
+    h.runUntil(h.nowMs + 300);
+    assert.ok(sentTo(h, META, QUERY).length >= 3, 'the partial answer was followed by another query');
+    assert.equal(h.settledOf(rejected)?.ok, true);
+    // no health or route of the hedged read changed that its hedge was not told: only the delay
+    // sends the backup
+    const backups = sentTo(h, N2, GET).filter((s) => s.frame.header.is_backup_request);
+    assert.deepEqual(
+      backups.map((s) => s.atMs),
+      [calledAt + 100],
+    );
+    assert.equal(h.settledOf(hedged)?.ok, true);
+  });
+});
+
+describe('client core: a cancelled split and the hedged reads it moves', () => {
+  it("a hedged read waiting for a down primary sends its backup once the split's cancellation moves it to a partition with a ready secondary", () => {
+    // a key of partition 3 of 4, which is partition 1 of 2
+    const key = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].find(
+      (k) => partitionHash(Buffer.from(k), Buffer.from('s')) % 4n === 3n,
+    )!;
+    const read = {
+      ...get(5000),
+      args: encodeKey(Buffer.from(key), Buffer.from('s')),
+      partitionHash: partitionHash(Buffer.from(key), Buffer.from('s')),
+    };
+    const p = (index: number, secondaries: string[]) => partitionConfig(1, index, 1n, N1, secondaries);
+    const answers = [
+      { app_id: 1, partition_count: 4, partitions: [p(0, []), p(1, [N2]), p(2, []), p(3, [])] },
+      // the split is cancelled: the two partitions left are as they were (no entry changes)
+      { app_id: 1, partition_count: 2, partitions: [p(0, []), p(1, [N2])] },
+    ];
+    const { h } = world(MACHINES, { options: { reconnectBackoffMs: 1000, reconnectBackoffCapMs: 1000 } });
+    h.scripts.set(META, (req) => queryCfgReply(req, answers.length > 1 ? answers.shift()! : answers[0]!));
+    open(h);
+    h.scripts.set(N2, (req) => getReply(req, 'from-n2'));
+    h.call({ ...read, pinnedNode: N2 }); // N2 connected and ready
+    h.runUntil(h.nowMs + 10);
+    h.connectBehaviour.set(N1, 'refuse'); // the primary of every partition is down
+    const hedged = h.call({ ...read, hedge: { delayMs: 100, onSuspect: true } });
+    h.runUntil(h.nowMs + 600);
+    // the second query (the waiting read's refresh) is answered with the cancellation
+    const askedAt = sentTo(h, META, QUERY)[1]!.atMs;
+    const backups = sentTo(h, N2, GET).filter((s) => s.frame.header.is_backup_request);
+    assert.equal(backups.length, 1, 'one backup');
+    assert.ok(backups[0]!.atMs - askedAt <= 5, `backup at ${backups[0]!.atMs}, query at ${askedAt}`);
+    assert.equal(h.settledOf(hedged)?.ok, true);
+  });
+});

@@ -214,5 +214,6 @@ function applyConfig(s: CoreState, table: TableState, resp: QueryCfgResponse): v
   table.opens.clear();
   table.metaFailures.clear();
   enqueue(s, table, { type: 'QUERY_OK', waiting: stillWaiting, jitter: s.random.next() });
-  if (changed.length > 0 || update.moveAll) hedgesOnRoutes(s, table);
+  // a cancelled split moves the reads of the dropped partitions to others even when no entry changed
+  if (changed.length > 0 || update.moveAll || update.kind === 'cancelSplit') hedgesOnRoutes(s, table);
 }

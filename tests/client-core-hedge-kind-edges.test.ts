@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assign, createMachine } from 'xstate';
 import type { HedgeSpec } from '../core/client/index.ts';
+import { encodeResponse } from '../core/wire/index.ts';
 import { type HedgeEvent, hedgeMachine, MACHINES, NODE_HEALTH, requestMachine } from '../machines/index.ts';
 import { GET, get, N1, N2, N3, open, sentTo, world } from './fixtures/machines/kill-world.ts';
 import { cloneConfig } from './fixtures/machines/mutate.ts';
+import type { BudgetHarness } from './helpers/budget-harness.ts';
 import { getReply, type ServerAnswer } from './helpers/core-harness.ts';
 
 const silent = (): ServerAnswer => ({ kind: 'silent' });
@@ -42,7 +44,8 @@ function keepingTimedOutReads(): typeof requestMachine {
   ) as unknown as typeof requestMachine;
 }
 
-const valueIn = (result: unknown) => Buffer.from((result as { value: Uint8Array }).value).toString();
+const valueIn = (result: unknown) =>
+  Buffer.from((result as { value?: Uint8Array } | undefined)?.value ?? []).toString();
 
 describe('hedge kind: a backup that cannot be encoded', () => {
   it('header v0 cannot carry the flag: the hedge hears a backup error and ends; the secondary is never blamed', () => {
@@ -208,5 +211,98 @@ describe("hedge kind: the backup's secondary", () => {
       values.add(valueIn(h.settledOf(id)?.result));
     }
     assert.deepEqual([...values].sort(), ['s2', 's3']);
+  });
+});
+
+const getOk = (seqid: number, value: string) =>
+  encodeResponse(GET, seqid, 'ERR_OK', {
+    error: 0,
+    value: Buffer.from(value),
+    app_id: 1,
+    partition_index: 0,
+    server: '',
+  });
+
+/**
+ * N2 (the only secondary) holds a read pinned to it and the backup of a hedged read whose primary
+ * never answers; both wait for replies fed by hand. Returns the two calls and their sequence ids.
+ */
+function backupBesidePinned(h: BudgetHarness) {
+  h.scripts.set(N1, silent);
+  h.scripts.set(N2, silent);
+  open(h);
+  const pinned = h.call({ ...get(1000), pinnedNode: N2 });
+  const hedged = h.call({ ...get(1000), hedge: DELAY });
+  h.runUntil(h.nowMs + 25);
+  const onN2 = sentTo(h, N2, GET);
+  const backup = onN2.find((x) => x.frame.header.is_backup_request)?.frame.seqid;
+  const plain = onN2.find((x) => !x.frame.header.is_backup_request)?.frame.seqid;
+  assert.ok(backup !== undefined && plain !== undefined, 'both on N2');
+  return { pinned, hedged, backup, plain };
+}
+
+describe("hedge kind: a backup's reply in a chunk of several", () => {
+  it('a backup answered with an error, then another reply in the same chunk: that reply is still heard', () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    const { pinned, backup, plain } = backupBesidePinned(h);
+    const chunk = Buffer.concat([encodeResponse(GET, backup, 'ERR_INVALID_STATE'), getOk(plain, 'c')]);
+    h.feed({ type: 'data', address: N2, bytes: chunk });
+    assert.equal(valueIn(h.settledOf(pinned)?.result), 'c');
+  });
+
+  it('a backup answered with a value, then another reply in the same chunk: both are heard', () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    const { pinned, hedged, backup, plain } = backupBesidePinned(h);
+    h.feed({ type: 'data', address: N2, bytes: Buffer.concat([getOk(backup, 's'), getOk(plain, 'c')]) });
+    assert.equal(valueIn(h.settledOf(hedged)?.result), 's');
+    assert.equal(valueIn(h.settledOf(pinned)?.result), 'c');
+  });
+
+  it("a backup's malformed value breaks the connection: it settles nothing, and the frames after it are not read", () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    const { pinned, hedged, backup, plain } = backupBesidePinned(h);
+    const good = getOk(backup, 's');
+    // the body cut short by one byte, the frame's length fixed to match
+    const bad = Buffer.from(good.subarray(0, good.length - 1));
+    bad.writeInt32BE(bad.length, 0);
+    const out = h.feed({ type: 'data', address: N2, bytes: Buffer.concat([bad, getOk(plain, 'c')]) });
+    assert.ok(out.some((c) => c.type === 'disconnect' && c.address === N2));
+    assert.equal(h.settledOf(hedged), undefined, 'no value from a malformed backup reply');
+    assert.equal(h.settledOf(pinned), undefined, 'nothing read after the malformed frame');
+    assert.equal(h.core.nodeHealth(N2), NODE_HEALTH.down);
+  });
+});
+
+describe('hedge kind: a reply to a backup the hedge no longer tracks', () => {
+  it('a definition that writes three backups: only the last counts; replies to the others are dropped, while the hedge lives and after it ended', () => {
+    const thrice = hedgeWith((states) => {
+      const ready = (states.choosing as { on: { BACKUP_READY: { actions: unknown[] } } }).on.BACKUP_READY;
+      const send = ready.actions[1];
+      ready.actions = [...ready.actions, send, send];
+    });
+    const { h, cfg } = world({ ...MACHINES, hedge: thrice });
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, silent);
+    h.scripts.set(N2, silent);
+    open(h);
+    const pinned = h.call({ ...get(1000), pinnedNode: N2 });
+    const hedged = h.call({ ...get(2000), hedge: DELAY });
+    h.runUntil(h.nowMs + 25);
+    const onN2 = sentTo(h, N2, GET);
+    const [b1, b2, b3] = onN2.filter((x) => x.frame.header.is_backup_request).map((x) => x.frame.seqid);
+    const plain = onN2.find((x) => !x.frame.header.is_backup_request)!.frame.seqid;
+    assert.ok(b1 !== undefined && b2 !== undefined && b3 !== undefined, 'three backups');
+    h.feed({ type: 'data', address: N2, bytes: Buffer.concat([getOk(b1, 's1'), getOk(plain, 'c')]) });
+    assert.equal(h.settledOf(hedged), undefined, 'the first backup no longer counts');
+    assert.equal(valueIn(h.settledOf(pinned)?.result), 'c', 'the frame after it is still read');
+    h.feed({ type: 'data', address: N2, bytes: getOk(b3, 's3') });
+    assert.equal(valueIn(h.settledOf(hedged)?.result), 's3', 'the last backup wins');
+    h.runUntil(h.nowMs + 500); // the watch of the primary's attempt ends at its attempt timeout
+    assert.equal(h.core.hedgeCount(), 0);
+    h.feed({ type: 'data', address: N2, bytes: getOk(b2, 's2') });
+    assert.equal(h.settled.filter((x) => x.callId === hedged).length, 1, 'settled once');
   });
 });

@@ -306,3 +306,59 @@ describe('hedge kind: a reply to a backup the hedge no longer tracks', () => {
     assert.equal(h.settled.filter((x) => x.callId === hedged).length, 1, 'settled once');
   });
 });
+
+describe('hedge kind: when the routes move under a hedged read', () => {
+  /** N1 answers the first get (a read pinned to it) with ERR_INVALID_STATE after `ms`: a refresh */
+  const refusingOnce = (ms: number) => {
+    let gets = 0;
+    return (req: Parameters<typeof getReply>[0]): ServerAnswer =>
+      ++gets === 1
+        ? { kind: 'reply', delayMs: ms, bytes: encodeResponse(GET, req.seqid, 'ERR_INVALID_STATE') }
+        : silent();
+  };
+
+  it("a backup never goes to the node that holds the call's own attempt, even once the routes list it as a secondary", () => {
+    const { h, cfg } = world(MACHINES);
+    h.connectBehaviour.set(N2, 'hang');
+    h.connectBehaviour.set(N3, 'hang');
+    h.scripts.set(N1, refusingOnce(50));
+    open(h);
+    const start = h.nowMs;
+    h.call({ ...get(1000), pinnedNode: N1 });
+    // a read that is not idempotent stays with its attempt on N1 when the partition moves
+    h.call({ ...get(1000), idempotent: false, hedge: DELAY });
+    h.runUntil(start + 30); // the backup found no connected secondary: the hedge waits
+    cfg.ballot = 2n;
+    cfg.primary = N2;
+    cfg.secondaries = [N1, N3];
+    h.runUntil(start + 110); // the refresh asked for at +51 (a query at +103) moved the partition to N2
+    assert.equal(h.core.routeTable('t')?.partitions[0]?.primary, N2);
+    assert.equal(
+      sentTo(h, N1, GET).filter((x) => x.frame.header.is_backup_request).length,
+      0,
+      'no backup to N1',
+    );
+  });
+
+  it("a primary's reply and the backup's, in one chunk from the same node: the primary's value is kept", () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, refusingOnce(50));
+    h.scripts.set(N2, silent);
+    open(h);
+    const start = h.nowMs;
+    h.call({ ...get(1000), pinnedNode: N1 });
+    const hedged = h.call({ ...get(1000), hedge: DELAY });
+    h.runUntil(start + 30); // the backup is on N2
+    cfg.ballot = 2n;
+    cfg.primary = N2;
+    cfg.secondaries = [N1];
+    h.runUntil(start + 110); // the partition moved to N2 (the query at +103): the read is resent there
+    const onN2 = sentTo(h, N2, GET);
+    const backup = onN2.find((x) => x.frame.header.is_backup_request)?.frame.seqid;
+    const own = onN2.find((x) => !x.frame.header.is_backup_request)?.frame.seqid;
+    assert.ok(backup !== undefined && own !== undefined, 'the backup and the resend, both on N2');
+    h.feed({ type: 'data', address: N2, bytes: Buffer.concat([getOk(own, 'p'), getOk(backup, 's')]) });
+    assert.equal(valueIn(h.settledOf(hedged)?.result), 'p');
+  });
+});

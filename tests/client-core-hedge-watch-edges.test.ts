@@ -140,3 +140,63 @@ describe('hedge watch: where the primary stands', () => {
     assert.equal(valueIn(h.settledOf(id)?.result), 's');
   });
 });
+
+describe('hedge watch: health changes that are not the loss of the backup or of the watched attempt', () => {
+  it("the backup's node becoming suspect (another read timed out there) does not end the backup", () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, silent);
+    // N2 never answers plain reads, and answers the backup after 330 ms
+    h.scripts.set(N2, (req) => (req.header.is_backup_request ? getReply(req, 's', 330) : silent()));
+    open(h);
+    const start = h.nowMs;
+    h.call({ ...get(2000), pinnedNode: N2 }); // times out on N2 at +401: N2 suspect
+    h.runUntil(start + 100);
+    const id = h.call({ ...get(2000), hedge: DELAY }); // its backup goes to N2 at +120
+    h.runUntil(start + 402);
+    assert.equal(h.core.nodeHealth(N2), NODE_HEALTH.suspect);
+    h.runUntil(start + 460);
+    const s = h.settledOf(id);
+    assert.equal(valueIn(s?.result), 's', 'the backup still won');
+    assert.equal(s?.atMs, start + 450);
+  });
+
+  /** N3 connected by a read pinned to it; N2, the only secondary, answers backups after `ms` */
+  function withN3Connected(ms: number) {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, silent);
+    h.scripts.set(N2, (req) => getReply(req, 's', ms));
+    h.scripts.set(N3, (req) => getReply(req, 'n3'));
+    open(h);
+    h.call({ ...get(1000), pinnedNode: N3 });
+    h.runUntil(h.nowMs + 5);
+    assert.equal(h.core.nodeHealth(N3), NODE_HEALTH.ready);
+    return h;
+  }
+
+  it("another node's connection lost while the backup is out: the backup goes on and wins", () => {
+    const h = withN3Connected(50);
+    const start = h.nowMs;
+    const id = h.call({ ...get(1000), hedge: DELAY }); // backup to N2 at +21, answered at +71
+    h.runUntil(start + 40);
+    h.dropConnection(N3);
+    assert.equal(h.core.nodeHealth(N3), NODE_HEALTH.down);
+    h.runUntil(start + 80);
+    assert.equal(valueIn(h.settledOf(id)?.result), 's');
+  });
+
+  it("another node's connection lost while a primary attempt is watched: the watch goes on to its end", () => {
+    const h = withN3Connected(1);
+    const start = h.nowMs;
+    const id = h.call({ ...get(1000), hedge: DELAY });
+    h.runUntil(start + 30);
+    assert.equal(valueIn(h.settledOf(id)?.result), 's');
+    assert.equal(h.core.hedgeCount(), 1, "the primary's attempt is watched");
+    h.dropConnection(N3);
+    assert.equal(h.core.hedgeCount(), 1, 'still watched');
+    h.runUntil(start + 402);
+    assert.equal(h.core.nodeHealth(N1), NODE_HEALTH.suspect, 'the unanswered primary is blamed at the end');
+    assert.equal(h.core.hedgeCount(), 0);
+  });
+});

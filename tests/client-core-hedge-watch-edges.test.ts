@@ -5,10 +5,18 @@
 // Scripted servers and virtual time (tests/fixtures/machines/kill-world.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createMachine } from 'xstate';
 import type { HedgeSpec } from '../core/client/index.ts';
 import { encodeResponse } from '../core/wire/index.ts';
-import { MACHINES, NODE_HEALTH } from '../machines/index.ts';
+import {
+  type HedgeEvent,
+  hedgeMachine,
+  MACHINES,
+  NODE_HEALTH,
+  nodeHealthMachine,
+} from '../machines/index.ts';
 import { GET, get, META, N1, N2, N3, open, sentTo, world } from './fixtures/machines/kill-world.ts';
+import { cloneConfig } from './fixtures/machines/mutate.ts';
 import type { BudgetHarness } from './helpers/budget-harness.ts';
 import { getReply, partitionConfig, queryCfgReply, type ServerAnswer } from './helpers/core-harness.ts';
 
@@ -16,6 +24,18 @@ const silent = (): ServerAnswer => ({ kind: 'silent' });
 const DELAY: HedgeSpec = { delayMs: 20, onSuspect: true };
 /** a long delay: a backup before it is one the primary's state asked for */
 const PATIENT: HedgeSpec = { delayMs: 500, onSuspect: true };
+
+type States = Record<string, Record<string, unknown>>;
+
+/** a machine with its states' config edited (machines are data: the client takes any) */
+function edited<M extends typeof hedgeMachine | typeof nodeHealthMachine>(
+  machine: M,
+  edit: (states: States) => void,
+): M {
+  const config = cloneConfig(machine.config) as unknown as { states: States };
+  edit(config.states);
+  return createMachine(config as never, machine.implementations as never) as unknown as M;
+}
 
 const valueIn = (result: unknown) =>
   Buffer.from((result as { value?: Uint8Array } | undefined)?.value ?? []).toString();
@@ -198,5 +218,104 @@ describe('hedge watch: health changes that are not the loss of the backup or of 
     h.runUntil(start + 402);
     assert.equal(h.core.nodeHealth(N1), NODE_HEALTH.suspect, 'the unanswered primary is blamed at the end');
     assert.equal(h.core.hedgeCount(), 0);
+  });
+});
+
+describe('hedge watch: what the core tells a hedge definition', () => {
+  it('a connected primary is usable whatever failures its node machine still counts', () => {
+    // a node definition that does not reset its failure count on connecting
+    const unforgiving = edited(nodeHealthMachine, (states) => {
+      const connecting = (states.open as { states: States }).states.connecting as {
+        on: Record<string, unknown>;
+      };
+      connecting.on.CONNECTED = { target: 'ready' };
+    });
+    const { h } = world({ ...MACHINES, nodeHealth: unforgiving });
+    h.connectBehaviour.set(N1, 'refuse');
+    h.scripts.set(N1, (req) => getReply(req, 'p', 30));
+    h.scripts.set(N2, (req) => getReply(req, 's'));
+    h.scripts.set(N3, (req) => getReply(req, 's'));
+    open(h);
+    const start = h.nowMs;
+    const first = h.call(get(1000)); // refused once, then N1 accepts after the back-off
+    h.runUntil(start + 5);
+    h.connectBehaviour.set(N1, 'accept');
+    h.runUntil(start + 100);
+    assert.equal(h.core.nodeHealth(N1), NODE_HEALTH.ready);
+    assert.equal(h.settledOf(first)?.ok, true);
+    const id = h.call({ ...get(1000), hedge: PATIENT });
+    h.runUntil(h.nowMs + 40);
+    assert.equal(valueIn(h.settledOf(id)?.result), 'p');
+    assert.equal(toSecondaries(h), 0);
+  });
+
+  it('a primary that is down is told as usable: false (a boolean)', () => {
+    // a hedge definition that tests for false itself
+    const strict = edited(hedgeMachine, (states) => {
+      const start = states.start as { on: { PRIMARY: Array<Record<string, unknown>> } };
+      start.on.PRIMARY[0] = {
+        guard: ({ event }: { event: Extract<HedgeEvent, { type: 'PRIMARY' }> }) => event.usable === false,
+        target: 'choosing',
+      };
+    });
+    const { h } = world({ ...MACHINES, hedge: strict });
+    h.connectBehaviour.set(N1, 'refuse');
+    h.scripts.set(N2, (req) => getReply(req, 's'));
+    h.scripts.set(N3, (req) => getReply(req, 's'));
+    open(h);
+    const start = h.nowMs;
+    h.call(get(1000));
+    h.runUntil(start + 5);
+    assert.equal(h.core.nodeHealth(N1), NODE_HEALTH.down);
+    const id = h.call({ ...get(1000), hedge: PATIENT });
+    h.runUntil(h.nowMs + 10);
+    assert.equal(valueIn(h.settledOf(id)?.result), 's', 'the backup went out at once');
+  });
+
+  it('a hedge is told of health changes only in the states that listen (not while its backup is out)', () => {
+    // a hedge definition that would give its backup up on any news of the primary
+    const skittish = edited(hedgeMachine, (states) => {
+      (states.sent as { on: Record<string, unknown> }).on.PRIMARY = {
+        target: 'done',
+        actions: { type: 'forgetBackup', params: { outcome: 'abandoned' } },
+      };
+    });
+    const { h, cfg } = world({ ...MACHINES, hedge: skittish });
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, silent);
+    h.scripts.set(N2, (req) => getReply(req, 's', 50));
+    h.scripts.set(N3, (req) => getReply(req, 'n3'));
+    open(h);
+    h.call({ ...get(1000), pinnedNode: N3 });
+    h.runUntil(h.nowMs + 5);
+    const start = h.nowMs;
+    const id = h.call({ ...get(1000), hedge: DELAY }); // backup to N2 at +21, answered at +71
+    h.runUntil(start + 40);
+    h.dropConnection(N3); // a health change while the backup is out
+    h.runUntil(start + 80);
+    assert.equal(valueIn(h.settledOf(id)?.result), 's');
+  });
+
+  it("a hedge is told of its own table's routes, not of another table's", () => {
+    // a hedge definition that, while delaying, chooses a secondary on any news
+    const eager = edited(hedgeMachine, (states) => {
+      (states.delaying as { on: Record<string, unknown> }).on.PRIMARY = { target: 'choosing' };
+    });
+    const { h } = world({ ...MACHINES, hedge: eager });
+    h.scripts.set(N1, (req) => getReply(req, 'p', 100));
+    h.scripts.set(N2, (req) => getReply(req, 's'));
+    h.scripts.set(N3, (req) => getReply(req, 's'));
+    open(h);
+    h.call(get(1000)); // N1 connected before the hedged read: its health changes no more
+    h.runUntil(h.nowMs + 110);
+    const start = h.nowMs;
+    const id = h.call({ ...get(1000), hedge: PATIENT });
+    h.runUntil(start + 10);
+    // another table opens: meta answers, no node's health changes
+    h.feed({ type: 'openTable', requestId: 2, table: 'u', timeoutMs: 1000 });
+    h.runUntil(start + 110);
+    assert.equal(h.opened.at(-1)?.ok, true, 'u opened');
+    assert.equal(valueIn(h.settledOf(id)?.result), 'p');
+    assert.equal(toSecondaries(h), 0);
   });
 });

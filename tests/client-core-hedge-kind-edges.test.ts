@@ -9,6 +9,7 @@ import { assign, createMachine } from 'xstate';
 import type { HedgeSpec } from '../core/client/index.ts';
 import { encodeResponse } from '../core/wire/index.ts';
 import { type HedgeEvent, hedgeMachine, MACHINES, NODE_HEALTH, requestMachine } from '../machines/index.ts';
+import { noPending } from './fixtures/machines/kill-hedge.ts';
 import { GET, get, N1, N2, N3, open, sentTo, world } from './fixtures/machines/kill-world.ts';
 import { cloneConfig } from './fixtures/machines/mutate.ts';
 import type { BudgetHarness } from './helpers/budget-harness.ts';
@@ -360,5 +361,42 @@ describe('hedge kind: when the routes move under a hedged read', () => {
     assert.ok(backup !== undefined && own !== undefined, 'the backup and the resend, both on N2');
     h.feed({ type: 'data', address: N2, bytes: Buffer.concat([getOk(own, 'p'), getOk(backup, 's')]) });
     assert.equal(valueIn(h.settledOf(hedged)?.result), 'p');
+  });
+});
+
+describe('hedge kind: what an ended hedge leaves behind', () => {
+  it("a definition that ends with its backup still out: the core drops the backup's pending entry itself", () => {
+    // on CALL_DONE this definition ends without forgetBackup
+    const careless = hedgeWith((states) => {
+      (states.sent as { on: Record<string, unknown> }).on.CALL_DONE = { target: 'done' };
+    });
+    const { h, cfg } = world({ ...MACHINES, hedge: careless });
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, (req) => getReply(req, 'p', 40));
+    h.scripts.set(N2, silent);
+    open(h);
+    const id = h.call({ ...get(1000), hedge: DELAY });
+    h.runUntil(h.nowMs + 50);
+    assert.equal(valueIn(h.settledOf(id)?.result), 'p');
+    assert.equal(sentTo(h, N2, GET).length, 1, 'the backup was out');
+    assert.equal(h.core.hedgeCount(), 0);
+    noPending(h);
+  });
+
+  it('a call whose hedge ended (its backup answered with an error) no longer shows a hedge', () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, silent);
+    h.scripts.set(N2, (req) => ({
+      kind: 'reply',
+      bytes: encodeResponse(GET, req.seqid, 'ERR_INVALID_STATE'),
+    }));
+    open(h);
+    const id = h.call({ ...get(1000), hedge: DELAY });
+    h.runUntil(h.nowMs + 30);
+    assert.equal(h.core.hedgeCount(), 0, 'the hedge ended');
+    const line = h.core.describe().find((l) => l.startsWith(`call ${id} `));
+    assert.ok(line !== undefined, 'the call goes on');
+    assert.doesNotMatch(line, / hedge /);
   });
 });

@@ -400,3 +400,21 @@ describe('hedge kind: what an ended hedge leaves behind', () => {
     assert.doesNotMatch(line, / hedge /);
   });
 });
+
+describe("hedge kind: the backup's secondary when none is healthy", () => {
+  it('with no healthy secondary connected, a suspect one takes the backup (it may have recovered)', () => {
+    const { h, cfg } = world(MACHINES);
+    cfg.secondaries = [N2];
+    h.scripts.set(N1, silent);
+    // N2 never answers plain reads, and answers backups at once
+    h.scripts.set(N2, (req) => (req.header.is_backup_request ? getReply(req, 's') : silent()));
+    open(h);
+    h.call({ ...get(2000), pinnedNode: N2 }); // times out on N2: N2 suspect
+    h.runUntil(h.nowMs + 402);
+    assert.equal(h.core.nodeHealth(N2), NODE_HEALTH.suspect);
+    const start = h.nowMs;
+    const id = h.call({ ...get(1000), hedge: DELAY });
+    h.runUntil(start + 30);
+    assert.equal(valueIn(h.settledOf(id)?.result), 's');
+  });
+});

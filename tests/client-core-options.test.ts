@@ -75,6 +75,12 @@ describe('resolveOptions: meta servers', () => {
       rejects({ metaServers: ['h:1', a] }, `metaServers: "${a}" is not "host:port"`);
     rejects({ metaServers: [bad(34601)] }, 'metaServers: "34601" is not "host:port"');
   });
+
+  it('an address that is not a string is refused even when its text reads as host:port', () => {
+    // the core would later split and compare it as a string; the regex alone would coerce it
+    const lookalike = { toString: () => 'h:1' };
+    rejects({ metaServers: [bad(lookalike)] }, 'metaServers: "h:1" is not "host:port"');
+  });
 });
 
 describe('resolveOptions: durations', () => {

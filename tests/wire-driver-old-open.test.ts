@@ -1,0 +1,69 @@
+// The driver loop's link accessors and its delivery of settled calls, on hand-made ports: the Node
+// driver reads links through linkOf and closes them all when the core closes; a call's settlement
+// reaches results.settled, and ports without it (or without results) still run.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ClientCore, type CoreEvent } from '../core/client/index.ts';
+import { DriverLoop } from '../core/driver/driver-loop.ts';
+import type { DriverPorts, Link, Results } from '../core/driver/ports.ts';
+
+const META = '127.0.0.1:34601';
+
+function rig(results?: Partial<Results>) {
+  const links: Link[] = [];
+  const closed: number[] = [];
+  const ports: DriverPorts = {
+    clock: { nowMs: () => 0 },
+    network: {
+      open(address) {
+        const id = links.length;
+        const link: Link = { address, write: () => {}, close: () => closed.push(id) };
+        links.push(link);
+        return link;
+      },
+    },
+    timer: { arm: () => {} },
+    ...(results === undefined ? {} : { results }),
+  };
+  const loop = new DriverLoop(new ClientCore({ metaServers: [META], seed: 1 }), ports);
+  return { loop, links, closed };
+}
+
+const openTable: CoreEvent = { type: 'openTable', requestId: 1, table: 't', timeoutMs: 1000 };
+const call: CoreEvent = {
+  type: 'call',
+  callId: 7,
+  table: 't',
+  rpc: 'RPC_RRDB_RRDB_GET',
+  args: { key: new Uint8Array([1]) },
+  partitionHash: 0n,
+  idempotent: true,
+  timeoutMs: 1000,
+} as unknown as CoreEvent;
+
+describe('driver loop: links and settlements', () => {
+  it('linkOf gives the link opened for an address, closeAllLinks closes and forgets them', () => {
+    const r = rig();
+    r.loop.feed(openTable);
+    assert.equal(r.links.length, 1);
+    assert.equal(r.loop.linkOf(META), r.links[0]);
+    assert.equal(r.loop.linkOf('10.0.0.1:1'), undefined);
+    r.loop.closeAllLinks();
+    assert.deepEqual(r.closed, [0]);
+    assert.equal(r.loop.linkCount, 0);
+    assert.equal(r.loop.linkOf(META), undefined);
+  });
+
+  it('an aborted call settles through results.settled; ports without it still run', () => {
+    const settled: number[] = [];
+    const r = rig({ settled: (cmd) => settled.push(cmd.callId) });
+    r.loop.feed(call);
+    r.loop.feed({ type: 'abort', callId: 7, error: 'gave up' });
+    assert.deepEqual(settled, [7]);
+    for (const results of [undefined, {}]) {
+      const bare = rig(results);
+      bare.loop.feed(call);
+      assert.doesNotThrow(() => bare.loop.feed({ type: 'abort', callId: 7, error: 'gave up' }));
+    }
+  });
+});

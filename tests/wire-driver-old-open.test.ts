@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { ClientCore, type CoreEvent } from '../core/client/index.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
 import type { DriverPorts, Link, Results } from '../core/driver/ports.ts';
+import { encodeResponse, ResponseDecoder } from '../core/wire/index.ts';
 
 const META = '127.0.0.1:34601';
 
@@ -65,5 +66,24 @@ describe('driver loop: links and settlements', () => {
       bare.loop.feed(call);
       assert.doesNotThrow(() => bare.loop.feed({ type: 'abort', callId: 7, error: 'gave up' }));
     }
+  });
+});
+
+describe('response decoder: pieces it holds', () => {
+  it('counts the pieces of an incomplete frame, and holds none once the frame is out', () => {
+    const frame = encodeResponse('RPC_RRDB_RRDB_GET', 1, 'ERR_OK', {
+      error: 0,
+      value: Buffer.alloc(1500, 9),
+      app_id: 3,
+      partition_index: 1,
+      server: '',
+    });
+    const d = new ResponseDecoder();
+    d.push(frame.subarray(0, 600));
+    assert.equal(d.bufferedParts, 1);
+    d.push(frame.subarray(600, 1200));
+    assert.equal(d.bufferedParts, 2);
+    assert.equal(d.push(frame.subarray(1200)).frames.length, 1);
+    assert.equal(d.bufferedParts, 0);
   });
 });

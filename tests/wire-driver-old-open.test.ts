@@ -87,3 +87,12 @@ describe('response decoder: pieces it holds', () => {
     assert.equal(d.bufferedParts, 0);
   });
 });
+
+describe('response encoder: a result for a one-way RPC', () => {
+  it('is refused, naming the RPC and why', () => {
+    assert.throws(
+      () => encodeResponse('RPC_RRDB_RRDB_CLEAR_SCANNER', 1, 'ERR_OK', 5n),
+      (e: Error) => e.message.includes('RPC_RRDB_RRDB_CLEAR_SCANNER') && e.message.includes('one-way'),
+    );
+  });
+});

@@ -91,7 +91,7 @@ describe('response decoder: pieces it holds', () => {
 describe('response encoder: a result for a one-way RPC', () => {
   it('is refused, naming the RPC and why', () => {
     assert.throws(
-      () => encodeResponse('RPC_RRDB_RRDB_CLEAR_SCANNER', 1, 'ERR_OK', 5n),
+      () => encodeResponse('RPC_RRDB_RRDB_CLEAR_SCANNER', 1, 'ERR_OK', 5n as never),
       (e: Error) => e.message.includes('RPC_RRDB_RRDB_CLEAR_SCANNER') && e.message.includes('one-way'),
     );
   });

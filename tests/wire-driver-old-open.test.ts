@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientCore, type CoreEvent } from '../core/client/index.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
-import type { DriverPorts, Link, Results } from '../core/driver/ports.ts';
+import type { DriverPorts, Link, LinkEvents, Results } from '../core/driver/ports.ts';
 import { encodeResponse, ResponseDecoder } from '../core/wire/index.ts';
 
 const META = '127.0.0.1:34601';
@@ -94,5 +94,42 @@ describe('response encoder: a result for a one-way RPC', () => {
       () => encodeResponse('RPC_RRDB_RRDB_CLEAR_SCANNER', 1, 'ERR_OK', 5n as never),
       (e: Error) => e.message.includes('RPC_RRDB_RRDB_CLEAR_SCANNER') && e.message.includes('one-way'),
     );
+  });
+});
+
+describe('driver loop: a link lost while it writes', () => {
+  it('sends after it in the same batch are dropped, and the core hears of the loss', () => {
+    let events: LinkEvents | null = null;
+    const writes: number[] = [];
+    const seen: string[] = [];
+    const links: Link[] = [];
+    const ports: DriverPorts = {
+      clock: { nowMs: () => 0 },
+      network: {
+        open(address, ev) {
+          events = ev;
+          const link: Link = {
+            address,
+            // the first write fails at once, as a socket may report
+            write: (b) => {
+              writes.push(b.length);
+              events!.lost(link, 'reset');
+            },
+            close: () => {},
+          };
+          links.push(link);
+          return link;
+        },
+      },
+      timer: { arm: () => {} },
+      hooks: { beforeHandle: (e) => seen.push(e.type) },
+    };
+    const loop = new DriverLoop(new ClientCore({ metaServers: [META], seed: 1 }), ports);
+    loop.feed(openTable);
+    loop.feed({ ...openTable, requestId: 2, table: 'u' } as CoreEvent);
+    assert.equal(links.length, 1);
+    assert.doesNotThrow(() => events!.opened(links[0]!));
+    assert.equal(writes.length, 1, 'only the first send reached the link');
+    assert.ok(seen.includes('connectionLost'));
   });
 });

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { ClientCore, type CoreEvent } from '../core/client/index.ts';
 import { DriverLoop } from '../core/driver/driver-loop.ts';
 import type { DriverPorts, Link, LinkEvents, Results } from '../core/driver/ports.ts';
-import { encodeResponse, ResponseDecoder } from '../core/wire/index.ts';
+import { decodeResult, encodeResponse, ResponseDecoder } from '../core/wire/index.ts';
 
 const META = '127.0.0.1:34601';
 
@@ -131,5 +131,14 @@ describe('driver loop: a link lost while it writes', () => {
     assert.doesNotThrow(() => events!.opened(links[0]!));
     assert.equal(writes.length, 1, 'only the first send reached the link');
     assert.ok(seen.includes('connectionLost'));
+  });
+});
+
+describe('result decoder: a name that is not a string', () => {
+  it('is reported as an unknown RPC, not as an internal error', () => {
+    assert.throws(
+      () => decodeResult(42 as never, new Uint8Array([0])),
+      (e: Error & { kind?: string }) => e.kind === 'unknown-rpc',
+    );
   });
 });

@@ -274,4 +274,14 @@ describe('request args', () => {
       message: 'body must be a Uint8Array',
     });
   });
+
+  it('a field after the args that cannot be skipped is named by its place in the args wrapper', () => {
+    // get's args (field 1: the key as binary, empty), then field 2 of type id 127, which no thrift type has
+    const body = Buffer.from([0x0c, 0, 1, 0, 0, 0, 0, 0x7f, 0, 2, 0]);
+    assert.throws(() => decodeArgs('RPC_RRDB_RRDB_GET', body), {
+      name: 'ProtocolError',
+      kind: 'bad-type',
+      message: 'RPC_RRDB_RRDB_GET args wrapper field 2: invalid type id 127 (offset 10)',
+    });
+  });
 });

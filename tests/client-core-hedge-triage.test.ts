@@ -119,6 +119,17 @@ describe('meta calls: where an attempt goes and what is told', () => {
     assert.deepEqual(order(h), [META, META2]);
   });
 
+  it('meta answering ERR_SESSION_RESET in its struct moves the call to the next meta too', () => {
+    // a name the client makes for itself; from a meta it still means "ask another", never "fail the call"
+    const h = harness();
+    h.scripts.set(META, (req) => queryCfgReply(req, { err: 'ERR_SESSION_RESET', partitions: [] }));
+    h.scripts.set(META2, ok);
+    const id = h.call(query());
+    h.runUntil(300);
+    assert.equal(h.settledOf(id)?.ok, true);
+    assert.deepEqual(order(h), [META, META2]);
+  });
+
   it('a second call while the leader guess is still connecting waits for it, not for the next meta', () => {
     const h = harness();
     h.connectBehaviour.set(META, 'hang');

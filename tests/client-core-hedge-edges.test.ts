@@ -3,27 +3,14 @@
 // forever. Scripted servers and virtual time (tests/fixtures/machines/kill-world.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMachine } from 'xstate';
 import type { HedgeSpec } from '../core/client/index.ts';
-import { hedgeMachine, MACHINES } from '../machines/index.ts';
+import { MACHINES } from '../machines/index.ts';
 import { GET, get, N1, N2, N3, open, sentTo, world } from './fixtures/machines/kill-world.ts';
-import { cloneConfig } from './fixtures/machines/mutate.ts';
 import { getReply, type ServerAnswer } from './helpers/core-harness.ts';
+import { hedgeWith } from './helpers/edited-machines.ts';
 
 const silent = (): ServerAnswer => ({ kind: 'silent' });
 const DELAY: HedgeSpec = { delayMs: 20, onSuspect: true };
-
-/** the hedge machine with one state's config replaced (machines are data: the client takes any) */
-function hedgeWith(edit: (states: Record<string, Record<string, unknown>>) => void): typeof hedgeMachine {
-  const config = cloneConfig(hedgeMachine.config) as unknown as {
-    states: Record<string, Record<string, unknown>>;
-  };
-  edit(config.states);
-  return createMachine(
-    config as never,
-    hedgeMachine.implementations as never,
-  ) as unknown as typeof hedgeMachine;
-}
 
 describe('client core: which reads are hedged', () => {
   it('a read pinned to a node is never hedged: no hedge machine, no backup, however long it waits', () => {

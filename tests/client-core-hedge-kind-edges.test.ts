@@ -8,42 +8,15 @@ import { describe, it } from 'node:test';
 import { assign, createMachine } from 'xstate';
 import type { HedgeSpec } from '../core/client/index.ts';
 import { encodeResponse } from '../core/wire/index.ts';
-import { type HedgeEvent, hedgeMachine, MACHINES, NODE_HEALTH, requestMachine } from '../machines/index.ts';
+import { type HedgeEvent, type hedgeMachine, MACHINES, NODE_HEALTH } from '../machines/index.ts';
 import { noPending } from './fixtures/machines/kill-hedge.ts';
 import { GET, get, N1, N2, N3, open, sentTo, world } from './fixtures/machines/kill-world.ts';
-import { cloneConfig } from './fixtures/machines/mutate.ts';
 import type { BudgetHarness } from './helpers/budget-harness.ts';
 import { getReply, type ServerAnswer } from './helpers/core-harness.ts';
+import { hedgeWith, keepingTimedOutReads } from './helpers/edited-machines.ts';
 
 const silent = (): ServerAnswer => ({ kind: 'silent' });
 const DELAY: HedgeSpec = { delayMs: 20, onSuspect: true };
-
-type States = Record<string, Record<string, unknown>>;
-
-/** the hedge machine with its states' config edited (machines are data: the client takes any) */
-function hedgeWith(edit: (states: States) => void): typeof hedgeMachine {
-  const config = cloneConfig(hedgeMachine.config) as unknown as { states: States };
-  edit(config.states);
-  return createMachine(
-    config as never,
-    hedgeMachine.implementations as never,
-  ) as unknown as typeof hedgeMachine;
-}
-
-/** the request machine, except that a read's attempt timeout does not forget the attempt */
-function keepingTimedOutReads(): typeof requestMachine {
-  const config = cloneConfig(requestMachine.config) as unknown as {
-    states: {
-      active: { states: { awaiting: { after: { attemptTimeout: Array<{ actions: unknown[] }> } } } };
-    };
-  };
-  const onTimeout = config.states.active.states.awaiting.after.attemptTimeout[0]!;
-  onTimeout.actions = onTimeout.actions.filter((a) => a !== 'forgetAttempt');
-  return createMachine(
-    config as never,
-    requestMachine.implementations as never,
-  ) as unknown as typeof requestMachine;
-}
 
 const valueIn = (result: unknown) =>
   Buffer.from((result as { value?: Uint8Array } | undefined)?.value ?? []).toString();

@@ -3,32 +3,16 @@
 // definition it is given, and the core keeps each attempt's pending entry and record by attempt.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMachine } from 'xstate';
 import { sendAttempt } from '../core/client/attempts.ts';
 import type { CoreState } from '../core/client/core-state.ts';
-import { MACHINES, NODE_HEALTH, requestMachine } from '../machines/index.ts';
+import { MACHINES, NODE_HEALTH } from '../machines/index.ts';
 import { noPending } from './fixtures/machines/kill-hedge.ts';
 import { settleOf } from './fixtures/machines/kill-scripted.ts';
 import { GET, get, N1, N2, open, sentTo, world } from './fixtures/machines/kill-world.ts';
-import { cloneConfig } from './fixtures/machines/mutate.ts';
 import { getReply, type ServerAnswer } from './helpers/core-harness.ts';
+import { keepingTimedOutReads } from './helpers/edited-machines.ts';
 
 const silent = (): ServerAnswer => ({ kind: 'silent' });
-
-/** the request machine, except that a read's attempt timeout does not forget the attempt */
-function keepingTimedOutReads(): typeof requestMachine {
-  const config = cloneConfig(requestMachine.config) as unknown as {
-    states: {
-      active: { states: { awaiting: { after: { attemptTimeout: Array<{ actions: unknown[] }> } } } };
-    };
-  };
-  const onTimeout = config.states.active.states.awaiting.after.attemptTimeout[0]!;
-  onTimeout.actions = onTimeout.actions.filter((a) => a !== 'forgetAttempt');
-  return createMachine(
-    config as never,
-    requestMachine.implementations as never,
-  ) as unknown as typeof requestMachine;
-}
 
 describe('client core: several attempts of one call in flight', () => {
   it('a late reply to the first attempt settles the call; the resend still in flight leaves no pending entry', () => {
